@@ -1,0 +1,39 @@
+/**
+ * One registry of the errors a use case can report. The HTTP adapter maps `status`; the CLI
+ * prints `message` as one line and exits 1. docs/errors.md has a row for each code.
+ */
+export const ERRORS = {
+  invalid_input: { status: 400, message: 'The input is invalid.' },
+  unauthenticated: { status: 401, message: 'Please log in.' },
+  forbidden: { status: 403, message: 'You may not do this.' },
+  csrf_failed: { status: 403, message: 'The request was not sent by the portal (CSRF token missing or wrong).' },
+  not_found: { status: 404, message: 'Not found.' },
+  case_not_found: { status: 404, message: 'There is no such case.' },
+  user_not_found: { status: 404, message: 'There is no such user.' },
+  mail_not_found: { status: 404, message: 'There is no such mail.' },
+  email_taken: { status: 409, message: 'A user with this e-mail address exists already.' },
+  case_closed: { status: 409, message: 'The case is closed.' },
+  case_not_closed: { status: 409, message: 'The case is not closed.' },
+  not_reprocessable: { status: 409, message: 'Only quarantined, deferred or dead mails can be processed again.' },
+  attachment_rejected: { status: 422, message: 'An attachment is not allowed.' },
+  too_large: { status: 413, message: 'The upload is too large.' },
+  rate_limited: { status: 429, message: 'Too many attempts; try again later.' },
+  unavailable: { status: 503, message: 'A service we depend on is unavailable; try again shortly.' },
+  internal: { status: 500, message: 'Something went wrong on our side.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+    super(message ?? ERRORS[code].message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERRORS[this.code].status;
+  }
+}

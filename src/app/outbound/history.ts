@@ -1,0 +1,38 @@
+import type { Language } from '../../domain/case.js';
+import type { Message } from '../../domain/records.js';
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+export function textToHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('');
+}
+
+const WROTE: Record<Language, (date: string, who: string) => string> = {
+  de: (d, w) => `Am ${d} schrieb ${w}:`,
+  en: (d, w) => `On ${d}, ${w} wrote:`,
+};
+
+/** At most this many earlier messages are quoted: enough context, and the mail stays small. */
+const MAX_QUOTED = 10;
+
+/**
+ * The conversation so far, newest first, quoted below a new agent reply so that the customer
+ * sees the whole thread in their mail client.
+ */
+export function quoteHistory(messages: Message[], lang: Language, mode: 'text' | 'html'): string {
+  const recent = messages.slice(-MAX_QUOTED).reverse();
+  if (recent.length === 0) return '';
+  const fmt = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+  return recent
+    .map((m) => {
+      const head = WROTE[lang](`${fmt.format(new Date(m.createdAt))} UTC`, m.authorEmail ?? '');
+      if (mode === 'text') return `${head}\n${m.bodyText.split('\n').map((l) => `> ${l}`).join('\n')}`;
+      return `<p style="color:#555">${escapeHtml(head)}</p><blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${textToHtml(m.bodyText)}</blockquote>`;
+    })
+    .join(mode === 'text' ? '\n\n' : '');
+}

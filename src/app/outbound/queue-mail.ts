@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import type { Store } from '../ports.js';
+import type { TemplateName } from './mail-composer.js';
+import type { Language } from '../../domain/case.js';
+import type { Case, OutboundKind } from '../../domain/records.js';
+import { caseSubject, makeCaseMessageId, makeMessageId, makePlusAddress, stripReplyPrefixes, threadIndex } from '../../domain/thread-tokens.js';
+import { AppError } from '../errors.js';
+
+/** Kinds that are sent by a robot: no-reply sender, no Reply-To, Auto-Submitted (RFC 3834). */
+const AUTOMATIC: ReadonlySet<OutboundKind> = new Set(['receipt', 'notice', 'signup', 'password_reset', 'agent_notification']);
+
+export interface QueueMailInput {
+  kind: OutboundKind;
+  template: TemplateName;
+  language: Language;
+  to: { name: string; address: string };
+  cc?: Array<{ name: string; address: string }>;
+  vars: Record<string, string | number | null | undefined>;
+  /** The case the mail is about: its token goes into the subject and the Message-ID. */
+  case?: Case;
+  /** The Message-ID this mail answers (e.g. the customer's mail a receipt confirms). */
+  inReplyTo?: string | null;
+  inboundMailId?: string | null;
+  attachments?: Array<{ filename: string; content: Buffer; contentType?: string }>;
+}
+
+/** A VERP envelope sender: a bounce names the outbound mail it concerns (bounces+<id>@domain). */
+export function verpAddress(bounceAddress: string, outboundId: string): string {
+  const at = bounceAddress.lastIndexOf('@');
+  return `${bounceAddress.slice(0, at)}+${outboundId.replace(/-/g, '')}${bounceAddress.slice(at)}`;
+}
+
+/** The outbound id a VERP token names (the inverse of verpAddress), or null. */
+export function outboundIdFromVerp(token: string): string | null {
+  const m = /^([0-9a-f]{8})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{4})([0-9a-f]{12})$/i.exec(token);
+  return m ? `${m[1]}-${m[2]}-${m[3]}-${m[4]}-${m[5]}`.toLowerCase() : null;
+}
+
+const CRLF = /[\r\n\0]/;
+
+/**
+ * Renders, composes and writes one mail to the outbox, inside the caller's transaction, so that
+ * the mail commits or rolls back with the change that caused it (transactional outbox).
+ */
+export async function queueMail(ctx: AppContext, tx: Store, input: QueueMailInput): Promise<{ id: string; messageId: string }> {
+  const s = ctx.mail;
+  for (const [what, v] of [['recipient name', input.to.name], ['recipient address', input.to.address]] as const) {
+    if (CRLF.test(v)) throw new AppError('invalid_input', `${what} must not contain line breaks`);
+  }
+  const id = randomUUID();
+  const automatic = AUTOMATIC.has(input.kind);
+  const c = input.case;
+  const rendered = ctx.composer.render(input.template, input.language, {
+    productName: s.productName,
+    portalUrl: s.publicUrl,
+    ...(c ? { caseToken: `#${c.number}`, caseUrl: `${s.publicUrl}/cases/${c.number}` } : {}),
+    mailLogUrl: `${s.publicUrl}/mails`,
+    ...input.vars,
+  });
+  const messageId = c ? makeCaseMessageId(s.secret, c.number, s.mailDomain) : makeMessageId(s.mailDomain);
+  const subject = c ? caseSubject(s.caseTokenLabel, c.number, rendered.subject) : rendered.subject;
+  const headers: Record<string, string> = {};
+  let references: string[] = [];
+  if (c) {
+    // Threading: every earlier mail of ours about the case, newest last, capped at 20 so that
+    // headers stay small (clients need only the root and the parent to thread).
+    const earlier = await tx.outbound.list({ caseId: c.id, limit: 20 });
+    references = earlier.map((m) => m.messageId).reverse();
+    headers['Thread-Topic'] = stripReplyPrefixes(c.subject).replace(CRLF, ' ');
+    headers['Thread-Index'] = threadIndex(s.secret, c.number, earlier.length);
+    headers['X-Supportal-Case'] = String(c.number);
+  }
+  const inReplyTo = input.inReplyTo ?? references[references.length - 1] ?? null;
+  if (input.inReplyTo && !references.includes(input.inReplyTo)) references.push(input.inReplyTo);
+  if (automatic) {
+    headers['Auto-Submitted'] = input.kind === 'receipt' || input.kind === 'notice' ? 'auto-replied' : 'auto-generated';
+    // Ask Exchange and others not to send out-of-office replies to our robot mails (loops, L6).
+    headers['X-Auto-Response-Suppress'] = 'All';
+    headers['Precedence'] = 'auto_reply';
+  }
+  const from = automatic ? { name: s.productName, address: s.noreplyAddress } : { name: `${s.productName} Support`, address: s.supportAddress };
+  const replyTo = automatic ? null : c && s.plusAddressing ? makePlusAddress(s.secret, s.supportAddress, c.number) : s.supportAddress;
+  const envelopeFrom = verpAddress(s.bounceAddress, id);
+  const now = ctx.clock.now();
+  const raw = await ctx.composer.compose({
+    from,
+    to: [input.to],
+    cc: input.cc,
+    replyTo,
+    subject,
+    messageId,
+    inReplyTo,
+    references,
+    headers,
+    text: rendered.text,
+    html: rendered.html,
+    attachments: input.attachments,
+    date: now,
+  });
+  await tx.outbound.insert({
+    id,
+    kind: input.kind,
+    caseId: c?.id ?? null,
+    inboundMailId: input.inboundMailId ?? null,
+    messageId,
+    fromAddress: from.address,
+    envelopeFrom,
+    recipients: [input.to.address.toLowerCase(), ...(input.cc ?? []).map((x) => x.address.toLowerCase())],
+    subject,
+    language: input.language,
+    raw,
+    status: s.relayConfigured ? 'queued' : 'held',
+    createdAt: now.toISOString(),
+  });
+  return { id, messageId };
+}

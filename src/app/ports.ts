@@ -1,0 +1,189 @@
+import type { CaseChannel, CaseStatus, Language, MessageKind, MessageSource, UserRole } from '../domain/case.js';
+import type { InboundStatus, ReasonCode } from '../domain/reason-codes.js';
+import type {
+  Attachment, Case, CaseEvent, InboundChannel, InboundMail, Job, Message, Organisation, OutboundKind, OutboundMail,
+  OutboundStatus, PipelineDecision, Product, User,
+} from '../domain/records.js';
+
+/**
+ * The interfaces the use cases need from the outside world. `src/db` implements the stores,
+ * `src/outbound` the mail composer and transport, `src/inbound` the parser and scanners.
+ * Use cases receive them from the composition root; they never import an adapter.
+ *
+ * Usage:
+ *   await store.transaction(async (tx) => {
+ *     const c = await tx.cases.insert({...});
+ *     await tx.outbound.insert({...});   // the mail commits with the change that caused it
+ *   });
+ */
+export interface Store {
+  readonly organisations: OrganisationStore;
+  readonly users: UserStore;
+  readonly products: ProductStore;
+  readonly cases: CaseStore;
+  readonly messages: MessageStore;
+  readonly attachments: AttachmentStore;
+  readonly inbound: InboundMailStore;
+  readonly outbound: OutboundMailStore;
+  readonly jobs: JobStore;
+  readonly audit: AuditStore;
+  /** Runs `fn` in one database transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Throws when the database does not answer. */
+  ping(): Promise<void>;
+}
+
+export interface OrganisationStore {
+  findByName(name: string): Promise<Organisation | null>;
+  findById(id: string): Promise<Organisation | null>;
+  insert(o: Organisation): Promise<void>;
+  list(): Promise<Organisation[]>;
+}
+
+export interface UserStore {
+  findByEmail(email: string): Promise<User | null>;
+  findById(id: string): Promise<User | null>;
+  insert(u: User): Promise<void>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash' | 'disabled' | 'emailVerified' | 'organisationId' | 'orgAdmin'>>): Promise<void>;
+  list(filter?: { role?: UserRole; organisationId?: string }): Promise<User[]>;
+}
+
+export interface ProductStore {
+  findByName(name: string): Promise<Product | null>;
+  insert(p: { id: string; name: string }): Promise<void>;
+  addVersion(productId: string, version: string): Promise<void>;
+  list(): Promise<Product[]>;
+}
+
+export interface CaseListFilter {
+  customerId?: string;
+  organisationId?: string;
+  status?: CaseStatus[];
+  assigneeId?: string | null;
+  limit?: number;
+}
+
+export interface CaseStore {
+  /** The next case number, taken inside the caller's transaction. */
+  nextNumber(): Promise<number>;
+  insert(c: Case): Promise<void>;
+  findByNumber(n: number): Promise<Case | null>;
+  findById(id: string): Promise<Case | null>;
+  list(filter: CaseListFilter): Promise<Case[]>;
+  update(id: string, patch: Partial<Pick<Case, 'status' | 'assigneeId' | 'updatedAt' | 'lastActivityAt' | 'closedAt' | 'subject'>>): Promise<void>;
+  addEvent(e: CaseEvent): Promise<void>;
+  events(caseId: string): Promise<CaseEvent[]>;
+  addParticipant(caseId: string, email: string, addedBy: string | null, at: string): Promise<void>;
+  participants(caseId: string): Promise<string[]>;
+}
+
+export interface MessageStore {
+  insert(m: Message): Promise<void>;
+  listByCase(caseId: string): Promise<Message[]>;
+}
+
+export interface AttachmentStore {
+  /** Stores the bytes content-addressed (once per SHA-256) and the attachment row. */
+  insert(a: Attachment, content: Buffer): Promise<void>;
+  listByCase(caseId: string): Promise<Attachment[]>;
+  content(id: string): Promise<Buffer | null>;
+}
+
+export interface NewInboundMail {
+  id: string;
+  receivedAt: string;
+  channel: InboundChannel;
+  envelopeFrom: string | null;
+  envelopeTo: string[];
+  remoteIp: string | null;
+  messageId: string | null;
+  sha256: string;
+  raw: Buffer;
+}
+
+export interface InboundOutcome {
+  status: InboundStatus;
+  reason: ReasonCode | null;
+  detail: string | null;
+  caseId: string | null;
+  fromAddress: string | null;
+  subject: string | null;
+  scan: string | null;
+  auth: string | null;
+  decisions: PipelineDecision[];
+  processedAt: string;
+  processingMs: number;
+}
+
+export interface InboundMailStore {
+  /**
+   * Stores a received mail. When a mail with the same SHA-256 is already stored, the new row is
+   * kept as a `duplicate` pointing at it (no raw bytes) and `duplicateOf` is returned.
+   */
+  insert(m: NewInboundMail): Promise<{ duplicateOf: string | null }>;
+  findById(id: string): Promise<InboundMail | null>;
+  raw(id: string): Promise<Buffer | null>;
+  /** An earlier original with the same Message-ID, for the "same Message-ID, same content" rule. */
+  findOriginalByMessageId(messageId: string, exceptId: string): Promise<{ id: string; sha256: string } | null>;
+  markDuplicate(id: string, of: string, at: string): Promise<void>;
+  setOutcome(id: string, o: InboundOutcome): Promise<void>;
+  list(filter: { caseId?: string; from?: string; status?: InboundStatus; limit?: number }): Promise<InboundMail[]>;
+}
+
+export interface NewOutboundMail {
+  id: string;
+  kind: OutboundKind;
+  caseId: string | null;
+  inboundMailId: string | null;
+  messageId: string;
+  fromAddress: string;
+  envelopeFrom: string;
+  recipients: string[];
+  subject: string;
+  language: Language;
+  raw: Buffer;
+  status: 'held' | 'queued';
+  createdAt: string;
+}
+
+export interface OutboundMailStore {
+  insert(m: NewOutboundMail): Promise<void>;
+  findById(id: string): Promise<OutboundMail | null>;
+  findByMessageId(messageId: string): Promise<OutboundMail | null>;
+  raw(id: string): Promise<Buffer | null>;
+  list(filter: { caseId?: string; status?: OutboundStatus; limit?: number }): Promise<OutboundMail[]>;
+  /** Leases up to `limit` due mails (queued/retrying, or sending with an expired lease). */
+  claimDue(now: string, leaseUntil: string, limit: number): Promise<OutboundMail[]>;
+  update(id: string, patch: Partial<Pick<OutboundMail, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'bounceDiagnostic'>> & { lockedUntil?: string | null }): Promise<void>;
+  /** How many automatic mails (receipts, notices) went to `recipient` since `since`. */
+  countAutomaticTo(recipient: string, since: string): Promise<number>;
+}
+
+export interface JobStore {
+  /** Enqueues a job; with a key, a second enqueue of the same key is a no-op. */
+  enqueue(j: { id: string; kind: string; key: string | null; payload: Record<string, unknown>; runAt: string; now: string }): Promise<void>;
+  claim(kinds: string[], now: string, leaseUntil: string, workerId: string, limit: number): Promise<Job[]>;
+  complete(id: string, now: string): Promise<void>;
+  fail(id: string, error: string, nextRunAt: string | null, now: string): Promise<void>;
+  list(filter: { status?: Job['status']; kind?: string; limit?: number }): Promise<Job[]>;
+  retry(id: string, now: string): Promise<boolean>;
+  findByKey(key: string): Promise<Job | null>;
+}
+
+export interface AuditStore {
+  record(e: { at: string; actor: string | null; action: string; target: string | null; detail?: Record<string, unknown> }): Promise<void>;
+}
+
+/** Time comes from here so that tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+}
+
+export type { CaseChannel, MessageKind, MessageSource };

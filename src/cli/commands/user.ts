@@ -1,0 +1,55 @@
+import { addUser } from '../../app/users.js';
+import type { Runtime } from '../../composition.js';
+import { parse, required } from '../args.js';
+import { UsageError, printJson, printLine, printTable } from '../output.js';
+
+const ADD = 'supportal user add --role customer|agent|admin --email E --name N [--org NAME] [--customer-no N] [--lang de|en] [--password P] [--org-admin] [--json]';
+const LIST = 'supportal user list [--role R] [--json]';
+
+export async function userCommand(argv: string[], rt: () => Promise<Runtime>): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'add') {
+    const { values, json } = parse(
+      rest,
+      {
+        role: { type: 'string' },
+        email: { type: 'string' },
+        name: { type: 'string' },
+        org: { type: 'string' },
+        'customer-no': { type: 'string' },
+        lang: { type: 'string' },
+        password: { type: 'string' },
+        'org-admin': { type: 'boolean' },
+      },
+      ADD,
+    );
+    const role = required(values, 'role', ADD);
+    if (!['customer', 'agent', 'admin'].includes(role)) throw new UsageError(`--role must be customer, agent or admin, got "${role}"\nusage: ${ADD}`);
+    const lang = values.lang as string | undefined;
+    if (lang !== undefined && !['de', 'en'].includes(lang)) throw new UsageError(`--lang must be de or en, got "${lang}"\nusage: ${ADD}`);
+    const r = await rt();
+    const u = await addUser(r.ctx, {
+      role: role as 'customer',
+      email: required(values, 'email', ADD),
+      name: required(values, 'name', ADD),
+      org: values.org as string | undefined,
+      customerNo: values['customer-no'] as string | undefined,
+      lang: lang as 'de' | undefined,
+      password: values.password as string | undefined,
+      orgAdmin: Boolean(values['org-admin']),
+    });
+    if (json) printJson({ id: u.id, email: u.email, role: u.role, language: u.language, organisationId: u.organisationId });
+    else printLine(`added ${u.role} ${u.email}`);
+    return 0;
+  }
+  if (sub === 'list') {
+    const { values, json } = parse(rest, { role: { type: 'string' } }, LIST);
+    const r = await rt();
+    const users = await r.ctx.store.users.list(values.role ? { role: values.role as 'agent' } : {});
+    const rows = users.map((u) => ({ id: u.id, email: u.email, name: u.name, role: u.role, language: u.language, disabled: u.disabled }));
+    if (json) printJson(rows);
+    else printTable(rows, ['email', 'name', 'role', 'language', 'disabled']);
+    return 0;
+  }
+  throw new UsageError(`usage: ${ADD}\n       ${LIST}`);
+}

@@ -1,0 +1,60 @@
+import pino, { type Logger } from 'pino';
+import { loadConfig, type Config } from './config/config.js';
+import { assertReachable, migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.js';
+import { createStore } from './db/store.js';
+import { argon2Hasher } from './security/argon2-hasher.js';
+import { createNodemailerComposer } from './outbound/nodemailer-composer.js';
+import { systemClock, type Clock } from './app/ports.js';
+import type { AppContext, MailSettings } from './app/context.js';
+
+/**
+ * The composition root shared by `serve` and the CLI: the only place that knows every adapter.
+ * Logs go to stderr so that `--json` output on stdout stays clean.
+ */
+export interface Runtime {
+  config: Config;
+  db: DatabaseHandle;
+  ctx: AppContext;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export function mailSettings(c: Config): MailSettings {
+  return {
+    mailDomain: c.mailDomain,
+    supportAddress: c.supportAddress,
+    noreplyAddress: c.noreplyAddress,
+    bounceAddress: c.bounceAddress,
+    publicUrl: c.publicUrl,
+    caseTokenLabel: c.caseTokenLabel,
+    plusAddressing: c.plusAddressing,
+    defaultLanguage: c.defaultLanguage,
+    secret: c.secret,
+    relayConfigured: c.relayUrl !== null,
+    autoMailsPerSenderPerHour: c.autoMailsPerSenderPerHour,
+    maxMessageBytes: c.maxMessageBytes,
+    productName: 'Supportal',
+  };
+}
+
+export async function createRuntime(opts: { env?: Record<string, string | undefined>; clock?: Clock; createSecret?: boolean; migrate?: boolean; config?: Config } = {}): Promise<Runtime> {
+  const config = opts.config ?? loadConfig(opts.env ?? process.env, { createSecret: opts.createSecret ?? true });
+  const log = pino({ level: config.logLevel, base: { app: 'supportal' } }, pino.destination(2));
+  const db = openDatabase(config.databaseUrl);
+  try {
+    await assertReachable(db);
+    if (opts.migrate ?? true) await migrateToLatest(db);
+  } catch (e) {
+    await db.close().catch(() => undefined);
+    throw e;
+  }
+  const dkim = config.dkimDomain ? { domain: config.dkimDomain, selector: config.dkimSelector, privateKeyFile: config.dkimPrivateKeyFile } : null;
+  const ctx: AppContext = {
+    store: createStore(db),
+    clock: opts.clock ?? systemClock,
+    hasher: argon2Hasher,
+    mail: mailSettings(config),
+    composer: createNodemailerComposer(dkim),
+  };
+  return { config, db, ctx, log, close: () => db.close() };
+}

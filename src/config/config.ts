@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { LIMITS } from './limits.js';
+
+/**
+ * One validated configuration for every command. Sources, later wins: built-in defaults, the
+ * optional JSON config file (`SUPPORTAL_CONFIG` or `<data dir>/supportal.json`), environment
+ * variables. Every command validates it before it touches anything, so a typo never half-starts.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalPort = z.union([z.literal(''), port]).transform((v) => (v === '' ? null : v));
+const email = z.string().trim().toLowerCase().email();
+const language = z.enum(['de', 'en']);
+
+const schema = z.object({
+  dataDir: z.string().min(1),
+  databaseUrl: z
+    .string()
+    .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), 'must start with postgres://, postgresql://, sqlite: or file:'),
+  httpHost: z.string().min(1),
+  httpPort: port,
+  smtpHost: z.string().min(1),
+  smtpPort: optionalPort,
+  lmtpPort: optionalPort,
+  mailDomain: z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+$/, 'must be a domain name like example.com'),
+  supportAddress: email,
+  noreplyAddress: email,
+  bounceAddress: email,
+  relayUrl: z
+    .string()
+    .refine((v) => v === '' || /^smtps?:\/\//.test(v), 'must be smtp://… or smtps://…')
+    .transform((v) => (v === '' ? null : v)),
+  clamav: z
+    .string()
+    .refine((v) => v === '' || /^tcp:\/\/[^:]+:\d+$/.test(v) || isAbsolute(v), 'must be tcp://host:port or an absolute socket path')
+    .transform((v) => (v === '' ? null : v)),
+  maxMessageBytes: z.coerce.number().int().min(1024).max(LIMITS.maxMessageBytesCeiling),
+  defaultLanguage: language,
+  secret: z.string().min(32, 'must be at least 32 characters'),
+  publicUrl: z.string().url().transform((v) => v.replace(/\/+$/, '')),
+  caseTokenLabel: z.string().min(1).max(20).regex(/^[\p{L} ]+$/u, 'letters and spaces only'),
+  plusAddressing: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  dkimDomain: z.string(),
+  dkimSelector: z.string(),
+  dkimPrivateKeyFile: z.string(),
+  autoMailsPerSenderPerHour: z.coerce.number().int().min(1).max(10000),
+  senderAuth: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  tlsKeyFile: z.string(),
+  tlsCertFile: z.string(),
+  imapUrl: z
+    .string()
+    .refine((v) => v === '' || /^imaps?:\/\//.test(v), 'must be imap://user:pass@host:port/MAILBOX or imaps://…')
+    .transform((v) => (v === '' ? null : v)),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
+  workers: z.enum(['on', 'off']).transform((v) => v === 'on'),
+});
+
+export type Config = z.infer<typeof schema>;
+
+/** The setting names users write: environment variable → config key. The single source for docs and errors. */
+export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: boolean; help: string }> = [
+  { env: 'SUPPORTAL_DATA_DIR', key: 'dataDir', help: 'directory for the SQLite database, the generated secret and local files (default ./data)' },
+  { env: 'SUPPORTAL_DATABASE_URL', key: 'databaseUrl', secret: true, help: 'sqlite:PATH (default: <data dir>/supportal.sqlite) or postgres://user:pass@host:port/db' },
+  { env: 'SUPPORTAL_HTTP_HOST', key: 'httpHost', help: 'address the web server listens on (default 127.0.0.1)' },
+  { env: 'SUPPORTAL_HTTP_PORT', key: 'httpPort', help: 'web server port (default 3000)' },
+  { env: 'SUPPORTAL_SMTP_HOST', key: 'smtpHost', help: 'address the SMTP/LMTP listeners bind (default 127.0.0.1)' },
+  { env: 'SUPPORTAL_SMTP_PORT', key: 'smtpPort', help: 'SMTP listener port (default 2525; empty = off)' },
+  { env: 'SUPPORTAL_LMTP_PORT', key: 'lmtpPort', help: 'LMTP listener port (default off)' },
+  { env: 'SUPPORTAL_MAIL_DOMAIN', key: 'mailDomain', help: 'domain of Message-IDs and addresses (default the support address domain)' },
+  { env: 'SUPPORTAL_SUPPORT_ADDRESS', key: 'supportAddress', help: 'where customers reply (default support@<mail domain>)' },
+  { env: 'SUPPORTAL_NOREPLY_ADDRESS', key: 'noreplyAddress', help: 'sender of receipts and notices (default no-reply@<mail domain>)' },
+  { env: 'SUPPORTAL_BOUNCE_ADDRESS', key: 'bounceAddress', help: 'envelope sender base for VERP bounces (default bounces@<mail domain>)' },
+  { env: 'SUPPORTAL_RELAY_URL', key: 'relayUrl', secret: true, help: 'outbound relay smtp[s]://user:pass@host:port; unset = mails are held in the local outbox' },
+  { env: 'SUPPORTAL_CLAMAV', key: 'clamav', help: 'clamd address tcp://host:port or a socket path; unset = attachments are not scanned' },
+  { env: 'SUPPORTAL_MAX_MESSAGE_BYTES', key: 'maxMessageBytes', help: 'largest accepted mail in bytes (default 26214400 = 25 MiB)' },
+  { env: 'SUPPORTAL_DEFAULT_LANGUAGE', key: 'defaultLanguage', help: 'de or en: language for unknown senders (default de)' },
+  { env: 'SUPPORTAL_SECRET', key: 'secret', secret: true, help: 'HMAC key for Message-IDs and sessions; generated into the data dir on first start' },
+  { env: 'SUPPORTAL_PUBLIC_URL', key: 'publicUrl', help: 'the portal address used in mails (default http://<http host>:<http port>)' },
+  { env: 'SUPPORTAL_CASE_TOKEN_LABEL', key: 'caseTokenLabel', help: 'label of the subject token, e.g. Case → [Case #10042] (default Case)' },
+  { env: 'SUPPORTAL_PLUS_ADDRESSING', key: 'plusAddressing', help: 'on/off: Reply-To support+<case>-<token>@… (default on)' },
+  { env: 'SUPPORTAL_DKIM_DOMAIN', key: 'dkimDomain', help: 'DKIM signing domain (default: no signing)' },
+  { env: 'SUPPORTAL_DKIM_SELECTOR', key: 'dkimSelector', help: 'DKIM selector' },
+  { env: 'SUPPORTAL_DKIM_PRIVATE_KEY_FILE', key: 'dkimPrivateKeyFile', help: 'PEM file of the DKIM private key' },
+  { env: 'SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR', key: 'autoMailsPerSenderPerHour', help: 'cap on receipts + notices to one sender per hour (default 30)' },
+  { env: 'SUPPORTAL_SENDER_AUTH', key: 'senderAuth', help: 'on/off: SPF/DKIM/DMARC checks on SMTP/LMTP mail (default on)' },
+  { env: 'SUPPORTAL_TLS_KEY_FILE', key: 'tlsKeyFile', help: 'PEM key for STARTTLS on the SMTP/LMTP listeners' },
+  { env: 'SUPPORTAL_TLS_CERT_FILE', key: 'tlsCertFile', help: 'PEM certificate for STARTTLS' },
+  { env: 'SUPPORTAL_IMAP_URL', key: 'imapUrl', secret: true, help: 'mailbox to fetch from: imap[s]://user:pass@host:port/INBOX (default off)' },
+  { env: 'SUPPORTAL_LOG_LEVEL', key: 'logLevel', help: 'pino log level (default info)' },
+  { env: 'SUPPORTAL_WORKERS', key: 'workers', help: 'on/off: run background workers (outbox, inbound jobs) in serve (default on)' },
+];
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Resolve and validate the configuration; throws ConfigError with one readable line. */
+export function loadConfig(env: Env = process.env, opts: { createSecret?: boolean } = {}): Config {
+  const dataDir = resolve(env.SUPPORTAL_DATA_DIR ?? './data');
+  const fileValues = readConfigFile(env.SUPPORTAL_CONFIG ?? join(dataDir, 'supportal.json'), Boolean(env.SUPPORTAL_CONFIG));
+  const raw: Record<string, unknown> = { ...fileValues };
+  for (const s of SETTINGS) {
+    const v = env[s.env];
+    if (v !== undefined) raw[s.key] = v;
+  }
+  raw.dataDir = dataDir;
+  const supportDefaultDomain = typeof raw.supportAddress === 'string' && raw.supportAddress.includes('@')
+    ? raw.supportAddress.split('@')[1]
+    : undefined;
+  const mailDomain = (raw.mailDomain as string | undefined) ?? supportDefaultDomain ?? 'supportal.localhost';
+  const httpHost = (raw.httpHost as string | undefined) ?? '127.0.0.1';
+  const httpPort = (raw.httpPort as string | number | undefined) ?? 3000;
+  const defaults: Record<string, unknown> = {
+    databaseUrl: `sqlite:${join(dataDir, 'supportal.sqlite')}`,
+    httpHost,
+    httpPort,
+    smtpHost: '127.0.0.1',
+    smtpPort: 2525,
+    lmtpPort: '',
+    mailDomain,
+    supportAddress: `support@${mailDomain}`,
+    noreplyAddress: `no-reply@${mailDomain}`,
+    bounceAddress: `bounces@${mailDomain}`,
+    relayUrl: '',
+    clamav: '',
+    maxMessageBytes: LIMITS.maxMessageBytes,
+    defaultLanguage: 'de',
+    publicUrl: `http://${httpHost === '0.0.0.0' ? 'localhost' : httpHost}:${httpPort}`,
+    caseTokenLabel: 'Case',
+    plusAddressing: 'on',
+    dkimDomain: '',
+    dkimSelector: '',
+    dkimPrivateKeyFile: '',
+    autoMailsPerSenderPerHour: 30,
+    senderAuth: 'on',
+    tlsKeyFile: '',
+    tlsCertFile: '',
+    imapUrl: '',
+    logLevel: 'info',
+    workers: 'on',
+  };
+  for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
+  let secretToStore: string | null = null;
+  if (raw.secret === undefined) {
+    const existing = readSecret(dataDir);
+    if (existing) raw.secret = existing;
+    else raw.secret = secretToStore = randomBytes(32).toString('base64url');
+  }
+
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0]);
+    const setting = SETTINGS.find((s) => s.key === key);
+    const shown = setting?.secret ? '(hidden)' : JSON.stringify(raw[key]);
+    throw new ConfigError(`invalid setting ${setting?.env ?? key}=${shown}: ${issue.message}; expected ${setting?.help ?? 'a valid value'}`);
+  }
+  const c = parsed.data;
+  if ((c.dkimDomain || c.dkimSelector || c.dkimPrivateKeyFile) && !(c.dkimDomain && c.dkimSelector && c.dkimPrivateKeyFile)) {
+    throw new ConfigError('invalid setting SUPPORTAL_DKIM_*: DKIM needs SUPPORTAL_DKIM_DOMAIN, SUPPORTAL_DKIM_SELECTOR and SUPPORTAL_DKIM_PRIVATE_KEY_FILE together');
+  }
+  if (Boolean(c.tlsKeyFile) !== Boolean(c.tlsCertFile)) {
+    throw new ConfigError('invalid setting SUPPORTAL_TLS_KEY_FILE/SUPPORTAL_TLS_CERT_FILE: set both or neither');
+  }
+  // Written only after everything validated: a bad setting creates nothing.
+  if (secretToStore && opts.createSecret) storeSecret(dataDir, secretToStore);
+  return c;
+}
+
+function readConfigFile(path: string, required: boolean): Record<string, unknown> {
+  if (!existsSync(path)) {
+    if (required) throw new ConfigError(`config file ${path} (SUPPORTAL_CONFIG) does not exist`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${path} must hold a JSON object`);
+  }
+  const known = new Set(SETTINGS.map((s) => s.key as string));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(parsed)) {
+    if (!known.has(k)) throw new ConfigError(`config file ${path}: unknown setting "${k}"; known: ${[...known].join(', ')}`);
+    out[k] = typeof v === 'number' || typeof v === 'boolean' ? String(v) : v;
+  }
+  return out;
+}
+
+function readSecret(dataDir: string): string | null {
+  const file = join(dataDir, 'secret.key');
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : null;
+}
+
+/** Read-only commands never write; the generated value then only serves this run. */
+function storeSecret(dataDir: string, secret: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, 'secret.key'), secret + '\n', { mode: 0o600, flag: 'wx' });
+}
+
+/** The resolved settings for `print-config`, secrets masked (passwords inside URLs too). */
+export function describeConfig(c: Config): Array<{ env: string; value: string }> {
+  return SETTINGS.map((s) => {
+    const v = c[s.key];
+    let shown = v === null ? '' : String(v);
+    if (s.key === 'secret') shown = '********';
+    else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
+    return { env: s.env, value: shown };
+  });
+}

@@ -1,0 +1,27 @@
+/**
+ * Every bound Supportal puts on input, in one place, each with the reason for its number.
+ * RELIABILITY.md §6 is the contract these implement.
+ */
+const MiB = 1024 * 1024;
+
+export const LIMITS = {
+  /** 25 MiB: the product promise; larger mails are refused with 552 (T6). */
+  maxMessageBytes: 25 * MiB,
+  /** Operators may raise the limit, but a mail is held in memory while parsed: 200 MiB caps that. */
+  maxMessageBytesCeiling: 200 * MiB,
+  /** RFC 5321 asks for ≥100 recipients; more is an attack or a loop (T7). */
+  maxRecipients: 100,
+  /** SMTP connections at once; each may hold a 25 MiB buffer, so 50 keeps memory bounded (T7, T12). */
+  maxSmtpClients: 50,
+  /** A job (inbound processing) is tried this often before it goes to the dead-letter queue (promise 3). */
+  jobMaxAttempts: 5,
+  /** Back-off of failed jobs and outbound retries: 1 min doubling to 1 h (promise 3, 5). */
+  retryBaseMs: 60_000,
+  retryMaxMs: 3_600_000,
+  /** Outbound mails are retried for 4 days, then marked failed (promise 5). */
+  outboundGiveUpMs: 4 * 24 * 3_600_000,
+  /** A claimed job or outbox row is retried by another worker if its lease runs out (C1). */
+  leaseMs: 5 * 60_000,
+  /** Attachment upload limit in the portal equals the mail limit. */
+  maxUploadBytes: 25 * MiB,
+} as const;

@@ -1,0 +1,26 @@
+import type { Kysely, Dialect } from 'kysely';
+import type { Database } from '../schema.js';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL lives behind this interface, implemented
+ * once per database in this folder. No other file asks which database it runs on.
+ */
+export interface DialectAdapter {
+  readonly name: 'sqlite' | 'postgres';
+  readonly kyselyDialect: Dialect;
+  /** Column types for the migrations. */
+  readonly types: { blob: string; timestamp: string; bigint: string; autoId: string };
+  /** Was this error a violated unique constraint? */
+  isUniqueViolation(err: unknown): boolean;
+  /** Is this error worth retrying (busy/locked database, lost connection, serialization)? */
+  isTransient(err: unknown): boolean;
+  /**
+   * Rows of `table` that are due and not leased, locked so that two workers never take the same
+   * one: `FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer at a time, so the
+   * surrounding write transaction already serialises.
+   */
+  lockSuffix: '' | ' for update skip locked';
+  /** Checks that the database answers. */
+  ping(db: Kysely<Database>): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,34 @@
+import SQLite from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SqliteDialect, sql, type Kysely } from 'kysely';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { Database } from '../schema.js';
+
+/**
+ * SQLite, the embedded default. WAL so that readers never wait for the writer; synchronous=FULL
+ * because a 250 to a mail client promises the mail is on disk (RELIABILITY promise 1);
+ * busy_timeout so that another process's write makes us wait, not fail (C5).
+ */
+export function createSqliteAdapter(file: string): DialectAdapter {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const database = new SQLite(file, { timeout: 10_000 });
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = FULL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 10000');
+  return {
+    name: 'sqlite',
+    kyselyDialect: new SqliteDialect({ database }),
+    types: { blob: 'blob', timestamp: 'text', bigint: 'integer', autoId: 'integer primary key autoincrement' },
+    lockSuffix: '',
+    isUniqueViolation: (err) => String((err as { code?: string })?.code ?? '').startsWith('SQLITE_CONSTRAINT_UNIQUE') || String((err as { code?: string })?.code) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
+    isTransient: (err) => /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(String((err as { code?: string })?.code ?? '')),
+    ping: async (db: Kysely<Database>) => {
+      await sql`select 1`.execute(db);
+    },
+    close: async () => {
+      database.close();
+    },
+  };
+}

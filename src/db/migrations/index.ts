@@ -1,0 +1,20 @@
+import type { Kysely, Migration, MigrationProvider } from 'kysely';
+import type { DialectAdapter } from '../dialects/dialect-adapter.js';
+import * as m001 from './001-initial.js';
+
+type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
+
+/** Every migration in order. Add new ones at the end; never edit one that has shipped. */
+const MIGRATIONS: Record<string, DialectMigration> = {
+  '001-initial': m001,
+};
+
+export function migrationProvider(d: DialectAdapter): MigrationProvider {
+  return {
+    async getMigrations(): Promise<Record<string, Migration>> {
+      const out: Record<string, Migration> = {};
+      for (const [name, m] of Object.entries(MIGRATIONS)) out[name] = { up: (db) => m.up(db, d) };
+      return out;
+    },
+  };
+}

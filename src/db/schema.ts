@@ -1,0 +1,177 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings in both
+ * databases (the PostgreSQL adapter parses timestamptz to such strings), booleans are 0/1
+ * integers (better-sqlite3 cannot bind booleans), ids are random text (W2: never guessable).
+ */
+export interface OrganisationTable { id: string; name: string; customer_no: string | null; created_at: string }
+
+export interface UserTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  language: string;
+  password_hash: string | null;
+  disabled: number;
+  email_verified: number;
+  organisation_id: string | null;
+  org_admin: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProductTable { id: string; name: string; active: number; created_at: string }
+export interface ProductVersionTable { id: string; product_id: string; name: string; created_at: string }
+export interface CounterTable { name: string; value: number }
+
+export interface CaseTable {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  channel: string;
+  customer_id: string;
+  organisation_id: string | null;
+  product_id: string | null;
+  version: string | null;
+  environment: string | null;
+  assignee_id: string | null;
+  created_at: string;
+  updated_at: string;
+  last_activity_at: string;
+  closed_at: string | null;
+}
+
+export interface CaseEventTable {
+  id: string;
+  case_id: string;
+  kind: string;
+  actor_id: string | null;
+  from_status: string | null;
+  to_status: string | null;
+  detail: string | null;
+  at: string;
+}
+
+export interface CaseParticipantTable { case_id: string; email: string; added_by: string | null; created_at: string }
+
+export interface MessageTable {
+  id: string;
+  case_id: string;
+  author_id: string | null;
+  author_email: string | null;
+  kind: string;
+  source: string;
+  body_text: string;
+  body_html: string | null;
+  quoted_text: string | null;
+  inbound_mail_id: string | null;
+  outbound_mail_id: string | null;
+  created_at: string;
+}
+
+export interface BlobTable { sha256: string; size: number; content: Buffer; created_at: string }
+
+export interface AttachmentTable {
+  id: string;
+  case_id: string;
+  message_id: string | null;
+  filename: string;
+  detected_type: string | null;
+  size: number;
+  sha256: string;
+  scan: string;
+  created_at: string;
+}
+
+export interface InboundMailTable {
+  id: string;
+  received_at: string;
+  channel: string;
+  envelope_from: string | null;
+  envelope_to: string;
+  remote_ip: string | null;
+  message_id: string | null;
+  sha256: string;
+  size: number;
+  raw: Buffer | null;
+  duplicate_of: string | null;
+  from_address: string | null;
+  subject: string | null;
+  status: string;
+  reason: string | null;
+  detail: string | null;
+  case_id: string | null;
+  scan: string | null;
+  auth: string | null;
+  decisions: string | null;
+  processed_at: string | null;
+  processing_ms: number | null;
+}
+
+export interface OutboundMailTable {
+  id: string;
+  kind: string;
+  case_id: string | null;
+  inbound_mail_id: string | null;
+  message_id: string;
+  from_address: string;
+  envelope_from: string;
+  recipients: string;
+  subject: string;
+  language: string;
+  raw: Buffer;
+  status: string;
+  attempts: number;
+  next_attempt_at: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  bounce_diagnostic: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface JobTable {
+  id: string;
+  kind: string;
+  job_key: string | null;
+  payload: string;
+  status: string;
+  attempts: number;
+  run_at: string;
+  locked_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  detail: string | null;
+}
+
+export interface Database {
+  organisations: OrganisationTable;
+  users: UserTable;
+  products: ProductTable;
+  product_versions: ProductVersionTable;
+  counters: CounterTable;
+  cases: CaseTable;
+  case_events: CaseEventTable;
+  case_participants: CaseParticipantTable;
+  messages: MessageTable;
+  blobs: BlobTable;
+  attachments: AttachmentTable;
+  inbound_mails: InboundMailTable;
+  outbound_mails: OutboundMailTable;
+  jobs: JobTable;
+  audit_log: AuditLogTable;
+}

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+import type { DatabaseHandle } from './database.js';
+import type { DialectAdapter } from './dialects/dialect-adapter.js';
+import type { Store } from '../app/ports.js';
+import { organisationStore, productStore, userStore } from './stores/people.js';
+import { attachmentStore, caseStore, messageStore } from './stores/cases.js';
+import { inboundMailStore, outboundMailStore } from './stores/mail.js';
+import { auditStore, jobStore } from './stores/jobs.js';
+
+function build(db: Kysely<Database>, d: DialectAdapter, inTransaction: boolean): Store {
+  const store: Store = {
+    organisations: organisationStore(db),
+    users: userStore(db),
+    products: productStore(db),
+    cases: caseStore(db),
+    messages: messageStore(db),
+    attachments: attachmentStore(db),
+    inbound: inboundMailStore(db, d),
+    outbound: outboundMailStore(db, d),
+    jobs: jobStore(db, d),
+    audit: auditStore(db),
+    async transaction(fn) {
+      if (inTransaction) return fn(store);
+      return db.transaction().execute((trx) => fn(build(trx, d, true)));
+    },
+    ping: () => d.ping(db),
+  };
+  return store;
+}
+
+/** The Store port over a Kysely database. */
+export function createStore(h: DatabaseHandle): Store {
+  return build(h.db, h.dialect, false);
+}

@@ -1,0 +1,246 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, InboundMailTable, OutboundMailTable } from '../schema.js';
+import type { DialectAdapter } from '../dialects/dialect-adapter.js';
+import type { InboundMailStore, OutboundMailStore } from '../../app/ports.js';
+import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/records.js';
+import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
+import type { Language } from '../../domain/case.js';
+
+function toInbound(r: InboundMailTable & { case_number?: number | null }): InboundMail {
+  return {
+    id: r.id,
+    receivedAt: r.received_at,
+    channel: r.channel as InboundChannel,
+    envelopeFrom: r.envelope_from,
+    envelopeTo: JSON.parse(r.envelope_to) as string[],
+    remoteIp: r.remote_ip,
+    messageId: r.message_id,
+    sha256: r.sha256,
+    size: Number(r.size),
+    duplicateOf: r.duplicate_of,
+    fromAddress: r.from_address,
+    subject: r.subject,
+    status: r.status as InboundStatus,
+    reason: r.reason as ReasonCode | null,
+    detail: r.detail,
+    caseId: r.case_id,
+    caseNumber: r.case_number == null ? null : Number(r.case_number),
+    scan: r.scan,
+    decisions: r.decisions ? (JSON.parse(r.decisions) as PipelineDecision[]) : [],
+    processedAt: r.processed_at,
+    processingMs: r.processing_ms,
+  };
+}
+
+const INBOUND_COLUMNS = [
+  'inbound_mails.id', 'received_at', 'channel', 'envelope_from', 'envelope_to', 'remote_ip', 'message_id', 'sha256', 'size',
+  'duplicate_of', 'from_address', 'inbound_mails.subject', 'inbound_mails.status', 'reason', 'detail', 'case_id', 'scan', 'auth',
+  'decisions', 'processed_at', 'processing_ms',
+] as const;
+
+export function inboundMailStore(db: Kysely<Database>, d: DialectAdapter): InboundMailStore {
+  const base = () =>
+    db.selectFrom('inbound_mails').leftJoin('cases', 'cases.id', 'inbound_mails.case_id').select([...INBOUND_COLUMNS, 'cases.number as case_number']);
+  return {
+    async insert(m) {
+      const row = {
+        id: m.id,
+        received_at: m.receivedAt,
+        channel: m.channel,
+        envelope_from: m.envelopeFrom,
+        envelope_to: JSON.stringify(m.envelopeTo),
+        remote_ip: m.remoteIp,
+        message_id: m.messageId,
+        sha256: m.sha256,
+        size: m.raw.length,
+        raw: m.raw,
+        duplicate_of: null,
+        status: 'received',
+      };
+      // The partial unique index on sha256 decides: the first writer wins, a concurrent second
+      // one (another serve process) conflicts and is recorded as a duplicate of the first.
+      const existing = await db.selectFrom('inbound_mails').select('id').where('sha256', '=', m.sha256).where('duplicate_of', 'is', null).executeTakeFirst();
+      if (!existing) {
+        try {
+          await db.insertInto('inbound_mails').values(row).execute();
+          return { duplicateOf: null };
+        } catch (e) {
+          if (!d.isUniqueViolation(e)) throw e;
+        }
+      }
+      const original = existing ?? (await db.selectFrom('inbound_mails').select('id').where('sha256', '=', m.sha256).where('duplicate_of', 'is', null).executeTakeFirstOrThrow());
+      await db
+        .insertInto('inbound_mails')
+        .values({ ...row, raw: null, duplicate_of: original.id, status: 'duplicate', reason: 'duplicate', processed_at: m.receivedAt, processing_ms: 0 })
+        .execute();
+      return { duplicateOf: original.id };
+    },
+    async findById(id) {
+      const r = await base().where('inbound_mails.id', '=', id).executeTakeFirst();
+      return r ? toInbound(r as never) : null;
+    },
+    async raw(id) {
+      const r = await db.selectFrom('inbound_mails').select(['raw', 'duplicate_of']).where('id', '=', id).executeTakeFirst();
+      if (!r) return null;
+      if (r.raw) return Buffer.from(r.raw);
+      if (r.duplicate_of) return this.raw(r.duplicate_of);
+      return null;
+    },
+    async findOriginalByMessageId(messageId, exceptId) {
+      const r = await db
+        .selectFrom('inbound_mails')
+        .select(['id', 'sha256'])
+        .where('message_id', '=', messageId)
+        .where('duplicate_of', 'is', null)
+        .where('id', '!=', exceptId)
+        .orderBy('received_at')
+        .executeTakeFirst();
+      return r ?? null;
+    },
+    async markDuplicate(id, of, at) {
+      // The raw bytes stay: the same Message-ID with other content is only a duplicate when the
+      // bodies agree, and the log should still show what arrived.
+      await db.updateTable('inbound_mails').set({ duplicate_of: of, status: 'duplicate', reason: 'duplicate', processed_at: at, processing_ms: 0 }).where('id', '=', id).execute();
+    },
+    async setOutcome(id, o) {
+      await db
+        .updateTable('inbound_mails')
+        .set({
+          status: o.status,
+          reason: o.reason,
+          detail: o.detail,
+          case_id: o.caseId,
+          from_address: o.fromAddress,
+          subject: o.subject,
+          scan: o.scan,
+          auth: o.auth,
+          decisions: JSON.stringify(o.decisions),
+          processed_at: o.processedAt,
+          processing_ms: o.processingMs,
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+    async list(f) {
+      let q = base().orderBy('received_at', 'desc').orderBy('inbound_mails.id').limit(f.limit ?? 200);
+      if (f.caseId) q = q.where('inbound_mails.case_id', '=', f.caseId);
+      if (f.from) q = q.where((eb) => eb.or([eb('from_address', '=', f.from!.toLowerCase()), eb('envelope_from', '=', f.from!.toLowerCase())]));
+      if (f.status) q = q.where('inbound_mails.status', '=', f.status);
+      return (await q.execute()).map((r) => toInbound(r as never));
+    },
+  };
+}
+
+function toOutbound(r: Omit<OutboundMailTable, 'raw'>): OutboundMail {
+  return {
+    id: r.id,
+    kind: r.kind as OutboundKind,
+    caseId: r.case_id,
+    inboundMailId: r.inbound_mail_id,
+    messageId: r.message_id,
+    fromAddress: r.from_address,
+    envelopeFrom: r.envelope_from,
+    recipients: JSON.parse(r.recipients) as string[],
+    subject: r.subject,
+    language: r.language as Language,
+    status: r.status as OutboundStatus,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    bounceDiagnostic: r.bounce_diagnostic,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
+
+const OUTBOUND_COLUMNS = [
+  'id', 'kind', 'case_id', 'inbound_mail_id', 'message_id', 'from_address', 'envelope_from', 'recipients', 'subject', 'language',
+  'status', 'attempts', 'next_attempt_at', 'locked_until', 'last_error', 'bounce_diagnostic', 'created_at', 'updated_at', 'sent_at',
+] as const;
+
+const AUTOMATIC_KINDS = ['receipt', 'notice'];
+
+export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): OutboundMailStore {
+  return {
+    async insert(m) {
+      await db
+        .insertInto('outbound_mails')
+        .values({
+          id: m.id,
+          kind: m.kind,
+          case_id: m.caseId,
+          inbound_mail_id: m.inboundMailId,
+          message_id: m.messageId,
+          from_address: m.fromAddress,
+          envelope_from: m.envelopeFrom,
+          recipients: JSON.stringify(m.recipients),
+          subject: m.subject,
+          language: m.language,
+          raw: m.raw,
+          status: m.status,
+          attempts: 0,
+          next_attempt_at: m.status === 'queued' ? m.createdAt : null,
+          created_at: m.createdAt,
+          updated_at: m.createdAt,
+        })
+        .execute();
+    },
+    async findById(id) {
+      const r = await db.selectFrom('outbound_mails').select(OUTBOUND_COLUMNS).where('id', '=', id).executeTakeFirst();
+      return r ? toOutbound(r) : null;
+    },
+    async findByMessageId(messageId) {
+      const r = await db.selectFrom('outbound_mails').select(OUTBOUND_COLUMNS).where('message_id', '=', messageId.replace(/^<|>$/g, '')).executeTakeFirst();
+      return r ? toOutbound(r) : null;
+    },
+    async raw(id) {
+      const r = await db.selectFrom('outbound_mails').select('raw').where('id', '=', id).executeTakeFirst();
+      return r ? Buffer.from(r.raw) : null;
+    },
+    async list(f) {
+      let q = db.selectFrom('outbound_mails').select(OUTBOUND_COLUMNS).orderBy('created_at', 'desc').orderBy('id').limit(f.limit ?? 200);
+      if (f.caseId) q = q.where('case_id', '=', f.caseId);
+      if (f.status) q = q.where('status', '=', f.status);
+      return (await q.execute()).map(toOutbound);
+    },
+    async claimDue(now, leaseUntil, limit) {
+      // A row in `sending` whose lease ran out belongs to a worker that died after (maybe) handing
+      // the mail to the relay: it is sent again with the same Message-ID (at-least-once, C3).
+      const ids = await sql<{ id: string }>`
+        select id from outbound_mails
+        where (status in ('queued', 'retrying') and next_attempt_at <= ${now})
+           or (status = 'sending' and locked_until <= ${now})
+        order by next_attempt_at
+        limit ${limit}${sql.raw(d.lockSuffix)}`.execute(db);
+      if (ids.rows.length === 0) return [];
+      const rows = await db
+        .updateTable('outbound_mails')
+        .set({ status: 'sending', locked_until: leaseUntil, updated_at: now })
+        .where('id', 'in', ids.rows.map((r) => r.id))
+        .returning(OUTBOUND_COLUMNS)
+        .execute();
+      return rows.map(toOutbound);
+    },
+    async update(id, p) {
+      const set: Partial<OutboundMailTable> = { updated_at: new Date().toISOString() };
+      if (p.status !== undefined) set.status = p.status;
+      if (p.attempts !== undefined) set.attempts = p.attempts;
+      if (p.nextAttemptAt !== undefined) set.next_attempt_at = p.nextAttemptAt;
+      if (p.lastError !== undefined) set.last_error = p.lastError;
+      if (p.sentAt !== undefined) set.sent_at = p.sentAt;
+      if (p.bounceDiagnostic !== undefined) set.bounce_diagnostic = p.bounceDiagnostic;
+      if (p.lockedUntil !== undefined) set.locked_until = p.lockedUntil;
+      await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
+    },
+    async countAutomaticTo(recipient, since) {
+      const r = await db
+        .selectFrom('outbound_mails')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('recipients', '=', JSON.stringify([recipient]))
+        .where('kind', 'in', AUTOMATIC_KINDS)
+        .where('created_at', '>=', since)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}

@@ -1,0 +1,338 @@
+/**
+ * Splits the plain-text body of a customer's reply into the new text, the quoted history and the
+ * signature, so that a case shows what the customer actually wrote.
+ *
+ * The text is classified line by line (empty, quote, quote header, header field, signature
+ * delimiter, mobile boilerplate, text) and the cut points are chosen from that sequence. Every
+ * regular expression runs on one line of bounded length and none nests quantifiers, so the whole
+ * split is linear in the input size (RELIABILITY M12).
+ *
+ * Usage:
+ *   const { reply, quoted, signature } = splitReply(mail.text);
+ */
+
+export interface SplitReply {
+  /** The text the customer wrote, trimmed. Never empty when the input has any content. */
+  reply: string;
+  /** The quoted history that was removed (headers and `>` blocks), trimmed. */
+  quoted: string;
+  /** The signature block that was removed (after `-- `, mobile boilerplate), trimmed. */
+  signature: string;
+}
+
+type Kind =
+  | 'empty'
+  | 'quote'
+  | 'namedquote'
+  | 'header' // a quote header such as "On … wrote:" or "-----Original Message-----"
+  | 'field' // one header field of an Outlook-style block ("From: …", "Gesendet: …")
+  | 'sigdash' // "-- " (RFC 3676) or "--"
+  | 'underscores' // Outlook's "_____" rule: quote separator before fields, else a signature rule
+  | 'dashes' // a rule of "-----" or "=====", only meaningful right before a header block
+  | 'mobile' // "Sent from my iPhone", "Von meinem iPhone gesendet", …
+  | 'text';
+
+/**
+ * Lines longer than this are never a header, delimiter or boilerplate (real quote headers stay
+ * under a few hundred characters even with two addresses); they are classified by their first
+ * character only, which keeps regex work per line bounded.
+ */
+const MAX_PATTERN_LINE = 1000;
+/** A wrapped quote header is joined from at most this many lines (5 seen in real mail: name, blank, "<", address, "> wrote:"). */
+const MAX_HEADER_LINES = 5;
+/** A joined quote header longer than this is prose, not a header. */
+const MAX_HEADER_CHARS = 500;
+/** Mobile boilerplate is one short line; a longer line starting "Sent from" is a sentence. */
+const MAX_MOBILE_LINE = 120;
+/** An Outlook header block needs its "From:" line plus at least 2 fields within this window. */
+const FIELD_WINDOW = 8;
+const MIN_EXTRA_FIELDS = 2;
+
+const QUOTE = /^[ \t]*>/;
+/**
+ * Supercite-style "Richard> …" quoting. Such a prefix is ambiguous with prose ("Note> …"), so it
+ * counts as a quote at the end of a reply but never proves that the customer answered inline.
+ */
+const NAMED_QUOTE = /^[ \t]*[A-Za-z]{1,12}>/;
+const QUOTE_WITHOUT_CONTENT = /^[ \t>]*$/;
+const STARTS_LOWER = /^[ \t]*\p{Ll}/u;
+const SIG_DASH = /^--[ \t]*$/;
+const UNDERSCORES = /^[ \t*]*_{5,}[ \t*]*$/;
+const DASHES = /^[ \t*]*(?:-{5,}|={5,})[ \t*]*$/;
+/** Characters that mail clients leave on otherwise empty lines (tracking marks, NBSP, ZWSP). */
+const BLANK = /^[\s\u1427\u200b\u200c\u200d\u2060\ufeff]*$/;
+
+const FORWARD_MARKERS = [
+  /^[ \t>*]*-{2,}[ \t]*(?:original message|original-nachricht|originalnachricht|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht|message transféré|message d'origine|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|vidarebefordrat meddelande|alkuperäinen viesti)[ \t]*-{2,}/i,
+  /^[ \t>*]*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)[ \t]*:/i,
+];
+
+/** Verbs that end "On <date>, <name> wrote:" in the languages our customers' clients use. */
+const WROTE =
+  '(?:wrote|schrieb|a écrit|ha scritto|napisał\\(a\\)|napisała|napisał|escreveu|escribió|het volgende geschreven|schreef|skrev|kirjoitti|написал\\(а\\)|написала|написал|пише|写道|寫道|írta|napsal|yazdı)';
+const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*(?:[:：]|-{2,})[ \\t-]*$`, 'i');
+const ENDS_WITH_BARE_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*$`, 'i');
+const CONTAINS_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}(?=[\\s:：,]|$)`, 'i');
+const OPENER = /^(?:On|Am|Le|Il|El|Em|Op|Dnia|Den|At|Pada|Dne)[ \t]/;
+const ENDS_WITH_COLON = /[:：][ \t]*$/;
+const DIGIT = /\d/;
+/** Anchored at the "@" so that the scan is linear even on lines without one. */
+const EMAIL = /@[\w.-]+\.[a-z]{2,}/i;
+const ANGLE_EMAIL = /(?:<|&lt;)[ \t]*(?:mailto:)?[^\s<>@]{1,200}@[\w.-]+\.[a-z]{2,}/i;
+/** "2016-03-03 17:21 GMT+01:00 Some One" and "2013/7/20 sam <sam@example.com>" (old Gmail). */
+const ISO_DATE_START = /^[ \t]*\d{4}[-/]\d{1,2}[-/]\d{1,2}[ \t]/;
+const GMT_OFFSET = /\bGMT[+-]\d{1,2}:?\d{2}\b/;
+const VIA = /\svia\s/;
+const UNFINISHED = /[<,"(][ \t]*$/;
+const BARE_ADDRESS_START = /^[ \t>]*(?:<|&lt;)?(?:mailto:)?[^\s@<>]{1,200}@/;
+
+const FROM_LABELS = '(?:From|Von|De|Da|Från|Fra|Van|Od|От|Kimden)';
+const OTHER_LABELS =
+  '(?:Sent|Gesendet|Envoyé le|Message du|Date|Datum|Envoyé|Enviada em|Enviado el|Enviado|Data|Skickat|Sendt|Verzonden|Fecha|To|An|À|A|Para|Till|Til|Aan|Cc|Bcc|Kopie|Copie à|Subject|Betreff|Objet|Sujet|Asunto|Assunto|Oggetto|Ämne|Emne|Onderwerp|Reply-To|Antwort an|Répondre à|Risposta|Organization|Priority|Wichtigkeit|Importance)';
+// French clients put a (non-breaking) space before the colon: "De\u00a0: …".
+const FROM_FIELD = new RegExp(`^[ \\t*\u00a0]*${FROM_LABELS}[ \\t*\u00a0]*[:：]`, 'i');
+const ANY_FIELD = new RegExp(
+  `^[ \\t*\u00a0]*(?:${FROM_LABELS}|${OTHER_LABELS})[ \\t*\u00a0]*[:：]`,
+  'i',
+);
+
+/** Whole-line boilerplate that mail apps append; anchored at both ends so prose never matches. */
+const MOBILE = [
+  // At most 8 words after "Sent from": "Sent from my cell, please excuse any typos." is
+  // boilerplate, "Sent from my desk, is much easier then my mobile phone." is a sentence.
+  /^[ \t(<]*sent (?:from|via|with|by|using)(?:[ \t]+\S+){1,8}[ \t]*$/i,
+  /^[ \t]*\S+ from mobile[ \t]*$/i,
+  /^[ \t]*from my .{1,20}$/i,
+  /^[ \t]*get (?:\[)?outlook for .{1,80}$/i,
+  /^[ \t]*(?:von meinem|vom meinem) .{1,60} gesendet\.?[ \t]*$/i,
+  /^[ \t]*gesendet (?:von|vom|mit|aus) .{1,80}$/i,
+  /^[ \t]*von outlook für .{1,40} gesendet[ \t]*$/i,
+  /^[ \t]*diese nachricht wurde von .{1,80} gesendet\.?[ \t]*$/i,
+  /^[ \t]*envoyé (?:depuis|de) (?:mon|ma) .{1,60}$/i,
+  /^[ \t]*enviado (?:desde|do|de) (?:mi|meu) .{1,60}$/i,
+  /^[ \t]*inviato da .{1,60}$/i,
+  /^[ \t]*(?:sendt|skickat) fr[aå]n? min .{1,60}$/i,
+  /^[ \t]*verzonden (?:met|vanaf|van) .{1,60}$/i,
+  /^[ \t]*從我的 .{1,40} 傳送[ \t]*$/,
+];
+
+function isQuoteHeader(s: string): boolean {
+  if (FORWARD_MARKERS.some((r) => r.test(s))) return true;
+  const hasDigit = DIGIT.test(s);
+  const hasEmail = EMAIL.test(s);
+  // "On Tue, 5 Mar 2024 at 10:15, Max <max@example.com> wrote:", Zoho's "… wrote ----"
+  if (ENDS_WITH_WROTE.test(s) && (hasDigit || hasEmail)) return true;
+  // "On Wed, 14 Nov 2018 08:14:43 -0200 John Doe <john@doe.com> wrote" (no colon)
+  if (OPENER.test(s) && hasDigit && hasEmail && ENDS_WITH_BARE_WROTE.test(s)) return true;
+  const endsWithColon = ENDS_WITH_COLON.test(s);
+  if (endsWithColon && CONTAINS_WROTE.test(s)) {
+    // "Am 12.03.2024 um 10:15 schrieb Max Mustermann <max@example.com>:"
+    if (OPENER.test(s) && hasDigit) return true;
+    // Gmail (de): "Max Mustermann <max@example.com> schrieb am Di., 5. März 2024 um 10:15 Uhr:"
+    if (hasEmail) return true;
+  }
+  // "2015-10-18 0:17 GMT+03:00 Matt Palmer <matt@example.com>:"
+  if (endsWithColon && hasDigit && ANGLE_EMAIL.test(s)) return true;
+  if (ISO_DATE_START.test(s) && (GMT_OFFSET.test(s) || ANGLE_EMAIL.test(s))) return true;
+  return false;
+}
+
+/** A line where a wrapped quote header may begin; keeps prose from being joined into one. */
+function mayStartHeader(s: string): boolean {
+  return OPENER.test(s) || /^[ \t"'*-]*\d/.test(s) || EMAIL.test(s) || VIA.test(s);
+}
+
+function isMobile(s: string): boolean {
+  return s.length <= MAX_MOBILE_LINE && MOBILE.some((r) => r.test(s));
+}
+
+function classifyLine(line: string): Kind {
+  if (line.length > MAX_PATTERN_LINE) {
+    const first = line.trimStart().charAt(0);
+    if (first === '') return 'empty';
+    return first === '>' ? 'quote' : 'text';
+  }
+  if (BLANK.test(line)) return 'empty';
+  if (QUOTE.test(line)) return 'quote';
+  if (NAMED_QUOTE.test(line)) return 'namedquote';
+  if (SIG_DASH.test(line)) return 'sigdash';
+  if (UNDERSCORES.test(line)) return 'underscores';
+  if (isQuoteHeader(line)) return 'header';
+  if (isMobile(line)) return 'mobile';
+  if (ANY_FIELD.test(line)) return 'field';
+  if (DASHES.test(line)) return 'dashes';
+  return 'text';
+}
+
+interface Classified {
+  kinds: Kind[];
+  /** For a line starting a quote header: the index of its last line (wrapped headers). */
+  headerEnd: Map<number, number>;
+}
+
+function classify(lines: readonly string[]): Classified {
+  const kinds = lines.map(classifyLine);
+  const headerEnd = new Map<number, number>();
+  for (let i = 0; i < lines.length; i++) {
+    const kind = kinds[i];
+    if (kind === 'header') {
+      headerEnd.set(i, i);
+      continue;
+    }
+    if (kind !== 'text' && kind !== 'field') continue;
+    const first = lines[i] ?? '';
+    if (first.length > MAX_HEADER_CHARS || !mayStartHeader(first)) continue;
+    // Clients wrap long headers ("On …, Max <\nmax@example.com> wrote:"): join the next lines,
+    // but never swallow a line that is a complete header by itself.
+    let joined = first.trim();
+    const limit = Math.min(lines.length - 1, i + MAX_HEADER_LINES - 1);
+    for (let j = i + 1; j <= limit; j++) {
+      // A line that is a complete header by itself starts its own header, unless it visibly
+      // continues the line before ("On …, Max <" + "max@example.com> wrote:").
+      const part = (lines[j] ?? '').replace(/^[ \t>]+/, '').trim();
+      const completeAlone =
+        kinds[j] === 'header' || (kinds[j] === 'quote' && part.length <= MAX_HEADER_CHARS && isQuoteHeader(part));
+      if (completeAlone && !UNFINISHED.test(joined) && !BARE_ADDRESS_START.test(lines[j] ?? '')) break;
+      joined = part === '' ? joined : `${joined} ${part}`;
+      if (joined.length > MAX_HEADER_CHARS) break;
+      if (isQuoteHeader(joined)) {
+        for (let k = i; k <= j; k++) kinds[k] = 'header';
+        headerEnd.set(i, j);
+        i = j;
+        break;
+      }
+    }
+  }
+  return { kinds, headerEnd };
+}
+
+function isFromField(line: string): boolean {
+  return line.length <= MAX_PATTERN_LINE && FROM_FIELD.test(line);
+}
+
+/** The last line of the Outlook header block starting at `i`, or -1 when there is none. */
+function fieldBlockEnd(lines: readonly string[], kinds: readonly Kind[], i: number): number {
+  if (kinds[i] !== 'field' || !isFromField(lines[i] ?? '')) return -1;
+  let fields = 0;
+  for (let j = i + 1; j <= i + FIELD_WINDOW && j < kinds.length; j++) {
+    if (kinds[j] === 'field') fields++;
+  }
+  if (fields < MIN_EXTRA_FIELDS) return -1;
+  // A long subject wraps onto a text line; the block goes on while a field follows closely.
+  let end = i;
+  for (let j = i + 1; j < kinds.length; j++) {
+    if (kinds[j] === 'field') end = j;
+    else if (kinds[j] === 'text' && (kinds[j + 1] === 'field' || kinds[j + 2] === 'field')) continue;
+    else break;
+  }
+  return end;
+}
+
+/**
+ * A text line glued to a non-empty quoted line and starting in lower case is the rest of a quoted
+ * sentence that the client re-wrapped without its ">" ("> … pharetra d" + "ignissim odio?").
+ */
+function isWrappedQuote(lines: readonly string[], kinds: readonly Kind[], j: number): boolean {
+  if (kinds[j] !== 'text' || kinds[j - 1] !== 'quote') return false;
+  const previous = lines[j - 1] ?? '';
+  return !QUOTE_WITHOUT_CONTENT.test(previous) && STARTS_LOWER.test(lines[j] ?? '');
+}
+
+/** Moves a cut back over the blank lines and rules ("_____", "-----") that introduce it. */
+function includeLeadingRules(kinds: readonly Kind[], cut: number): number {
+  let start = cut;
+  for (let k = cut - 1; k >= 0; k--) {
+    const kind = kinds[k];
+    if (kind === 'underscores' || kind === 'dashes') start = k;
+    else if (kind !== 'empty') break;
+  }
+  return start;
+}
+
+export function splitReply(text: string): SplitReply {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const lines = normalized.split('\n');
+  const { kinds, headerEnd } = classify(lines);
+  const n = lines.length;
+  /** Lines outside the main cut that still belong to the quoted history. */
+  const quotedLine = new Array<boolean>(n).fill(false);
+
+  // 1. The main cut: the first quote header or header block that follows the customer's text.
+  let cut = n;
+  let seenText = false;
+  for (let i = 0; i < n; ) {
+    const end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    if (end < 0) {
+      if (kinds[i] === 'text') seenText = true;
+      i++;
+      continue;
+    }
+    if (!seenText) {
+      // Nothing written above the header: bottom-posting or a plain forward. The header and
+      // its `>` block are history; whatever follows is the customer's text.
+      let j = end + 1;
+      while (j < n && (kinds[j] === 'empty' || kinds[j] === 'quote' || kinds[j] === 'namedquote')) j++;
+      for (let k = i; k < j; k++) quotedLine[k] = true;
+      i = j;
+      continue;
+    }
+    let j = end + 1;
+    while (j < n && kinds[j] === 'empty') j++;
+    let quotes = 0;
+    while (j < n && (kinds[j] === 'quote' || kinds[j] === 'empty' || isWrappedQuote(lines, kinds, j))) {
+      if (kinds[j] === 'quote') quotes++;
+      j++;
+    }
+    if (quotes > 0 && kinds[j] === 'text') {
+      // Answers between quoted lines: the quotes give the answers their meaning, so only the
+      // header goes.
+      for (let k = i; k <= end; k++) quotedLine[k] = true;
+      i = end + 1;
+      continue;
+    }
+    cut = includeLeadingRules(kinds, i);
+    break;
+  }
+
+  // 2. The signature: the first delimiter or mobile boilerplate line after some text.
+  let sigStart = cut;
+  let textBefore = false;
+  for (let i = 0; i < cut; i++) {
+    if (quotedLine[i]) continue;
+    const kind = kinds[i];
+    if (textBefore && (kind === 'sigdash' || kind === 'underscores' || kind === 'mobile')) {
+      sigStart = i;
+      break;
+    }
+    if (kind !== 'empty') textBefore = true;
+  }
+
+  // 3. A `>` block that ends the reply is quoted history (top-posting onto a quoted mail).
+  let k = sigStart - 1;
+  const isQuote = (kind: Kind | undefined): boolean => kind === 'quote' || kind === 'namedquote';
+  while (k >= 0 && (quotedLine[k] || kinds[k] === 'empty' || isQuote(kinds[k]))) k--;
+  if (k >= 0) {
+    for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
+  }
+
+  const replyLines: string[] = [];
+  const quotedLines: string[] = [];
+  const signatureLines: string[] = [];
+  for (let i = 0; i < n; i++) {
+    // Blank-looking lines (tracking marks, NBSP) become empty so that trimming removes them.
+    const line = kinds[i] === 'empty' ? '' : (lines[i] ?? '');
+    if (i >= cut || quotedLine[i]) quotedLines.push(line);
+    else if (i >= sigStart) signatureLines.push(line);
+    else replyLines.push(line);
+  }
+  const reply = replyLines.join('\n').trim();
+  if (reply === '') {
+    // Only quotes or only a signature: showing the whole mail beats showing nothing.
+    return { reply: normalized.trim(), quoted: '', signature: '' };
+  }
+  return {
+    reply,
+    quoted: quotedLines.join('\n').trim(),
+    signature: signatureLines.join('\n').trim(),
+  };
+}

@@ -1,0 +1,68 @@
+import type { FastifyInstance } from 'fastify';
+import { createRuntime, type Runtime } from './composition.js';
+import { buildApp } from './http/app.js';
+import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
+import { runOutboxOnce } from './app/outbound/outbox-relay.js';
+import { createSmtpTransport } from './outbound/smtp-transport.js';
+import type { MailTransport } from './app/outbound/mail-transport.js';
+import type { Config } from './config/config.js';
+import type { Clock } from './app/ports.js';
+import { startInbound, type InboundRuntime } from './inbound/start-inbound.js';
+
+/**
+ * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
+ * On SIGTERM it stops accepting, lets in-flight work finish and exits 0.
+ */
+export interface Server {
+  runtime: Runtime;
+  http: FastifyInstance;
+  httpUrl: string;
+  inbound: InboundRuntime;
+  wakeOutbox(): void;
+  stop(): Promise<void>;
+}
+
+export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport } = {}): Promise<Server> {
+  const runtime = await createRuntime({ env: opts.env, config: opts.config, clock: opts.clock, createSecret: true, migrate: true });
+  const { config, log, ctx } = runtime;
+  const loops: WorkerLoop[] = [];
+  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
+  let outboxLoop: WorkerLoop | null = null;
+  if (config.workers && transport) {
+    outboxLoop = startWorkerLoop(
+      'outbox',
+      async () => {
+        const r = await runOutboxOnce(ctx, transport);
+        for (const i of r.items) if (i.outcome !== 'sent') log.warn({ outbound: i.id, outcome: i.outcome, error: i.error }, 'outbound mail not sent');
+        return r.items.length;
+      },
+      { idleMs: 1000, log },
+    );
+    loops.push(outboxLoop);
+  }
+  const inbound = await startInbound(runtime, { onMailQueued: () => outboxLoop?.wake() });
+  const http = await buildApp({ ctx, log });
+  const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
+  log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
+
+  let stopping: Promise<void> | null = null;
+  return {
+    runtime,
+    http,
+    httpUrl,
+    inbound,
+    wakeOutbox: () => outboxLoop?.wake(),
+    stop() {
+      stopping ??= (async () => {
+        await inbound.stopAccepting();
+        await http.close();
+        await inbound.drain();
+        await Promise.all(loops.map((l) => l.stop()));
+        transport?.close();
+        await runtime.close();
+        log.info('supportal stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot } from './corpus.js';
+
+export const BIN = join(repoRoot, 'bin/supportal.js');
+
+export interface CliResult { status: number; stdout: string; stderr: string }
+
+/** Runs the real `supportal` command in a child process. */
+export function cli(args: string[], env: Record<string, string>, input?: string | Buffer): CliResult {
+  const r = spawnSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, input, encoding: 'buffer', timeout: 60_000 });
+  return { status: r.status ?? -1, stdout: r.stdout.toString('utf8'), stderr: r.stderr.toString('utf8') };
+}
+
+export function cliAsync(args: string[], env: Record<string, string>, input?: Buffer): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (c) => out.push(c));
+    p.stderr.on('data', (c) => err.push(c));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
+    p.stdin.end(input ?? Buffer.alloc(0));
+  });
+}
