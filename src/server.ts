@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { createRuntime, type Runtime } from './composition.js';
 import { buildApp } from './http/app.js';
+import { createWebStore } from './db/stores/web.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport } from './outbound/smtp-transport.js';
@@ -8,6 +9,7 @@ import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import type { Clock } from './app/ports.js';
 import { startInbound, type InboundRuntime } from './inbound/start-inbound.js';
+import type { IngestDeps } from './app/ingest/ports.js';
 
 /**
  * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
@@ -22,7 +24,7 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport } = {}): Promise<Server> {
+export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport; ingestDeps?: Partial<IngestDeps> } = {}): Promise<Server> {
   const runtime = await createRuntime({ env: opts.env, config: opts.config, clock: opts.clock, createSecret: true, migrate: true });
   const { config, log, ctx } = runtime;
   const loops: WorkerLoop[] = [];
@@ -40,8 +42,8 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     );
     loops.push(outboxLoop);
   }
-  const inbound = await startInbound(runtime, { onMailQueued: () => outboxLoop?.wake() });
-  const http = await buildApp({ ctx, log });
+  const inbound = await startInbound(runtime, { onMailQueued: () => outboxLoop?.wake(), deps: opts.ingestDeps });
+  const http = await buildApp({ ctx, log, web: createWebStore(runtime.db) });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 

@@ -5,9 +5,13 @@
 export const ERRORS = {
   invalid_input: { status: 400, message: 'The input is invalid.' },
   unauthenticated: { status: 401, message: 'Please log in.' },
+  login_failed: { status: 401, message: 'The e-mail address or the password is wrong.' },
   forbidden: { status: 403, message: 'You may not do this.' },
+  email_unverified: { status: 403, message: 'Please confirm your e-mail address first; we sent you a link.' },
   csrf_failed: { status: 403, message: 'The request was not sent by the portal (CSRF token missing or wrong).' },
   not_found: { status: 404, message: 'Not found.' },
+  token_invalid: { status: 400, message: 'The link is invalid, expired or used already.' },
+  password_wrong: { status: 400, message: 'The current password is wrong.' },
   case_not_found: { status: 404, message: 'There is no such case.' },
   user_not_found: { status: 404, message: 'There is no such user.' },
   mail_not_found: { status: 404, message: 'There is no such mail.' },

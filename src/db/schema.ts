@@ -174,4 +174,50 @@ export interface Database {
   outbound_mails: OutboundMailTable;
   jobs: JobTable;
   audit_log: AuditLogTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  one_time_tokens: OneTimeTokenTable;
+  login_attempts: LoginAttemptTable;
+}
+
+/** Web sessions; the id is kept only as its SHA-256 (`id_hash`). */
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** E-mail verification and password-reset links, hashed, expiring, single use (W2). */
+export interface OneTimeTokenTable {
+  token_hash: string;
+  purpose: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface LoginAttemptTable {
+  id: string;
+  kind: string;
+  account: string | null;
+  ip: string | null;
+  success: number;
+  at: string;
 }

@@ -1,13 +1,83 @@
+import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../composition.js';
+import type { IngestDeps } from '../app/ingest/ports.js';
+import { receiveMail } from '../app/ingest/receive-mail.js';
+import { runInboundJobsOnce } from '../app/ingest/inbound-jobs.js';
+import { startWorkerLoop, type WorkerLoop } from '../workers/worker-loop.js';
+import { startSmtpListener, type SmtpListener } from './sources/smtp-listener.js';
+import { createIngestDeps } from './ingest-deps.js';
+import { verifyPlusAddress } from '../domain/thread-tokens.js';
+import { closeParseWorkers } from './parse/parse-worker-pool.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
+  deps: IngestDeps;
   stopAccepting(): Promise<void>;
   drain(): Promise<void>;
 }
 
-export async function startInbound(_rt: Runtime, _opts: { onMailQueued: () => void }): Promise<InboundRuntime> {
-  return { smtpAddress: null, lmtpAddress: null, stopAccepting: async () => undefined, drain: async () => undefined };
+/** Recipients we take at RCPT; anything else is refused there, never bounced later (T7). */
+export function recipientFilter(rt: Runtime): (address: string) => boolean {
+  const s = rt.ctx.mail;
+  const local = (a: string) => a.slice(0, a.lastIndexOf('@'));
+  const domain = (a: string) => a.slice(a.lastIndexOf('@'));
+  return (address) => {
+    if (address === s.supportAddress || address === s.noreplyAddress || address === s.bounceAddress) return true;
+    if (verifyPlusAddress(s.secret, s.supportAddress, address) !== null) return true;
+    // Sub-addresses of the support and bounce addresses: unverified tokens are still ours to judge (and reject with a reason).
+    for (const base of [s.supportAddress, s.bounceAddress]) {
+      if (address.startsWith(`${local(base)}+`) && address.endsWith(domain(base))) return true;
+    }
+    return false;
+  };
+}
+
+export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps> }): Promise<InboundRuntime> {
+  const { config, ctx, log } = rt;
+  const deps = createIngestDeps(config, opts.deps);
+  const workerId = `worker-${randomUUID().slice(0, 8)}`;
+  let inboundLoop: WorkerLoop | null = null;
+  if (config.workers) {
+    inboundLoop = startWorkerLoop(
+      'inbound',
+      async () => {
+        const r = await runInboundJobsOnce(ctx, deps, { workerId });
+        for (const o of r.processed) {
+          log.info({ mail: o.mailId, status: o.status, reason: o.reason, case: o.caseNumber, reply: o.replyQueued }, 'inbound mail processed');
+          if (o.replyQueued) opts.onMailQueued();
+        }
+        for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
+        return r.processed.length + r.deferred.length;
+      },
+      { idleMs: 2000, log },
+    );
+  }
+  const listeners: SmtpListener[] = [];
+  const common = {
+    host: config.smtpHost,
+    maxMessageBytes: config.maxMessageBytes,
+    acceptsRecipient: recipientFilter(rt),
+    receive: (m: Parameters<typeof receiveMail>[1]) => receiveMail(ctx, m),
+    onStored: () => inboundLoop?.wake(),
+    tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
+    log: log.child({ component: 'smtp' }),
+  };
+  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false }) : null;
+  if (smtp) listeners.push(smtp);
+  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true }) : null;
+  if (lmtp) listeners.push(lmtp);
+  return {
+    smtpAddress: smtp?.address ?? null,
+    lmtpAddress: lmtp?.address ?? null,
+    deps,
+    stopAccepting: async () => {
+      await Promise.all(listeners.map((l) => l.stopAccepting()));
+    },
+    drain: async () => {
+      await inboundLoop?.stop();
+      await closeParseWorkers();
+    },
+  };
 }

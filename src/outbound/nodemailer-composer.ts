@@ -17,6 +17,17 @@ function streamToBuffer(s: NodeJS.ReadableStream): Promise<Buffer> {
 }
 
 /**
+ * nodemailer keeps the line breaks of a 7bit text part as they came (a bare LF from a textarea),
+ * while its SMTP client turns every bare CR or LF into CRLF on the wire. Normalising here makes
+ * the stored (and DKIM-signed) bytes exactly the bytes the relay receives. latin1 maps bytes
+ * one to one, so 8-bit content survives the round trip.
+ */
+function crlf(raw: Buffer): Buffer {
+  const s = raw.toString('latin1');
+  return /\r(?!\n)|(?<!\r)\n/.test(s) ? Buffer.from(s.replace(/\r\n|\r|\n/g, '\r\n'), 'latin1') : raw;
+}
+
+/**
  * Builds RFC 5322 messages with nodemailer's MailComposer (multipart/alternative, RFC 2047
  * encoded headers, attachments) and signs them with DKIM when configured. nodemailer encodes
  * every header value, so CR/LF in a name or subject cannot inject a header (W9); we refuse
@@ -44,7 +55,8 @@ export function createNodemailerComposer(dkim: DkimSettings | null): MailCompose
         html: m.html,
         attachments: m.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
       });
-      const raw = await new Promise<Buffer>((resolve, reject) => composer.compile().build((err: Error | null, msg: Buffer) => (err ? reject(err) : resolve(msg))));
+      const built = await new Promise<Buffer>((resolve, reject) => composer.compile().build((err: Error | null, msg: Buffer) => (err ? reject(err) : resolve(msg))));
+      const raw = crlf(built);
       if (!signer) return raw;
       const input = new PassThrough();
       input.end(raw);

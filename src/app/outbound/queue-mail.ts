@@ -67,7 +67,7 @@ export async function queueMail(ctx: AppContext, tx: Store, input: QueueMailInpu
     // headers stay small (clients need only the root and the parent to thread).
     const earlier = await tx.outbound.list({ caseId: c.id, limit: 20 });
     references = earlier.map((m) => m.messageId).reverse();
-    headers['Thread-Topic'] = stripReplyPrefixes(c.subject).replace(CRLF, ' ');
+    headers['Thread-Topic'] = stripReplyPrefixes(c.subject).replace(/[\r\n\0]+/g, ' ');
     headers['Thread-Index'] = threadIndex(s.secret, c.number, earlier.length);
     headers['X-Supportal-Case'] = String(c.number);
   }

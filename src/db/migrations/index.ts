@@ -1,12 +1,14 @@
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import * as m001 from './001-initial.js';
+import * as m002 from './002-web.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
 /** Every migration in order. Add new ones at the end; never edit one that has shipped. */
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-initial': m001,
+  '002-web': m002,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

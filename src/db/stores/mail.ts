@@ -33,7 +33,7 @@ function toInbound(r: InboundMailTable & { case_number?: number | null }): Inbou
 }
 
 const INBOUND_COLUMNS = [
-  'inbound_mails.id', 'received_at', 'channel', 'envelope_from', 'envelope_to', 'remote_ip', 'message_id', 'sha256', 'size',
+  'inbound_mails.id', 'received_at', 'inbound_mails.channel', 'envelope_from', 'envelope_to', 'remote_ip', 'message_id', 'sha256', 'size',
   'duplicate_of', 'from_address', 'inbound_mails.subject', 'inbound_mails.status', 'reason', 'detail', 'case_id', 'scan', 'auth',
   'decisions', 'processed_at', 'processing_ms',
 ] as const;

@@ -1,0 +1,59 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ApiTokenRecord, WebContext } from './ports.js';
+import type { Principal } from './principal.js';
+import { AppError } from '../errors.js';
+import { parseInput } from '../users.js';
+import { hashSecret, randomSecret } from './secrets.js';
+
+/** Personal API tokens look like `spt_<43 base64url characters>`: the prefix makes a leaked one findable by secret scanners. */
+export const API_TOKEN_PREFIX = 'spt_';
+const TOKEN_PATTERN = /^spt_[A-Za-z0-9_-]{43}$/;
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export type ApiTokenView = Omit<ApiTokenRecord, 'tokenHash' | 'userId'>;
+
+function view(t: ApiTokenRecord): ApiTokenView {
+  return { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt };
+}
+
+/** Creates a token for the caller; the secret is returned this once and stored only hashed. */
+export async function createApiToken(ctx: WebContext, who: Principal, input: { name: string }): Promise<{ token: string; info: ApiTokenView }> {
+  const name = parseInput(z.object({ name: z.string().trim().min(1).max(100) }), input).name;
+  const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
+  const rec: ApiTokenRecord = {
+    id: randomUUID(),
+    userId: who.user.id,
+    name,
+    tokenHash: hashSecret(token),
+    prefix: token.slice(0, 8),
+    createdAt: ctx.clock.now().toISOString(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await ctx.web.apiTokens.insert(rec);
+  await ctx.store.audit.record({ at: rec.createdAt, actor: who.user.id, action: 'token.create', target: rec.id });
+  return { token, info: view(rec) };
+}
+
+export async function listApiTokens(ctx: WebContext, who: Principal): Promise<ApiTokenView[]> {
+  return (await ctx.web.apiTokens.list(who.user.id)).map(view);
+}
+
+export async function revokeApiToken(ctx: WebContext, who: Principal, id: string): Promise<void> {
+  const at = ctx.clock.now().toISOString();
+  if (!(await ctx.web.apiTokens.revoke(id, who.user.id, at))) throw new AppError('not_found');
+  await ctx.store.audit.record({ at, actor: who.user.id, action: 'token.revoke', target: id });
+}
+
+/** The principal of a bearer token, or null when it is malformed, unknown, revoked or its user disabled. */
+export async function resolveApiToken(ctx: WebContext, bearer: string): Promise<Principal | null> {
+  if (!TOKEN_PATTERN.test(bearer)) return null;
+  const t = await ctx.web.apiTokens.findByHash(hashSecret(bearer));
+  if (!t || t.revokedAt) return null;
+  const user = await ctx.store.users.findById(t.userId);
+  if (!user || user.disabled) return null;
+  const now = ctx.clock.now();
+  if (!t.lastUsedAt || now.getTime() - Date.parse(t.lastUsedAt) >= TOUCH_EVERY_MS) await ctx.web.apiTokens.touch(t.id, now.toISOString());
+  return { via: 'token', user, tokenId: t.id };
+}

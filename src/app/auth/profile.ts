@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { WebContext } from './ports.js';
+import type { Principal } from './principal.js';
+import { LANGUAGES } from '../../domain/case.js';
+import type { User } from '../../domain/records.js';
+import { AppError } from '../errors.js';
+import { parseInput } from '../users.js';
+import { passwordSchema } from './signup.js';
+
+const profileInput = z
+  .object({
+    name: z.string().trim().min(1).max(200).refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks').optional(),
+    language: z.enum(LANGUAGES).optional(),
+    password: z.object({ current: z.string().min(1).max(1000), new: passwordSchema }).optional(),
+  })
+  .strict();
+
+/**
+ * Name, language and password. The e-mail address cannot be changed here: it is the login and
+ * the address mail replies are matched by, and a change to an unverified address is the classic
+ * account takeover (W11). A password change needs the current one and ends the other sessions.
+ */
+export async function updateProfile(ctx: WebContext, who: Principal, input: unknown): Promise<User> {
+  const i = parseInput(profileInput, input);
+  const patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash'>> = {};
+  if (i.name !== undefined) patch.name = i.name;
+  if (i.language !== undefined) patch.language = i.language;
+  if (i.password) {
+    const current = await ctx.store.users.findById(who.user.id);
+    if (!current?.passwordHash || !(await ctx.hasher.verify(current.passwordHash, i.password.current))) throw new AppError('password_wrong');
+    patch.passwordHash = await ctx.hasher.hash(i.password.new);
+  }
+  if (Object.keys(patch).length > 0) await ctx.store.users.update(who.user.id, patch);
+  if (patch.passwordHash) await ctx.web.sessions.deleteForUser(who.user.id, who.via === 'session' ? who.sessionIdHash : undefined);
+  const now = ctx.clock.now().toISOString();
+  await ctx.store.audit.record({ at: now, actor: who.user.id, action: 'user.profile', target: who.user.id, detail: { fields: Object.keys(patch).map((k) => (k === 'passwordHash' ? 'password' : k)) } });
+  return (await ctx.store.users.findById(who.user.id))!;
+}

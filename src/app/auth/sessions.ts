@@ -1,0 +1,62 @@
+import type { WebContext, SessionRecord } from './ports.js';
+import type { Principal } from './principal.js';
+import { hashSecret, randomSecret } from './secrets.js';
+
+/**
+ * Session lifetimes. Idle 8 h: a working day without a click keeps the session, a night does
+ * not (OWASP names 2–8 h for low-risk applications). Absolute 7 days: a stolen cookie is worth
+ * a week at most, and nobody logs in more than once a week.
+ */
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+export const SESSION_ABSOLUTE_MS = 7 * 24 * 60 * 60 * 1000;
+/** last_seen_at is written at most once a minute, not on every request. */
+const TOUCH_EVERY_MS = 60 * 1000;
+
+export interface NewSession {
+  /** The cookie value: shown once, stored only as its hash. */
+  id: string;
+  csrfToken: string;
+  expiresAt: string;
+}
+
+export async function createSession(ctx: WebContext, userId: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+  const now = ctx.clock.now();
+  const id = randomSecret();
+  const rec: SessionRecord = {
+    idHash: hashSecret(id),
+    userId,
+    csrfToken: randomSecret(),
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + SESSION_ABSOLUTE_MS).toISOString(),
+    ip: meta.ip,
+    userAgent: meta.userAgent ? meta.userAgent.slice(0, 300) : null,
+  };
+  await ctx.web.sessions.insert(rec);
+  return { id, csrfToken: rec.csrfToken, expiresAt: rec.expiresAt };
+}
+
+/** The principal of a session cookie, or null when it is unknown, expired or its user disabled. */
+export async function resolveSession(ctx: WebContext, cookieValue: string): Promise<Principal | null> {
+  // A session id is 43 base64url characters; anything else is not worth a query.
+  if (!/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
+  const idHash = hashSecret(cookieValue);
+  const s = await ctx.web.sessions.find(idHash);
+  if (!s) return null;
+  const now = ctx.clock.now().getTime();
+  if (now >= Date.parse(s.expiresAt) || now >= Date.parse(s.lastSeenAt) + SESSION_IDLE_MS) {
+    await ctx.web.sessions.delete(idHash);
+    return null;
+  }
+  const user = await ctx.store.users.findById(s.userId);
+  if (!user || user.disabled) {
+    await ctx.web.sessions.delete(idHash);
+    return null;
+  }
+  if (now - Date.parse(s.lastSeenAt) >= TOUCH_EVERY_MS) await ctx.web.sessions.touch(idHash, new Date(now).toISOString());
+  return { via: 'session', user, sessionIdHash: idHash, csrfToken: s.csrfToken };
+}
+
+export async function endSession(ctx: WebContext, sessionIdHash: string): Promise<void> {
+  await ctx.web.sessions.delete(sessionIdHash);
+}

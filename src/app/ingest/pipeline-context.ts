@@ -1,0 +1,43 @@
+import type { ParsedMail } from '../../domain/parsed-mail.js';
+import type { Case, InboundMail, PipelineDecision, User } from '../../domain/records.js';
+import type { InspectedFile } from '../../domain/attachment-policy.js';
+import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
+import type { AppContext } from '../context.js';
+import type { IngestDeps, SenderAuthResult } from './ports.js';
+
+/** What the steps know about the mail so far. Each step reads and fills its part. */
+export interface PipelineContext {
+  app: AppContext;
+  deps: IngestDeps;
+  mail: InboundMail;
+  raw: Buffer;
+  parsed: ParsedMail | null;
+  /** The sender as identified by From (never Reply-To, S3), lower-cased. */
+  sender: string | null;
+  senderUser: User | null;
+  auth: SenderAuthResult | null;
+  matched: { case: Case; by: 'message_id' | 'plus_address' | 'subject_token' } | null;
+  files: InspectedFile[];
+  scan: 'clean' | 'not_scanned' | null;
+  /** Files that the notice should name. */
+  offendingFiles: string[];
+  decisions: PipelineDecision[];
+  notes: string[];
+}
+
+export type Verdict =
+  | { kind: 'continue' }
+  | { kind: 'terminal'; status: Exclude<InboundStatus, 'received' | 'accepted' | 'deferred'>; reason: ReasonCode; detail: string; notice: boolean }
+  | { kind: 'accept' };
+
+export const CONTINUE: Verdict = { kind: 'continue' };
+
+export function stop(status: 'rejected' | 'ignored' | 'quarantined' | 'duplicate', reason: ReasonCode, detail: string, notice = status === 'rejected'): Verdict {
+  return { kind: 'terminal', status, reason, detail, notice };
+}
+
+export interface PipelineStep {
+  /** `NNN-name`, numbered with gaps so that a step can be inserted. */
+  name: string;
+  run(p: PipelineContext): Promise<Verdict>;
+}

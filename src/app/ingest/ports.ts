@@ -1,0 +1,52 @@
+import type { ParsedMail } from '../../domain/parsed-mail.js';
+import type { AttachmentPolicy, InspectedFile } from '../../domain/attachment-policy.js';
+
+/** Parses raw bytes within the limits; rejects with an error whose `code` is 'malformed' or 'loop'. */
+export interface MimeParser {
+  parse(raw: Buffer): Promise<ParsedMail>;
+}
+
+export interface AttachmentInspector {
+  inspect(files: ReadonlyArray<{ filename: string | null; content: Buffer; contentType: string }>, policy: AttachmentPolicy): Promise<InspectedFile[]>;
+}
+
+export type ScanResult = { status: 'clean' } | { status: 'infected'; signature: string } | { status: 'error'; detail: string };
+
+export interface VirusScanner {
+  scan(content: Buffer): Promise<ScanResult>;
+}
+
+export interface SenderAuthResult {
+  spf: string;
+  dkim: string;
+  dmarc: string;
+  /** The From domain's DMARC policy failed: the sender may be forged. */
+  dmarcFailed: boolean;
+  /** SPF or an aligned DKIM signature passed: the envelope or From domain is authentic. */
+  authenticated: boolean;
+}
+
+export interface SenderAuthenticator {
+  check(raw: Buffer, envelope: { ip: string | null; helo: string | null; sender: string | null }): Promise<SenderAuthResult>;
+}
+
+/** The adapters the pipeline needs, given by the composition root. */
+export interface IngestDeps {
+  parser: MimeParser;
+  inspector: AttachmentInspector;
+  scanner: VirusScanner | null;
+  authenticator: SenderAuthenticator | null;
+  policy: AttachmentPolicy;
+  /** HTML sanitizer (sanitize-html at the edge): no scripts, handlers, forms or remote loads. */
+  sanitizeHtml(html: string): string;
+}
+
+/** Thrown by a step when a dependency is down: the mail is retried later, nothing is decided. */
+export class DeferError extends Error {
+  readonly reason: 'scan_unavailable' | 'processing_failed';
+  constructor(reason: 'scan_unavailable' | 'processing_failed', message: string) {
+    super(message);
+    this.name = 'DeferError';
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,111 @@
+import type { AppContext } from '../context.js';
+import type { Store } from '../ports.js';
+import type { IngestDeps } from './ports.js';
+import { DeferError } from './ports.js';
+import type { PipelineContext, Verdict } from './pipeline-context.js';
+import { PIPELINE_STEPS } from './steps/index.js';
+import { acceptReply } from './accept-reply.js';
+import { queueAutomaticReply } from './automatic-replies.js';
+import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
+import { AppError } from '../errors.js';
+
+export interface PipelineOutcome {
+  mailId: string;
+  status: InboundStatus;
+  reason: ReasonCode | null;
+  detail: string | null;
+  caseNumber: number | null;
+  /** The receipt or notice queued, if any. */
+  replyQueued: 'receipt' | 'notice' | null;
+}
+
+const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'ignored', 'duplicate', 'quarantined']);
+
+/**
+ * Runs one stored mail through the steps and commits the outcome, the case message and the
+ * receipt or notice in ONE transaction, together with completing its job. A crash before that
+ * commit leaves nothing half-done and the job is taken again when its lease runs out; a mail that
+ * already has an outcome is never processed twice (promise 4, C1).
+ *
+ * A step that throws DeferError (clamd down) or any other error defers the mail: the caller
+ * retries the job later; the mail shows as `deferred` meanwhile.
+ */
+export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null): Promise<PipelineOutcome> {
+  const started = process.hrtime.bigint();
+  const mail = await app.store.inbound.findById(mailId);
+  if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
+  if (FINAL.has(mail.status)) {
+    if (jobId) await app.store.jobs.complete(jobId, app.clock.now().toISOString());
+    return { mailId, status: mail.status, reason: mail.reason, detail: mail.detail, caseNumber: mail.caseNumber, replyQueued: null };
+  }
+  const raw = await app.store.inbound.raw(mailId);
+  if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
+  const p: PipelineContext = {
+    app, deps, mail, raw, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [],
+  };
+  let verdict: Verdict = { kind: 'accept' };
+  for (const step of PIPELINE_STEPS) {
+    let v: Verdict;
+    try {
+      v = await step.run(p);
+    } catch (e) {
+      const reason = e instanceof DeferError ? e.reason : 'processing_failed';
+      p.decisions.push({ step: step.name, verdict: 'defer', reason, note: (e as Error).message.slice(0, 500) });
+      await app.store.inbound.setOutcome(mailId, outcomeRow(p, 'deferred', reason, (e as Error).message.slice(0, 1000), started));
+      throw e;
+    }
+    if (v.kind === 'terminal') {
+      p.decisions.push({ step: step.name, verdict: v.status, reason: v.reason });
+      verdict = v;
+      break;
+    }
+    p.decisions.push({ step: step.name, verdict: 'continue' });
+  }
+  return app.store.transaction(async (tx) => {
+    // Another worker may have finished this mail meanwhile (lease expiry race): check under the transaction.
+    const current = await tx.inbound.findById(mailId);
+    if (current && FINAL.has(current.status)) {
+      return { mailId, status: current.status, reason: current.reason, detail: current.detail, caseNumber: current.caseNumber, replyQueued: null };
+    }
+    let replyQueued: PipelineOutcome['replyQueued'] = null;
+    let status: InboundStatus;
+    let reason: ReasonCode | null = null;
+    let detail: string | null = null;
+    if (verdict.kind === 'terminal') {
+      status = verdict.status;
+      reason = verdict.reason;
+      detail = verdict.detail;
+      if (verdict.notice) replyQueued = await noticeOrNull(p, tx, reason);
+    } else {
+      status = 'accepted';
+      await acceptReply(p, tx);
+      p.decisions.push({ step: '110-accept', verdict: 'accepted' });
+      replyQueued = (await queueAutomaticReply(p, tx, { kind: 'receipt' })) ? 'receipt' : null;
+    }
+    await tx.inbound.setOutcome(mailId, outcomeRow(p, status, reason, detail, started));
+    if (jobId) await tx.jobs.complete(jobId, app.clock.now().toISOString());
+    return { mailId, status, reason, detail, caseNumber: p.matched?.case.number ?? null, replyQueued };
+  });
+}
+
+async function noticeOrNull(p: PipelineContext, tx: Store, reason: ReasonCode): Promise<'notice' | null> {
+  return (await queueAutomaticReply(p, tx, { kind: 'notice', reason })) ? 'notice' : null;
+}
+
+function outcomeRow(p: PipelineContext, status: InboundStatus, reason: ReasonCode | null, detail: string | null, started: bigint) {
+  const m = p.parsed;
+  const scan = p.scan ?? (m && m.attachments.length === 0 ? null : p.deps.scanner ? null : 'not_scanned');
+  return {
+    status,
+    reason,
+    detail: [detail, ...p.notes].filter(Boolean).join('; ').slice(0, 4000) || null,
+    caseId: p.matched?.case.id ?? null,
+    fromAddress: p.sender,
+    subject: m?.subject.slice(0, 1000) ?? null,
+    scan,
+    auth: p.auth ? JSON.stringify(p.auth) : null,
+    decisions: p.decisions,
+    processedAt: p.app.clock.now().toISOString(),
+    processingMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
+  };
+}

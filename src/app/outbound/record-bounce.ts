@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import type { AppContext } from '../context.js';
+import type { Store } from '../ports.js';
+import type { BounceReport } from '../../domain/bounce.js';
+import type { OutboundMail } from '../../domain/records.js';
+import { outboundIdFromVerp } from './queue-mail.js';
+
+/**
+ * RFC 3464 actions that do not mean "not delivered": the remote MTA still tries (`delayed`) or
+ * reports success. They are recorded on the mail but do not mark it bounced.
+ */
+const NOT_A_FAILURE: ReadonlySet<string> = new Set(['delayed', 'delivered', 'relayed', 'expanded']);
+
+/** The diagnostic is shown in one line of the outbox list; 500 characters keep it readable. */
+const MAX_DIAGNOSTIC_CHARS = 500;
+
+async function findBounced(store: Store, report: BounceReport): Promise<OutboundMail | null> {
+  // The VERP token names the outbound row exactly and survives relays that strip the returned
+  // copy; the original Message-ID is the fallback for mail systems that bounce to the From.
+  const id = report.verpToken ? outboundIdFromVerp(report.verpToken) : null;
+  const byVerp = id ? await store.outbound.findById(id) : null;
+  if (byVerp) return byVerp;
+  return report.originalMessageId ? store.outbound.findByMessageId(report.originalMessageId) : null;
+}
+
+function diagnosticOf(report: BounceReport): string {
+  const parts = [report.status, report.diagnostic].filter((p): p is string => Boolean(p && p.trim()));
+  const text = parts.join(' ').replace(/\s+/g, ' ').trim() || (report.action ?? 'bounced');
+  return text.slice(0, MAX_DIAGNOSTIC_CHARS);
+}
+
+/**
+ * A bounce (DSN or MTA notice) for one of our mails (RELIABILITY L3): the mail is marked
+ * `bounced` with the diagnostic, the audit log records it, and an internal note on the case tells
+ * the agents that the customer did not get the mail. Nothing is sent back (no reply to a bounce).
+ * A report that matches none of our mails changes nothing and returns nulls. The same failure
+ * reported twice adds no second note.
+ *
+ * @example
+ *   const report = parseBounce(input, { bounceLocalPart: 'bounces', mailDomain });
+ *   await recordBounce(ctx, { report, inboundMailId });  // → { outboundId, caseId }
+ */
+export async function recordBounce(
+  ctx: AppContext,
+  input: { report: BounceReport; inboundMailId: string | null },
+): Promise<{ outboundId: string | null; caseId: string | null }> {
+  const { report } = input;
+  return ctx.store.transaction(async (tx) => {
+    const m = await findBounced(tx, report);
+    if (!m) return { outboundId: null, caseId: null };
+    const now = ctx.clock.now().toISOString();
+    const diagnostic = diagnosticOf(report);
+    const recipient = report.recipient ?? m.recipients.join(', ');
+    const failed = !(report.action && NOT_A_FAILURE.has(report.action));
+    const detail = { recipient, status: report.status, action: report.action, diagnostic: report.diagnostic, permanent: report.permanent, inboundMailId: input.inboundMailId };
+    if (!failed) {
+      await tx.outbound.update(m.id, { bounceDiagnostic: `${report.action}: ${diagnostic}`.slice(0, MAX_DIAGNOSTIC_CHARS) });
+      await tx.audit.record({ at: now, actor: null, action: `outbound.${report.action}`, target: m.id, detail });
+      return { outboundId: m.id, caseId: m.caseId };
+    }
+    const repeated = m.status === 'bounced' && m.bounceDiagnostic === diagnostic;
+    await tx.outbound.update(m.id, { status: 'bounced', bounceDiagnostic: diagnostic, lockedUntil: null, nextAttemptAt: null });
+    await tx.audit.record({ at: now, actor: null, action: 'outbound.bounced', target: m.id, detail });
+    if (m.caseId && !repeated) {
+      const kind = report.permanent ? 'bounced' : 'bounced (temporary failure; a later mail may get through)';
+      await tx.messages.insert({
+        id: randomUUID(),
+        caseId: m.caseId,
+        authorId: null,
+        authorEmail: null,
+        kind: 'internal_note',
+        source: 'email',
+        bodyText: `Mail to ${recipient} ${kind}: ${diagnostic}\nSubject: ${m.subject}\nMessage-ID: <${m.messageId}>`,
+        bodyHtml: null,
+        quotedText: null,
+        inboundMailId: input.inboundMailId,
+        outboundMailId: m.id,
+        createdAt: now,
+      });
+    }
+    return { outboundId: m.id, caseId: m.caseId };
+  });
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { WebContext } from '../auth/ports.js';
+import { AppError } from '../errors.js';
+import { addUser, parseInput, type AddUserInput } from '../users.js';
+import { USER_ROLES } from '../../domain/case.js';
+import type { Product, User } from '../../domain/records.js';
+import { userView, type UserView } from './views.js';
+
+export async function listUsers(ctx: WebContext, input: { role?: string; organisationId?: string }): Promise<UserView[]> {
+  const i = parseInput(z.object({ role: z.enum(USER_ROLES).optional(), organisationId: z.string().max(100).optional() }), input);
+  return (await ctx.store.users.list(i)).map(userView);
+}
+
+/** An admin adds a user; the address counts as verified because the admin vouches for it. */
+export async function createUser(ctx: WebContext, admin: User, input: AddUserInput): Promise<UserView> {
+  const u = await addUser(ctx, { ...input, emailVerified: true });
+  await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: admin.id, action: 'admin.user.create', target: u.id });
+  return userView(u);
+}
+
+/** Disables or enables a user; disabling ends their sessions at once. Admins cannot lock themselves out. */
+export async function setUserDisabled(ctx: WebContext, admin: User, userId: string, disabled: boolean): Promise<UserView> {
+  const u = await ctx.store.users.findById(userId);
+  if (!u) throw new AppError('user_not_found');
+  if (u.id === admin.id && disabled) throw new AppError('invalid_input', 'you cannot disable yourself');
+  await ctx.store.users.update(u.id, { disabled });
+  if (disabled) await ctx.web.sessions.deleteForUser(u.id);
+  await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: admin.id, action: disabled ? 'admin.user.disable' : 'admin.user.enable', target: u.id });
+  return userView({ ...u, disabled });
+}
+
+export async function listProducts(ctx: WebContext): Promise<Product[]> {
+  return ctx.store.products.list();
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { WebContext } from '../auth/ports.js';
+import { AppError } from '../errors.js';
+import { parseInput } from '../users.js';
+import { isStaff } from '../../domain/case.js';
+import { INBOUND_STATUSES, REASON_CODES } from '../../domain/reason-codes.js';
+import type { InboundMail, User } from '../../domain/records.js';
+import { canSeeCase, requireStaff, requireVisibleCase } from './access.js';
+import { mailLogEntry, outboundView, type MailLogEntry, type OutboundView } from './views.js';
+
+const listInput = z.object({
+  status: z.enum(INBOUND_STATUSES).optional(),
+  reason: z.enum(REASON_CODES).optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+
+/** A mail is the customer's when they sent it: the header From or the envelope sender is their address. */
+function sentBy(m: InboundMail, user: User): boolean {
+  return m.fromAddress === user.email || m.envelopeFrom === user.email;
+}
+
+async function entry(ctx: WebContext, user: User, m: InboundMail): Promise<MailLogEntry> {
+  const staff = isStaff(user.role);
+  let caseVisible = staff;
+  if (!staff && m.caseId) {
+    // A mail may have gone to a case the sender only takes part in: its number shows only if they may open it.
+    const c = await ctx.store.cases.findById(m.caseId);
+    caseVisible = c !== null && canSeeCase(user, c);
+  }
+  return mailLogEntry(m, staff, caseVisible);
+}
+
+/**
+ * The inbound mail log. A customer sees the mails they sent, whatever became of them; staff see
+ * every mail, filtered by status and reason.
+ */
+export async function listMailsFor(ctx: WebContext, user: User, input: z.input<typeof listInput>): Promise<MailLogEntry[]> {
+  const i = parseInput(listInput, input);
+  const staff = isStaff(user.role);
+  const rows = await ctx.web.search.inbound({ ...(staff ? {} : { from: user.email }), status: i.status, reason: i.reason, limit: i.limit });
+  // The query already keeps a customer to their own mails; the check here makes it not depend on that alone.
+  return Promise.all(rows.filter((m) => staff || sentBy(m, user)).map((m) => entry(ctx, user, m)));
+}
+
+export async function mailDetailFor(ctx: WebContext, user: User, id: string): Promise<MailLogEntry> {
+  const m = await ctx.web.search.inboundById(id);
+  if (!m || (!isStaff(user.role) && !sentBy(m, user))) throw new AppError('mail_not_found');
+  return entry(ctx, user, m);
+}
+
+/** Staff: the mails received for one case, with their outcome. */
+export async function inboundForCase(ctx: WebContext, user: User, number: number): Promise<MailLogEntry[]> {
+  requireStaff(user);
+  const c = await requireVisibleCase(ctx.store, user, number);
+  return (await ctx.web.search.inbound({ caseId: c.id, limit: 500 })).map((m) => mailLogEntry(m, true, true));
+}
+
+/** Staff: the mails sent about one case, with their delivery status. */
+export async function outboundForCase(ctx: WebContext, user: User, number: number): Promise<OutboundView[]> {
+  requireStaff(user);
+  const c = await requireVisibleCase(ctx.store, user, number);
+  return (await ctx.store.outbound.list({ caseId: c.id })).map(outboundView);
+}

@@ -1,0 +1,86 @@
+import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/records.js';
+
+/**
+ * What the API shows of each record. Password hashes, raw mail bytes, envelope data of other
+ * people and internal ids that a customer has no use for never leave through these.
+ */
+export interface UserView {
+  id: string;
+  email: string;
+  name: string;
+  role: User['role'];
+  language: User['language'];
+  organisationId: string | null;
+  orgAdmin: boolean;
+  emailVerified: boolean;
+  disabled: boolean;
+}
+
+export function userView(u: User): UserView {
+  return { id: u.id, email: u.email, name: u.name, role: u.role, language: u.language, organisationId: u.organisationId, orgAdmin: u.orgAdmin, emailVerified: u.emailVerified, disabled: u.disabled };
+}
+
+export interface PersonView { id: string; name: string; email: string }
+
+export function personView(u: User | null): PersonView | null {
+  return u ? { id: u.id, name: u.name, email: u.email } : null;
+}
+
+export type CaseView = Omit<Case, 'id'> & { id: string };
+
+export function caseView(c: Case): CaseView {
+  return { ...c };
+}
+
+export type MessageView = Omit<Message, 'inboundMailId' | 'outboundMailId'> & { inboundMailId?: string | null; outboundMailId?: string | null };
+
+export function messageView(m: Message, staff: boolean): MessageView {
+  const { inboundMailId, outboundMailId, ...rest } = m;
+  return staff ? { ...rest, inboundMailId, outboundMailId } : rest;
+}
+
+export type AttachmentView = Omit<Attachment, 'sha256'> & { url: string };
+
+export function attachmentView(a: Attachment): AttachmentView {
+  const { sha256: _sha, ...rest } = a;
+  return { ...rest, url: `/api/attachments/${a.id}` };
+}
+
+export interface MailLogEntry {
+  id: string;
+  receivedAt: string;
+  subject: string | null;
+  fromAddress: string | null;
+  caseNumber: number | null;
+  status: InboundMail['status'];
+  reason: InboundMail['reason'];
+  detail: string | null;
+  processedAt: string | null;
+  /** Staff only: the pipeline's decisions and the envelope. */
+  decisions?: InboundMail['decisions'];
+  envelopeFrom?: string | null;
+  envelopeTo?: string[];
+  channel?: InboundMail['channel'];
+  size?: number;
+}
+
+export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean): MailLogEntry {
+  const base: MailLogEntry = {
+    id: m.id,
+    receivedAt: m.receivedAt,
+    subject: m.subject,
+    fromAddress: m.fromAddress,
+    caseNumber: caseNumberVisible ? m.caseNumber : null,
+    status: m.status,
+    reason: m.reason,
+    detail: m.detail,
+    processedAt: m.processedAt,
+  };
+  return staff ? { ...base, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size } : base;
+}
+
+export type OutboundView = OutboundMail;
+
+export function outboundView(m: OutboundMail): OutboundView {
+  return { ...m };
+}

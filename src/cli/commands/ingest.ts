@@ -1,0 +1,62 @@
+import { readFile } from 'node:fs/promises';
+import type { Runtime } from '../../composition.js';
+import { receiveMail } from '../../app/ingest/receive-mail.js';
+import { processInboundMail } from '../../app/ingest/run-pipeline.js';
+import { createIngestDeps } from '../../inbound/ingest-deps.js';
+import { closeParseWorkers } from '../../inbound/parse/parse-worker-pool.js';
+import { parse } from '../args.js';
+import { printLine } from '../output.js';
+
+const USAGE = 'supportal ingest [--file F] [--sender ADDRESS] [--recipient ADDRESS]';
+
+/** EX_TEMPFAIL (sysexits.h): the MTA keeps the mail and retries (RELIABILITY promise 2, T9). */
+export const EX_TEMPFAIL = 75;
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The MTA pipe: one message from stdin (or a file), stored, processed to its outcome, one JSON
+ * line out. Exit 0 when the mail was handled in any way; 75 when it could not be stored or
+ * processed now.
+ */
+export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>): Promise<number> {
+  const { values } = parse(argv, { file: { type: 'string' }, sender: { type: 'string' }, recipient: { type: 'string', multiple: true } }, USAGE);
+  let raw: Buffer;
+  try {
+    raw = values.file ? await readFile(values.file as string) : await readStdin();
+  } catch (e) {
+    process.stderr.write(`supportal: cannot read the mail: ${(e as Error).message}\n`);
+    return EX_TEMPFAIL;
+  }
+  let stage = 'store';
+  try {
+    const r = await rt();
+    const received = await receiveMail(r.ctx, {
+      raw,
+      channel: 'pipe',
+      envelopeFrom: (values.sender as string | undefined) ?? null,
+      envelopeTo: (values.recipient as string[] | undefined) ?? [r.config.supportAddress],
+    });
+    if (received.duplicateOf) {
+      printLine(JSON.stringify({ status: 'duplicate', reason: 'duplicate', case: null, mail: received.mailId }));
+      return 0;
+    }
+    stage = 'process';
+    const job = await r.ctx.store.jobs.findByKey(`inbound:${received.mailId}`);
+    const o = await processInboundMail(r.ctx, createIngestDeps(r.config), received.mailId, job?.id ?? null);
+    printLine(JSON.stringify({ status: o.status, reason: o.reason, case: o.caseNumber, mail: o.mailId }));
+    return 0;
+  } catch (e) {
+    // Stored but not processed: the job stays queued and a serve worker finishes it; the MTA may
+    // retry too — the stored copy makes the retry a duplicate, so nothing is processed twice.
+    process.stderr.write(`supportal: could not ${stage} the mail now: ${(e as Error).message.split('\n')[0]}\n`);
+    printLine(JSON.stringify({ status: 'deferred', reason: stage === 'store' ? 'processing_failed' : 'processing_failed', case: null, mail: null }));
+    return EX_TEMPFAIL;
+  } finally {
+    await closeParseWorkers();
+  }
+}

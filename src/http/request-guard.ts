@@ -1,0 +1,56 @@
+import type { FastifyRequest } from 'fastify';
+import type { WebContext } from '../app/auth/ports.js';
+import type { Principal } from '../app/auth/principal.js';
+import { resolveSession } from '../app/auth/sessions.js';
+import { resolveApiToken } from '../app/auth/api-tokens.js';
+import { sameSecret } from '../app/auth/secrets.js';
+import { AppError } from '../app/errors.js';
+import { isStaff } from '../domain/case.js';
+import type { Access } from './route-registry.js';
+import { readCookie, sessionCookieName } from './cookies.js';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function isSecure(req: FastifyRequest): boolean {
+  return req.protocol === 'https';
+}
+
+/** A bearer API token wins over a cookie: integrations send no cookies, browsers no tokens. */
+export async function authenticate(ctx: WebContext, req: FastifyRequest): Promise<Principal | null> {
+  const auth = req.headers.authorization;
+  if (auth) {
+    const m = /^Bearer\s+(\S+)$/i.exec(auth);
+    return m ? resolveApiToken(ctx, m[1]!) : null;
+  }
+  const sid = readCookie(req.headers.cookie, sessionCookieName(isSecure(req)));
+  return sid ? resolveSession(ctx, sid) : null;
+}
+
+/**
+ * CSRF defence for state-changing requests (W6). Two independent checks: a browser that names a
+ * foreign Origin (or says Sec-Fetch-Site: cross-site) is refused whatever it carries; and a
+ * request authenticated by the session cookie must repeat the session's CSRF token in
+ * X-CSRF-Token, which another site cannot read. Bearer tokens are not sent by browsers on their
+ * own, so they need no CSRF token.
+ */
+export function checkCsrf(req: FastifyRequest, principal: Principal | null, publicUrl: string): void {
+  if (!STATE_CHANGING.has(req.method)) return;
+  const origin = req.headers.origin;
+  if (origin !== undefined) {
+    const allowed = new Set([`${req.protocol}://${req.host}`, new URL(publicUrl).origin]);
+    if (!allowed.has(origin)) throw new AppError('csrf_failed', 'The request came from another site.');
+  }
+  if (req.headers['sec-fetch-site'] === 'cross-site') throw new AppError('csrf_failed', 'The request came from another site.');
+  if (principal?.via === 'session') {
+    const sent = req.headers['x-csrf-token'];
+    if (typeof sent !== 'string' || !sameSecret(sent, principal.csrfToken)) throw new AppError('csrf_failed');
+  }
+}
+
+/** 401 when a signed-in user is needed and there is none; 403 when the role is too low. */
+export function checkAccess(access: Access, principal: Principal | null): void {
+  if (access === 'public') return;
+  if (!principal) throw new AppError('unauthenticated');
+  if (access === 'staff' && !isStaff(principal.user.role)) throw new AppError('forbidden');
+  if (access === 'admin' && principal.user.role !== 'admin') throw new AppError('forbidden');
+}

@@ -1,0 +1,246 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import { freePort } from './postgres.js';
+
+/**
+ * A private Dovecot IMAP server for tests: its own temp dir, config, users and Maildirs, on a
+ * free loopback port, run in the foreground as a child of this process. A missing dovecot is
+ * an error, never a skip: a silently skipped mailbox test proves nothing.
+ */
+
+export interface DovecotUser {
+  user: string;
+  pass: string;
+}
+
+export interface DovecotMessage {
+  uid: number;
+  flags: string[];
+  source: Buffer;
+}
+
+export interface DovecotHandle {
+  host: string;
+  port: number;
+  /** `imap://user:pass@host:port/INBOX` for one of the users. */
+  url(user: string, pass: string, mailbox?: string): string;
+  stop(): Promise<void>;
+  /** APPENDs raw bytes to the user's INBOX, as a delivery agent or another client would. */
+  append(user: string, pass: string, raw: Buffer, flags?: string[]): Promise<void>;
+  /**
+   * Every message of a mailbox with its flags and bytes; [] when the mailbox does not exist. An
+   * array names a nested mailbox level by level (the separator is the server's).
+   */
+  messages(user: string, pass: string, mailbox?: string | string[]): Promise<DovecotMessage[]>;
+}
+
+const READY_TIMEOUT_MS = 20_000;
+const POLL_MS = 25;
+// Dovecot's master waits for its children on SIGTERM: about 3 s was measured, so 15 s is ample.
+const STOP_TIMEOUT_MS = 15_000;
+// The mail uid: nobody/nogroup, so that no real account owns test mail.
+const MAIL_UID = 65534;
+
+function findDovecot(): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    const candidate = join(dir, 'dovecot');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
+}
+
+/** True once the server sends its IMAP greeting (`* OK ...`). */
+function greets(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(port, '127.0.0.1');
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString('latin1');
+      if (reply.includes('\n')) done(reply.startsWith('* OK'));
+    });
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
+}
+
+function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+function config(dir: string, port: number): string {
+  return [
+    `instance_name = supportal-test-${port}`,
+    `base_dir = ${join(dir, 'run')}`,
+    `state_dir = ${join(dir, 'state')}`,
+    'protocols = imap',
+    'listen = 127.0.0.1',
+    // Without TLS Dovecot needs no certificate; the tests run on loopback only.
+    'ssl = no',
+    'disable_plaintext_auth = no',
+    'auth_mechanisms = plain login',
+    'auth_failure_delay = 0',
+    `log_path = ${join(dir, 'dovecot.log')}`,
+    `mail_location = maildir:${join(dir, 'mail')}/%u/Maildir`,
+    `mail_uid = ${MAIL_UID}`,
+    `mail_gid = ${MAIL_UID}`,
+    // Dovecot refuses mail uids below first_valid_uid (default 500); 1 accepts any test uid.
+    'first_valid_uid = 1',
+    'default_login_user = dovenull',
+    'default_internal_user = dovecot',
+    'passdb {',
+    '  driver = passwd-file',
+    `  args = scheme=PLAIN username_format=%u ${join(dir, 'users')}`,
+    '}',
+    'userdb {',
+    '  driver = static',
+    `  args = home=${join(dir, 'mail')}/%u`,
+    '}',
+    // Dovecot delays logins from an IP after failed ones (2 s doubling to 15 s, tracked by anvil);
+    // a test of a wrong password would slow every later login. This turns the tracking off.
+    'service anvil {',
+    '  unix_listener anvil-auth-penalty {',
+    '    mode = 0',
+    '  }',
+    '}',
+    'service imap-login {',
+    '  inet_listener imap {',
+    '    address = 127.0.0.1',
+    `    port = ${port}`,
+    '  }',
+    '  inet_listener imaps {',
+    '    port = 0',
+    '  }',
+    '}',
+    '',
+  ].join('\n');
+}
+
+async function withClient<T>(host: string, port: number, user: string, pass: string, fn: (c: ImapFlow) => Promise<T>): Promise<T> {
+  const client = new ImapFlow({ host, port, secure: false, doSTARTTLS: false, auth: { user, pass }, logger: false });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.logout().catch(() => client.close());
+  }
+}
+
+export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle> {
+  const binary = findDovecot();
+  if (binary === null) {
+    throw new Error('dovecot not found: install the Debian package dovecot-imapd (apt-get install dovecot-imapd)');
+  }
+  for (const u of users) {
+    if (!/^[A-Za-z0-9._@+-]+$/.test(u.user) || /[:\n]/.test(u.pass)) throw new Error(`unusable test user ${u.user}`);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'dovecot-'));
+  // Dovecot's auth and mail processes run as other users and must traverse the dir (0700 fails
+  // every login with "Temporary authentication failure").
+  await chmod(dir, 0o755);
+  await mkdir(join(dir, 'run'));
+  await mkdir(join(dir, 'state'));
+  await mkdir(join(dir, 'mail'));
+  if (process.getuid?.() === 0) await chown(join(dir, 'mail'), MAIL_UID, MAIL_UID);
+  await writeFile(join(dir, 'users'), users.map((u) => `${u.user}:{PLAIN}${u.pass}::::::\n`).join(''));
+  const host = '127.0.0.1';
+
+  // A port picked free can be taken before Dovecot binds it; then it exits and we try another.
+  let lastError = '';
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await freePort();
+    const configPath = join(dir, 'dovecot.conf');
+    await writeFile(configPath, config(dir, port));
+    const child = spawn(binary, ['-c', configPath, '-F'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    child.on('error', (err) => {
+      lastError = err.message;
+    });
+
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    let ready = false;
+    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+      if (await greets(port)) {
+        ready = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    if (ready) {
+      // A crashed test run must not leave a Dovecot behind.
+      const killOnExit = () => child.kill('SIGKILL');
+      process.once('exit', killOnExit);
+      return {
+        host,
+        port,
+        url: (user, pass, mailbox = 'INBOX') =>
+          `imap://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}/${encodeURIComponent(mailbox)}`,
+        async stop() {
+          process.off('exit', killOnExit);
+          child.kill('SIGTERM');
+          if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
+            child.kill('SIGKILL');
+            await waitForExit(child, 5000);
+          }
+          await rm(dir, { recursive: true, force: true });
+        },
+        async append(user, pass, raw, flags = []) {
+          await withClient(host, port, user, pass, async (c) => {
+            const r = await c.append('INBOX', raw, flags);
+            if (!r) throw new Error(`APPEND for ${user} was refused`);
+          });
+        },
+        async messages(user, pass, mailbox = 'INBOX') {
+          return withClient(host, port, user, pass, async (c) => {
+            const status = await c.status(mailbox, { messages: true }).catch(() => false as const);
+            if (status === false) return [];
+            const lock = await c.getMailboxLock(mailbox, { readOnly: true });
+            try {
+              if (status.messages === 0) return [];
+              const out: DovecotMessage[] = [];
+              for await (const m of c.fetch('1:*', { uid: true, flags: true, source: true })) {
+                out.push({ uid: m.uid, flags: [...(m.flags ?? [])].sort(), source: m.source ?? Buffer.alloc(0) });
+              }
+              return out;
+            } finally {
+              lock.release();
+            }
+          });
+        },
+      };
+    }
+    child.kill('SIGKILL');
+    await waitForExit(child, 5000);
+    const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
+    lastError = `${lastError} ${stderr} ${log.split('\n').slice(-5).join(' | ')}`.trim();
+  }
+  await rm(dir, { recursive: true, force: true });
+  throw new Error(`dovecot did not become ready: ${lastError}`);
+}

@@ -1,0 +1,157 @@
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+/** One SMTP transaction that reached the end of DATA, with what the sink answered. */
+export interface ReceivedMail {
+  envelope: { from: string; to: string[] };
+  raw: Buffer;
+  /** The reply code the sink gave at the end of DATA. */
+  code: number;
+}
+
+/**
+ * A real SMTP server on 127.0.0.1 that plays the outbound relay in tests. It keeps every mail
+ * that reached the end of DATA; `accepted` are those it answered 250.
+ *
+ * Usage:
+ *   const sink = await startSmtpSink();
+ *   const transport = createSmtpTransport(sink.url);
+ *   sink.answer(451, '4.3.0 try later');        // the next mails are refused temporarily
+ *   sink.answer(250);                            // accepted again
+ *   await sink.stop(); await sink.start();       // the relay is down, then back on the same port
+ *   const [mail] = await sink.waitFor(1);        // resolves once 1 mail was accepted
+ */
+export interface SmtpSink {
+  readonly port: number;
+  /** smtp://127.0.0.1:PORT, for createSmtpTransport and SUPPORTAL_RELAY_URL. */
+  readonly url: string;
+  /** Every mail that reached the end of DATA, in order, whatever the answer. */
+  readonly received: ReceivedMail[];
+  /** Those answered 250. */
+  readonly accepted: ReceivedMail[];
+  /** Sets the answer at the end of DATA for the mails that follow. */
+  answer(code: number, message?: string): void;
+  /** Resolves with the accepted mails once there are at least `n`; rejects after `timeoutMs`. */
+  waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Closes the listener and drops open connections at once: the relay is down. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  start(): Promise<void>;
+  /** Forgets what was received. */
+  reset(): void;
+}
+
+function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const received: ReceivedMail[] = [];
+  let reply: { code: number; message: string } = { code: 250, message: 'OK: queued' };
+  let waiters: Array<{ n: number; resolve: (m: ReceivedMail[]) => void }> = [];
+  let server: SMTPServer | null = null;
+  let port = 0;
+
+  const accepted = (): ReceivedMail[] => received.filter((m) => m.code === 250);
+  const notify = (): void => {
+    const ok = accepted();
+    const ready = waiters.filter((w) => ok.length >= w.n);
+    waiters = waiters.filter((w) => ok.length < w.n);
+    for (const w of ready) w.resolve(ok);
+  };
+
+  const onData = (stream: SMTPServerDataStream, session: SMTPServerSession, done: (err?: Error | null) => void): void => {
+    readAll(stream).then(
+      (raw) => {
+        const { code, message } = reply;
+        const mailFrom = session.envelope.mailFrom;
+        received.push({
+          envelope: { from: mailFrom ? mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) },
+          raw,
+          code,
+        });
+        if (code === 250) {
+          done(null);
+        } else {
+          const err = new Error(message) as Error & { responseCode: number };
+          err.responseCode = code;
+          done(err);
+        }
+        notify();
+      },
+      (err: Error) => done(err),
+    );
+  };
+
+  const listen = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      const s = new SMTPServer({
+        // A plain relay on loopback: no TLS, no AUTH, so that nodemailer goes straight to MAIL FROM.
+        disabledCommands: ['STARTTLS', 'AUTH'],
+        authOptional: true,
+        logger: false,
+        onData,
+      });
+      s.on('error', () => undefined);
+      s.server.once('error', reject);
+      s.listen(port, '127.0.0.1', () => {
+        s.server.off('error', reject);
+        port = (s.server.address() as { port: number }).port;
+        server = s;
+        resolve();
+      });
+    });
+
+  await listen();
+
+  return {
+    get port() {
+      return port;
+    },
+    get url() {
+      return `smtp://127.0.0.1:${port}`;
+    },
+    received,
+    get accepted() {
+      return accepted();
+    },
+    answer(code, message) {
+      reply = { code, message: message ?? (code === 250 ? 'OK: queued' : `${code} refused by the test relay`) };
+    },
+    waitFor(n, timeoutMs = 10_000) {
+      if (accepted().length >= n) return Promise.resolve(accepted());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters = waiters.filter((w) => w.resolve !== done);
+          reject(new Error(`the SMTP sink got ${accepted().length} of ${n} expected mails within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const done = (m: ReceivedMail[]): void => {
+          clearTimeout(timer);
+          resolve(m);
+        };
+        waiters.push({ n, resolve: done });
+      });
+    },
+    stop() {
+      const s = server;
+      server = null;
+      if (!s) return Promise.resolve();
+      return new Promise((resolve) => {
+        s.server.close(() => resolve());
+        // Idle pooled client connections would keep the listener open for smtp-server's 30 s grace
+        // period; a relay that goes down drops them.
+        for (const c of s.connections) c.close();
+      });
+    },
+    start() {
+      return server ? Promise.resolve() : listen();
+    },
+    reset() {
+      received.length = 0;
+    },
+  };
+}
