@@ -5,6 +5,7 @@ import type { DialectAdapter } from './dialects/dialect-adapter.js';
 import { createSqliteAdapter } from './dialects/sqlite.js';
 import { createPostgresAdapter } from './dialects/postgres.js';
 import { migrationProvider } from './migrations/index.js';
+import { StripNulPlugin } from './strip-nul-plugin.js';
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
@@ -27,7 +28,7 @@ export function openDatabase(url: string, opts: { poolSize?: number } = {}): Dat
     const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
     dialect = createSqliteAdapter(path === ':memory:' ? path : resolve(path));
   } else throw new Error(`unsupported database URL: ${url.split(':')[0]}:…`);
-  const db = new Kysely<Database>({ dialect: dialect.kyselyDialect });
+  const db = new Kysely<Database>({ dialect: dialect.kyselyDialect, plugins: [new StripNulPlugin()] });
   return {
     db,
     dialect,

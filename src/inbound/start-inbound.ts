@@ -8,6 +8,7 @@ import { startSmtpListener, type SmtpListener } from './sources/smtp-listener.js
 import { createIngestDeps } from './ingest-deps.js';
 import { verifyPlusAddress } from '../domain/thread-tokens.js';
 import { closeParseWorkers } from './parse/parse-worker-pool.js';
+import { startImapSource } from './sources/imap-source.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
@@ -68,12 +69,13 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
   if (smtp) listeners.push(smtp);
   const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true }) : null;
   if (lmtp) listeners.push(lmtp);
+  const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
     deps,
     stopAccepting: async () => {
-      await Promise.all(listeners.map((l) => l.stopAccepting()));
+      await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
     },
     drain: async () => {
       await inboundLoop?.stop();

@@ -96,6 +96,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         logger: false,
         onData,
       });
+      // A client dropping its socket (the pool of a transport that was closed) is not a test failure.
       s.on('error', () => undefined);
       s.server.once('error', reject);
       s.listen(port, '127.0.0.1', () => {
