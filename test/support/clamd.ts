@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { spawnUntilReady } from './service-process.js';
+import { freePort } from './postgres.js';
 
 /**
  * Starts a private clamd for tests: its own temp dir, config and a one-signature database, so
@@ -51,18 +51,6 @@ function findClamd(): string | null {
   return null;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 function pingOnce(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection(port, '127.0.0.1');
@@ -79,17 +67,6 @@ function pingOnce(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
     socket.once('close', () => done(false));
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
   });
 }
 
@@ -129,47 +106,21 @@ export async function startClamd(options: StartClamdOptions = {}): Promise<Clamd
     const configPath = join(dir, 'clamd.conf');
     await writeFile(configPath, config);
 
-    const child = spawn(binary, [`--config-file=${configPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', (err) => {
-      lastError = err.message;
-    });
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let ready = false;
-    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await pingOnce(port)) {
-        ready = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-    if (ready) {
-      // A crashed test run must not leave a clamd behind.
-      const killOnExit = () => child.kill('SIGKILL');
-      process.once('exit', killOnExit);
+    const started = await spawnUntilReady(binary, [`--config-file=${configPath}`], () => pingOnce(port), { timeoutMs: READY_TIMEOUT_MS, pollMs: POLL_MS });
+    if (started.ok) {
+      const { service } = started;
       return {
         target: `tcp://127.0.0.1:${port}`,
         socketPath,
         streamMaxLength,
         async stop() {
-          process.off('exit', killOnExit);
-          child.kill('SIGTERM');
-          if (!(await waitForExit(child, 5000))) {
-            child.kill('SIGKILL');
-            await waitForExit(child, 5000);
-          }
+          await service.stop(5000);
           await rm(dir, { recursive: true, force: true });
         },
       };
     }
-    child.kill('SIGKILL');
-    await waitForExit(child, 5000);
     const log = await readFile(join(dir, 'clamd.log'), 'utf8').catch(() => '');
-    lastError = `${lastError} ${stderr} ${log.split('\n').slice(-5).join(' | ')}`.trim();
+    lastError = `${lastError} ${started.error} ${log.split('\n').slice(-5).join(' | ')}`.trim();
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(`clamd did not become ready: ${lastError}`);

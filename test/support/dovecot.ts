@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { spawnUntilReady } from './service-process.js';
 import { ImapFlow } from 'imapflow';
 import { freePort } from './postgres.js';
 
@@ -78,17 +77,6 @@ function greets(port: number): Promise<boolean> {
     });
     socket.once('error', () => done(false));
     socket.once('close', () => done(false));
-  });
-}
-
-function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
   });
 }
 
@@ -175,40 +163,16 @@ export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle>
     const port = await freePort();
     const configPath = join(dir, 'dovecot.conf');
     await writeFile(configPath, config(dir, port));
-    const child = spawn(binary, ['-c', configPath, '-F'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', (err) => {
-      lastError = err.message;
-    });
-
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    let ready = false;
-    while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
-      if (await greets(port)) {
-        ready = true;
-        break;
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-    if (ready) {
-      // A crashed test run must not leave a Dovecot behind.
-      const killOnExit = () => child.kill('SIGKILL');
-      process.once('exit', killOnExit);
+    const started = await spawnUntilReady(binary, ['-c', configPath, '-F'], () => greets(port), { timeoutMs: READY_TIMEOUT_MS, pollMs: POLL_MS });
+    if (started.ok) {
+      const { service } = started;
       return {
         host,
         port,
         url: (user, pass, mailbox = 'INBOX') =>
           `imap://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}/${encodeURIComponent(mailbox)}`,
         async stop() {
-          process.off('exit', killOnExit);
-          child.kill('SIGTERM');
-          if (!(await waitForExit(child, STOP_TIMEOUT_MS))) {
-            child.kill('SIGKILL');
-            await waitForExit(child, 5000);
-          }
+          await service.stop(STOP_TIMEOUT_MS);
           await rm(dir, { recursive: true, force: true });
         },
         async append(user, pass, raw, flags = []) {
@@ -236,10 +200,8 @@ export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle>
         },
       };
     }
-    child.kill('SIGKILL');
-    await waitForExit(child, 5000);
     const log = await readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
-    lastError = `${lastError} ${stderr} ${log.split('\n').slice(-5).join(' | ')}`.trim();
+    lastError = `${lastError} ${started.error} ${log.split('\n').slice(-5).join(' | ')}`.trim();
   }
   await rm(dir, { recursive: true, force: true });
   throw new Error(`dovecot did not become ready: ${lastError}`);

@@ -7,7 +7,8 @@ import { parseInput, requireUserByEmail } from '../users.js';
 import { queueMail } from './queue-mail.js';
 import { statusAfterAgentReply, isStaff } from '../../domain/case.js';
 import type { Message, User } from '../../domain/records.js';
-import { textToHtml, quoteHistory } from './history.js';
+import { quoteHistory } from './history.js';
+import { textToHtml } from '../../domain/html-text.js';
 
 const input = z.object({
   caseNumber: z.number().int().positive(),

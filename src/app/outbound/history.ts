@@ -1,16 +1,6 @@
 import type { Language } from '../../domain/case.js';
 import type { Message } from '../../domain/records.js';
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-export function textToHtml(text: string): string {
-  return text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}
+import { escapeHtml, textToHtml } from '../../domain/html-text.js';
 
 const WROTE: Record<Language, (date: string, who: string) => string> = {
   de: (d, w) => `Am ${d} schrieb ${w}:`,

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { CaseTable, Database } from '../schema.js';
+import type { AttachmentTable, CaseTable, Database } from '../schema.js';
 import type { AttachmentStore, CaseStore, MessageStore } from '../../app/ports.js';
 import type { Attachment, Case, CaseEvent, Message } from '../../domain/records.js';
 import type { CaseChannel, CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
@@ -22,6 +22,20 @@ export function toCase(r: CaseTable): Case {
     updatedAt: r.updated_at,
     lastActivityAt: r.last_activity_at,
     closedAt: r.closed_at,
+  };
+}
+
+export function toAttachment(r: AttachmentTable): Attachment {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    messageId: r.message_id,
+    filename: r.filename,
+    detectedType: r.detected_type,
+    size: Number(r.size),
+    sha256: r.sha256,
+    scan: r.scan as Attachment['scan'],
+    createdAt: r.created_at,
   };
 }
 
@@ -189,19 +203,7 @@ export function attachmentStore(db: Kysely<Database>): AttachmentStore {
     },
     async listByCase(caseId) {
       const rows = await db.selectFrom('attachments').selectAll().where('case_id', '=', caseId).orderBy('created_at').execute();
-      return rows.map(
-        (r): Attachment => ({
-          id: r.id,
-          caseId: r.case_id,
-          messageId: r.message_id,
-          filename: r.filename,
-          detectedType: r.detected_type,
-          size: Number(r.size),
-          sha256: r.sha256,
-          scan: r.scan as Attachment['scan'],
-          createdAt: r.created_at,
-        }),
-      );
+      return rows.map(toAttachment);
     },
     async content(id) {
       const r = await db

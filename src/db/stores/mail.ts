@@ -6,7 +6,10 @@ import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundS
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
 
-function toInbound(r: InboundMailTable & { case_number?: number | null }): InboundMail {
+/** An inbound row (without its raw bytes) joined with its case number. */
+export type InboundRow = Omit<InboundMailTable, 'raw' | 'auth'> & { case_number?: number | null };
+
+export function toInbound(r: InboundRow): InboundMail {
   return {
     id: r.id,
     receivedAt: r.received_at,

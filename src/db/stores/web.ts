@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import type { ApiTokenTable, AttachmentTable, Database, InboundMailTable, SessionTable } from '../schema.js';
+import type { ApiTokenTable, Database, SessionTable } from '../schema.js';
 import type { DatabaseHandle } from '../database.js';
 import type { ApiTokenRecord, AttemptKind, SessionRecord, WebStore } from '../../app/auth/ports.js';
-import type { Attachment, InboundChannel, InboundMail, PipelineDecision } from '../../domain/records.js';
-import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
-import { toCase } from './cases.js';
+import { toAttachment, toCase } from './cases.js';
+import { toInbound } from './mail.js';
 
 function toSession(r: SessionTable): SessionRecord {
   return { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent };
@@ -13,48 +12,6 @@ function toSession(r: SessionTable): SessionRecord {
 
 function toToken(r: ApiTokenTable): ApiTokenRecord {
   return { id: r.id, userId: r.user_id, name: r.name, tokenHash: r.token_hash, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
-}
-
-function toAttachment(r: AttachmentTable): Attachment {
-  return {
-    id: r.id,
-    caseId: r.case_id,
-    messageId: r.message_id,
-    filename: r.filename,
-    detectedType: r.detected_type,
-    size: Number(r.size),
-    sha256: r.sha256,
-    scan: r.scan as Attachment['scan'],
-    createdAt: r.created_at,
-  };
-}
-
-type InboundRow = Omit<InboundMailTable, 'raw' | 'auth'> & { case_number: number | null };
-
-function toInbound(r: InboundRow): InboundMail {
-  return {
-    id: r.id,
-    receivedAt: r.received_at,
-    channel: r.channel as InboundChannel,
-    envelopeFrom: r.envelope_from,
-    envelopeTo: JSON.parse(r.envelope_to) as string[],
-    remoteIp: r.remote_ip,
-    messageId: r.message_id,
-    sha256: r.sha256,
-    size: Number(r.size),
-    duplicateOf: r.duplicate_of,
-    fromAddress: r.from_address,
-    subject: r.subject,
-    status: r.status as InboundStatus,
-    reason: r.reason as ReasonCode | null,
-    detail: r.detail,
-    caseId: r.case_id,
-    caseNumber: r.case_number == null ? null : Number(r.case_number),
-    scan: r.scan,
-    decisions: r.decisions ? (JSON.parse(r.decisions) as PipelineDecision[]) : [],
-    processedAt: r.processed_at,
-    processingMs: r.processing_ms,
-  };
 }
 
 /** `%`, `_` and the escape character itself match literally in a search term. */

@@ -1,5 +1,6 @@
 import type { Language } from '../../domain/case.js';
 import type { RenderedMail, TemplateName } from '../../app/outbound/mail-composer.js';
+import { escapeHtml } from '../../domain/html-text.js';
 
 /**
  * The mail templates in German and English. `{{name}}` is replaced by the escaped variable
@@ -95,18 +96,6 @@ const T: Record<TemplateName, Record<Language, Template>> = {
     },
   },
 };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** Plain text to HTML paragraphs, escaped. */
-export function textToHtml(text: string): string {
-  return text
-    .split(/\n{2,}/)
-    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
-    .join('');
-}
 
 type Vars = Record<string, string | number | null | undefined>;
 
