@@ -15,6 +15,7 @@ const SYSTEM_DEPENDENCIES = [
   { bin: ['clamd', '/usr/sbin/clamd'], pkg: 'clamav-daemon' },
   { bin: ['dovecot', '/usr/sbin/dovecot'], pkg: 'dovecot-imapd' },
   { bin: ['swaks'], pkg: 'swaks' },
+  { bin: ['/usr/bin/chromium'], pkg: 'chromium' },
 ];
 
 function have(bins) {

@@ -155,8 +155,8 @@ export interface OutboundMailStore {
   /** Leases up to `limit` due mails (queued/retrying, or sending with an expired lease). */
   claimDue(now: string, leaseUntil: string, limit: number): Promise<OutboundMail[]>;
   update(id: string, patch: Partial<Pick<OutboundMail, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'bounceDiagnostic'>> & { lockedUntil?: string | null }): Promise<void>;
-  /** How many automatic mails (receipts, notices) went to `recipient` since `since`. */
-  countAutomaticTo(recipient: string, since: string): Promise<number>;
+  /** How many automatic mails (receipts, notices) went to `recipient` since `since`, counting at most `cap`. */
+  countAutomaticTo(recipient: string, since: string, cap: number): Promise<number>;
 }
 
 export interface JobStore {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../composition.js';
 import type { IngestDeps } from '../app/ingest/ports.js';
 import { receiveMail } from '../app/ingest/receive-mail.js';
+import { createGroupCommit } from '../app/group-commit.js';
 import { runInboundJobsOnce } from '../app/ingest/inbound-jobs.js';
 import { startWorkerLoop, type WorkerLoop } from '../workers/worker-loop.js';
 import { startSmtpListener, type SmtpListener } from './sources/smtp-listener.js';
@@ -39,12 +40,15 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
   const { config, ctx, log } = rt;
   const deps = createIngestDeps(config, opts.deps);
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
+  // Group commits: up to 200 received mails or 16 outcomes (small, so that storing new mail is never held up for long) share one durable commit.
+  const receiveCommits = createGroupCommit(ctx.store, { maxBatch: 200 });
+  const processCommits = createGroupCommit(ctx.store, { maxBatch: 16 });
   let inboundLoop: WorkerLoop | null = null;
   if (config.workers) {
     inboundLoop = startWorkerLoop(
       'inbound',
       async () => {
-        const r = await runInboundJobsOnce(ctx, deps, { workerId });
+        const r = await runInboundJobsOnce(ctx, deps, { workerId, limit: 16, commits: processCommits });
         for (const o of r.processed) {
           log.info({ mail: o.mailId, status: o.status, reason: o.reason, case: o.caseNumber, reply: o.replyQueued }, 'inbound mail processed');
           if (o.replyQueued) opts.onMailQueued();
@@ -60,7 +64,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     host: config.smtpHost,
     maxMessageBytes: config.maxMessageBytes,
     acceptsRecipient: recipientFilter(rt),
-    receive: (m: Parameters<typeof receiveMail>[1]) => receiveMail(ctx, m),
+    receive: (m: Parameters<typeof receiveMail>[1]) => receiveMail(ctx, m, receiveCommits),
     onStored: () => inboundLoop?.wake(),
     tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
     log: log.child({ component: 'smtp' }),

@@ -41,7 +41,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
     return false;
   }
   const since = new Date(p.app.clock.now().getTime() - HOUR_MS).toISOString();
-  if ((await tx.outbound.countAutomaticTo(to, since)) >= s.autoMailsPerSenderPerHour) {
+  if ((await tx.outbound.countAutomaticTo(to, since, s.autoMailsPerSenderPerHour)) >= s.autoMailsPerSenderPerHour) {
     p.notes.push(`no ${what.kind}: ${s.autoMailsPerSenderPerHour} automatic mails to ${to} in the last hour (loop breaker)`);
     return false;
   }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.js';
 import type { IngestDeps } from './ports.js';
 import { PROCESS_INBOUND_JOB } from './receive-mail.js';
+import type { GroupCommit } from '../group-commit.js';
 import { processInboundMail, type PipelineOutcome } from './run-pipeline.js';
 import { LIMITS } from '../../config/limits.js';
 import { nextRetryDelayMs } from '../../domain/retry.js';
@@ -16,7 +17,7 @@ export interface InboundTickResult {
  * admins (`jobs list --status dead`, `mail log`) and replayable — and never blocks the mails
  * behind it (promise 3, C2).
  */
-export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts: { workerId: string; limit?: number }): Promise<InboundTickResult> {
+export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts: { workerId: string; limit?: number; commits?: GroupCommit }): Promise<InboundTickResult> {
   const now = ctx.clock.now();
   const jobs = await ctx.store.transaction((tx) =>
     tx.jobs.claim([PROCESS_INBOUND_JOB], now.toISOString(), new Date(now.getTime() + LIMITS.leaseMs).toISOString(), opts.workerId, opts.limit ?? 8),
@@ -26,7 +27,7 @@ export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts
     jobs.map(async (job) => {
       const mailId = String(job.payload.mailId);
       try {
-        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id));
+        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits));
       } catch (e) {
         const error = (e as Error).message ?? String(e);
         const dead = job.attempts >= LIMITS.jobMaxAttempts;

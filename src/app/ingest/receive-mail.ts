@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { InboundChannel } from '../../domain/records.js';
+import type { Store } from '../ports.js';
+import type { GroupCommit } from '../group-commit.js';
 
 export const PROCESS_INBOUND_JOB = 'inbound.process';
 
@@ -35,11 +37,12 @@ export function peekMessageId(raw: Buffer): string | null {
  * (RELIABILITY promise 1 and 2). Durability is the database's: SQLite synchronous=FULL,
  * PostgreSQL synchronous_commit=on.
  */
-export async function receiveMail(ctx: AppContext, m: ReceivedMail): Promise<ReceiveResult> {
+export async function receiveMail(ctx: AppContext, m: ReceivedMail, commits?: GroupCommit): Promise<ReceiveResult> {
   const mailId = randomUUID();
   const sha256 = createHash('sha256').update(m.raw).digest('hex');
   const now = ctx.clock.now().toISOString();
-  return ctx.store.transaction(async (tx) => {
+  const commit = commits ? <T>(w: (tx: Store) => Promise<T>) => commits.run(w) : <T>(w: (tx: Store) => Promise<T>) => ctx.store.transaction(w);
+  return commit(async (tx) => {
     const { duplicateOf } = await tx.inbound.insert({
       id: mailId,
       receivedAt: now,

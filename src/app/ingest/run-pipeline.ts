@@ -8,6 +8,7 @@ import { acceptReply } from './accept-reply.js';
 import { queueAutomaticReply } from './automatic-replies.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import { AppError } from '../errors.js';
+import type { GroupCommit } from '../group-commit.js';
 
 export interface PipelineOutcome {
   mailId: string;
@@ -27,10 +28,12 @@ const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'igno
  * commit leaves nothing half-done and the job is taken again when its lease runs out; a mail that
  * already has an outcome is never processed twice (promise 4, C1).
  *
+ * `commits` lets a worker share one durable commit among the mails it processes together.
+ *
  * A step that throws DeferError (clamd down) or any other error defers the mail: the caller
  * retries the job later; the mail shows as `deferred` meanwhile.
  */
-export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null): Promise<PipelineOutcome> {
+export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit): Promise<PipelineOutcome> {
   const started = process.hrtime.bigint();
   const mail = await app.store.inbound.findById(mailId);
   if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
@@ -61,7 +64,9 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
     }
     p.decisions.push({ step: step.name, verdict: 'continue' });
   }
-  return app.store.transaction(async (tx) => {
+  // With a group commit, the outcomes of the mails processed together share one durable commit.
+  const commit = commits ? <T>(w: (tx: Store) => Promise<T>) => commits.run(w) : <T>(w: (tx: Store) => Promise<T>) => app.store.transaction(w);
+  return commit(async (tx) => {
     // Another worker may have finished this mail meanwhile (lease expiry race): check under the transaction.
     const current = await tx.inbound.findById(mailId);
     if (current && FINAL.has(current.status)) {

@@ -161,7 +161,6 @@ const OUTBOUND_COLUMNS = [
   'status', 'attempts', 'next_attempt_at', 'locked_until', 'last_error', 'bounce_diagnostic', 'created_at', 'updated_at', 'sent_at',
 ] as const;
 
-const AUTOMATIC_KINDS = ['receipt', 'notice'];
 
 export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): OutboundMailStore {
   return {
@@ -235,15 +234,15 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): Outb
       if (p.lockedUntil !== undefined) set.locked_until = p.lockedUntil;
       await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
     },
-    async countAutomaticTo(recipient, since) {
-      const r = await db
-        .selectFrom('outbound_mails')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('recipients', '=', JSON.stringify([recipient]))
-        .where('kind', 'in', AUTOMATIC_KINDS)
-        .where('created_at', '>=', since)
-        .executeTakeFirstOrThrow();
-      return Number(r.n);
+    async countAutomaticTo(recipient, since, cap) {
+      // Counting stops at the cap: the caller only asks "cap reached?", and a loop with another
+      // robot would otherwise make every check scan all of the hour's mails.
+      const r = await sql<{ n: number }>`
+        select count(*) as n from (
+          select 1 from outbound_mails
+          where recipients = ${JSON.stringify([recipient])} and created_at >= ${since} and kind in ('receipt', 'notice')
+          limit ${cap}) capped`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
     },
   };
 }

@@ -1,0 +1,151 @@
+/**
+ * `npm run bench`: end-to-end figures of the inbound path on this machine, printed as a table.
+ *
+ *  1. replies/s: N small customer replies sent over SMTP (20 connections) to a real `serve`
+ *     process on SQLite; measured from the first MAIL FROM to the last 250 (stored durably), and
+ *     to the last outcome (processed, receipt queued).
+ *  2. receipt latency: time from a mail's receipt to its receipt being queued (p50/p99).
+ *  3. a 25 MiB mail: the serve process's peak RSS growth while receiving and processing it.
+ * Targets (DEVELOPERS handbook): ≥ 1,000 replies/s, receipts queued within 1 s.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import Database from 'better-sqlite3';
+import { freePort } from '../test/support/postgres.js';
+import { repoRoot } from '../test/support/corpus.js';
+
+const N = Number(process.env.BENCH_MAILS ?? 3000);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+
+async function run(args: string[], env: Record<string, string>): Promise<string> {
+  const p = spawn(process.execPath, [join(repoRoot, 'bin/supportal.js'), ...args], { env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  p.stdout.on('data', (c) => (out += c));
+  p.stderr.on('data', (c) => (err += c));
+  const code = await new Promise<number>((r) => p.on('exit', (c) => r(c ?? 1)));
+  if (code !== 0) throw new Error(`supportal ${args.join(' ')} failed: ${err.trim()}`);
+  return out;
+}
+
+function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'supportal-bench-'));
+  const httpPort = await freePort();
+  const smtpPort = await freePort();
+  const env = {
+    SUPPORTAL_DATA_DIR: dir,
+    SUPPORTAL_HTTP_PORT: String(httpPort),
+    SUPPORTAL_SMTP_PORT: String(smtpPort),
+    SUPPORTAL_SENDER_AUTH: 'off',
+    SUPPORTAL_LOG_LEVEL: 'warn',
+    SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
+    SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000',
+  };
+  await run(['user', 'add', '--role', 'customer', '--email', 'bench@kunde.example', '--name', 'Bench', '--lang', 'en'], env);
+  const caseNo = JSON.parse(await run(['case', 'open', '--customer', 'bench@kunde.example', '--subject', 'Bench', '--body', 'x', '--json'], env)).number as number;
+  const serve = spawn(process.execPath, [join(repoRoot, 'bin/supportal.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then((r) => r.ok).catch(() => false);
+      if (ok) break;
+      if (i > 300) throw new Error('serve did not start');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
+    const mail = (i: number) =>
+      Buffer.from(
+        `From: Bench <bench@kunde.example>\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] Bench\r\nMessage-ID: <bench-${i}-${Date.now()}@kunde.example>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nReply number ${i}.\r\n\r\nOn Tue, Support wrote:\r\n> earlier text\r\n`,
+      );
+    const rssBefore = rssKb(serve.pid!, 'VmRSS');
+    const t0 = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONNECTIONS * 4 }, async () => {
+        while (next < N) {
+          const i = next++;
+          await transport.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: mail(i) });
+        }
+      }),
+    );
+    const tStored = performance.now();
+    const db = new Database(join(dir, 'supportal.sqlite'), { readonly: true });
+    for (;;) {
+      const left = (db.prepare(`select count(*) n from inbound_mails where status = 'received'`).get() as { n: number }).n;
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const tDone = performance.now();
+    const outcomes = db.prepare(`select status, count(*) n from inbound_mails group by status`).all();
+    const lat = (db.prepare(`select (julianday(o.created_at) - julianday(i.received_at)) * 86400000 ms from outbound_mails o join inbound_mails i on i.id = o.inbound_mail_id where o.kind = 'receipt'`).all() as Array<{ ms: number }>).map((r) => r.ms).sort((a, b) => a - b);
+    // Receipt latency at a steady rate the machine sustains (the burst above measures backlog).
+    const RATE = Number(process.env.BENCH_STEADY_RATE ?? 100);
+    const steadyStart = new Date().toISOString();
+    const steady: Array<Promise<unknown>> = [];
+    const ts0 = performance.now();
+    for (let i = 0; i < RATE * 5; i++) {
+      const due = ts0 + (i * 1000) / RATE;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      steady.push(transport.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: mail(N + i) }));
+    }
+    await Promise.all(steady);
+    for (;;) {
+      const left = (db.prepare(`select count(*) n from inbound_mails where status = 'received'`).get() as { n: number }).n;
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const steadyLat = (db.prepare(`select (julianday(o.created_at) - julianday(i.received_at)) * 86400000 ms from outbound_mails o join inbound_mails i on i.id = o.inbound_mail_id where o.kind = 'receipt' and i.received_at >= ?`).all(steadyStart) as Array<{ ms: number }>).map((r) => r.ms).sort((a, b) => a - b);
+    transport.close();
+
+    // One 25 MiB mail (an attachment-sized body; the size limit is 25 MiB, so it stays just under).
+    const line = 'a'.repeat(998) + '\r\n';
+    const big = Buffer.from(`From: bench@kunde.example\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] big\r\nMessage-ID: <big-${Date.now()}@kunde.example>\r\n\r\n` + line.repeat(Math.floor((24 * 1024 * 1024) / line.length)));
+    const hwmBefore = rssKb(serve.pid!, 'VmHWM');
+    const rssMid = rssKb(serve.pid!, 'VmRSS');
+    const t1 = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+    const tb0 = performance.now();
+    await t1.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: big });
+    for (;;) {
+      const left = (db.prepare(`select count(*) n from inbound_mails where status = 'received'`).get() as { n: number }).n;
+      if (left === 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const tb1 = performance.now();
+    const hwmAfter = rssKb(serve.pid!, 'VmHWM');
+    t1.close();
+    db.close();
+
+    const rows: Array<[string, string, string]> = [
+      ['small replies sent', String(N), ''],
+      ['stored (250) per second', (N / ((tStored - t0) / 1000)).toFixed(0), '≥ 1000'],
+      ['processed end to end per second', (N / ((tDone - t0) / 1000)).toFixed(0), '≥ 1000'],
+      ['outcomes', JSON.stringify(outcomes), ''],
+      ['burst: receipt queued after receipt p50 ms', pct(lat, 0.5).toFixed(0), '(backlog)'],
+      [`steady ${RATE}/s: receipt queued p50 ms`, pct(steadyLat, 0.5).toFixed(0), ''],
+      [`steady ${RATE}/s: receipt queued p99 ms`, pct(steadyLat, 0.99).toFixed(0), '≤ 1000'],
+      ['serve RSS before load MiB', (rssBefore / 1024).toFixed(0), ''],
+      ['25 MiB mail: seconds to outcome', ((tb1 - tb0) / 1000).toFixed(2), ''],
+      ['25 MiB mail: peak RSS growth MiB', (Math.max(0, hwmAfter - Math.max(hwmBefore, rssMid)) / 1024).toFixed(0), 'small multiple of 25'],
+    ];
+    console.log('\nSupportal benchmark (SQLite, one serve process, this machine)');
+    for (const [k, v, t] of rows) console.log(`${k.padEnd(44)} ${v.padStart(10)}  ${t}`);
+  } finally {
+    serve.kill('SIGTERM');
+    await new Promise((r) => serve.on('exit', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
