@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Store } from './ports.js';
+import { createGroupCommit } from './group-commit.js';
+
+/** A store whose transactions are counted and take a moment, like a durable commit. */
+function countingStore(opts: { failBatchesOver?: number } = {}) {
+  const log: number[] = [];
+  let current: number[] | null = null;
+  const store = {
+    async transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T> {
+      const units: number[] = [];
+      current = units;
+      try {
+        const r = await fn(store as unknown as Store);
+        await new Promise((res) => setTimeout(res, 5));
+        if (opts.failBatchesOver !== undefined && units.length > opts.failBatchesOver) throw new Error('batch failed');
+        log.push(units.length);
+        return r;
+      } finally {
+        current = null;
+      }
+    },
+    mark(n: number) {
+      current?.push(n);
+    },
+  };
+  return { store, log };
+}
+
+test('units of work arriving together share one commit; each gets its own result', async () => {
+  const { store, log } = countingStore();
+  const gc = createGroupCommit(store as unknown as Store, { maxBatch: 50 });
+  const results = await Promise.all(
+    Array.from({ length: 30 }, (_, i) =>
+      gc.run(async () => {
+        store.mark(i);
+        return i * 2;
+      }),
+    ),
+  );
+  assert.deepEqual(results, Array.from({ length: 30 }, (_, i) => i * 2));
+  assert.ok(log.length < 30, `30 units took ${log.length} commits`);
+  assert.equal(log.reduce((a, b) => a + b, 0), 30, 'every unit committed exactly once');
+});
+
+test('maxBatch bounds a commit', async () => {
+  const { store, log } = countingStore();
+  const gc = createGroupCommit(store as unknown as Store, { maxBatch: 4 });
+  await Promise.all(Array.from({ length: 10 }, (_, i) => gc.run(async () => store.mark(i))));
+  assert.ok(Math.max(...log) <= 4);
+  assert.equal(log.reduce((a, b) => a + b, 0), 10);
+});
+
+test('one failing unit fails only its own caller; the others are committed alone', async () => {
+  const { store, log } = countingStore();
+  const gc = createGroupCommit(store as unknown as Store, { maxBatch: 50 });
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: 6 }, (_, i) =>
+      gc.run(async () => {
+        if (i === 3) throw new Error('bad unit');
+        store.mark(i);
+        return i;
+      }),
+    ),
+  );
+  assert.equal(outcomes.filter((o) => o.status === 'rejected').length, 1);
+  assert.equal((outcomes[3] as PromiseRejectedResult).reason.message, 'bad unit');
+  assert.deepEqual(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<number>).value).sort(), [0, 1, 2, 4, 5]);
+  assert.equal(log.reduce((a, b) => a + b, 0), 5, 'each good unit committed once');
+});
+
+test('a commit that fails as a whole is retried unit by unit', async () => {
+  const { store, log } = countingStore({ failBatchesOver: 1 });
+  const gc = createGroupCommit(store as unknown as Store, { maxBatch: 50 });
+  const r = await Promise.all(Array.from({ length: 5 }, (_, i) => gc.run(async () => (store.mark(i), i))));
+  assert.deepEqual(r, [0, 1, 2, 3, 4]);
+  assert.ok(log.every((n) => n === 1));
+});
