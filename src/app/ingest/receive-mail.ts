@@ -42,7 +42,7 @@ export async function receiveMail(ctx: AppContext, m: ReceivedMail, commits?: Gr
   const sha256 = createHash('sha256').update(m.raw).digest('hex');
   const now = ctx.clock.now().toISOString();
   const commit = commits ? <T>(w: (tx: Store) => Promise<T>) => commits.run(w) : <T>(w: (tx: Store) => Promise<T>) => ctx.store.transaction(w);
-  return commit(async (tx) => {
+  const store = () => commit(async (tx) => {
     const { duplicateOf } = await tx.inbound.insert({
       id: mailId,
       receivedAt: now,
@@ -59,4 +59,5 @@ export async function receiveMail(ctx: AppContext, m: ReceivedMail, commits?: Gr
     }
     return { mailId, duplicateOf };
   });
+  return store();
 }

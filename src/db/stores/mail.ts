@@ -41,7 +41,7 @@ const INBOUND_COLUMNS = [
   'decisions', 'processed_at', 'processing_ms',
 ] as const;
 
-export function inboundMailStore(db: Kysely<Database>, d: DialectAdapter): InboundMailStore {
+export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter): InboundMailStore {
   const base = () =>
     db.selectFrom('inbound_mails').leftJoin('cases', 'cases.id', 'inbound_mails.case_id').select([...INBOUND_COLUMNS, 'cases.number as case_number']);
   return {
@@ -61,15 +61,18 @@ export function inboundMailStore(db: Kysely<Database>, d: DialectAdapter): Inbou
         status: 'received',
       };
       // The partial unique index on sha256 decides: the first writer wins, a concurrent second
-      // one (another serve process) conflicts and is recorded as a duplicate of the first.
+      // one (another connection or serve process) inserts nothing and is recorded as a duplicate
+      // of the first. ON CONFLICT DO NOTHING, not a caught error: on PostgreSQL a failed
+      // statement would abort the whole transaction (and with it a group commit).
       const existing = await db.selectFrom('inbound_mails').select('id').where('sha256', '=', m.sha256).where('duplicate_of', 'is', null).executeTakeFirst();
       if (!existing) {
-        try {
-          await db.insertInto('inbound_mails').values(row).execute();
-          return { duplicateOf: null };
-        } catch (e) {
-          if (!d.isUniqueViolation(e)) throw e;
-        }
+        const inserted = await db
+          .insertInto('inbound_mails')
+          .values(row)
+          .onConflict((oc) => oc.column('sha256').where('duplicate_of', 'is', null).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (inserted) return { duplicateOf: null };
       }
       const original = existing ?? (await db.selectFrom('inbound_mails').select('id').where('sha256', '=', m.sha256).where('duplicate_of', 'is', null).executeTakeFirstOrThrow());
       await db

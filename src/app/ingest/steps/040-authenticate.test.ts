@@ -1,0 +1,94 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AppContext } from '../../context.js';
+import type { InboundMail } from '../../../domain/records.js';
+import type { IngestDeps } from '../ports.js';
+import type { PipelineContext } from '../pipeline-context.js';
+import { parseMail } from '../../../inbound/parse/mime-parser.js';
+import { DEFAULT_ATTACHMENT_POLICY } from '../../../domain/attachment-policy.js';
+import { authenticateStep } from './040-authenticate.js';
+import type { SenderAuthResult, SenderAuthenticator } from '../ports.js';
+
+const MAIL = {
+  mailDomain: 'support.example.com',
+  supportAddress: 'support@support.example.com',
+  noreplyAddress: 'no-reply@support.example.com',
+  bounceAddress: 'bounces@support.example.com',
+  publicUrl: 'https://portal.example.com',
+  caseTokenLabel: 'Case',
+  plusAddressing: true,
+  defaultLanguage: 'en' as const,
+  secret: 'unit-secret-unit-secret-0123456789',
+  relayConfigured: false,
+  autoMailsPerSenderPerHour: 30,
+  maxMessageBytes: 10_000,
+  productName: 'Supportal',
+};
+
+/** A pipeline context over inline fakes: only what this step reads is real. */
+async function context(raw: string, o: { store?: Record<string, unknown>; deps?: Partial<IngestDeps>; mail?: Partial<InboundMail>; parse?: boolean } = {}): Promise<PipelineContext> {
+  const bytes = Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'utf8');
+  const parsed = o.parse === false ? null : await parseMail(bytes);
+  const mail = { id: 'mail-1', receivedAt: '2026-11-26T10:00:00.000Z', channel: 'smtp', envelopeFrom: 'anna@kunde.example', envelopeTo: ['support@support.example.com'], remoteIp: '127.0.0.1', messageId: parsed?.messageId ?? null, sha256: '', size: bytes.length, duplicateOf: null, fromAddress: null, subject: null, status: 'received', reason: null, detail: null, caseId: null, caseNumber: null, scan: null, decisions: [], processedAt: null, processingMs: null, ...o.mail } as InboundMail;
+  return {
+    app: { store: o.store ?? {}, clock: { now: () => new Date('2026-11-26T10:00:00Z') }, mail: MAIL } as unknown as AppContext,
+    deps: { parser: { parse: (r: Buffer) => parseMail(r) }, inspector: { inspect: async () => [] }, scanner: null, authenticator: null, policy: DEFAULT_ATTACHMENT_POLICY, sanitizeHtml: (h: string) => h, ...o.deps } as IngestDeps,
+    mail,
+    raw: bytes,
+    parsed,
+    sender: parsed?.from?.address ?? null,
+    senderUser: null,
+    auth: null,
+    matched: null,
+    files: [],
+    scan: null,
+    offendingFiles: [],
+    decisions: [],
+    notes: [],
+  };
+}
+
+const RAW = `From: anna@kunde.example
+To: support@support.example.com
+Subject: Re: [Case #7] Export
+
+Text.
+`;
+
+function fixed(result: SenderAuthResult, seen: unknown[] = []): SenderAuthenticator {
+  return { check: async (_raw, env) => (seen.push(env), result) };
+}
+
+describe('040-authenticate', () => {
+  test('S4: the From domain fails its DMARC policy → quarantined/auth_failed, no notice', async () => {
+    const seen: unknown[] = [];
+    const p = await context(RAW, { deps: { authenticator: fixed({ spf: 'fail', dkim: 'none', dmarc: 'fail', dmarcFailed: true, authenticated: false }, seen) } });
+    const v = await authenticateStep.run(p);
+    assert.deepEqual(v.kind === 'terminal' && [v.status, v.reason, v.notice], ['quarantined', 'auth_failed', false]);
+    assert.deepEqual(seen, [{ ip: '127.0.0.1', helo: null, sender: 'anna@kunde.example' }]);
+    assert.equal(p.auth?.dmarc, 'fail');
+  });
+
+  test('SPF or DKIM pass → continue, the result kept for the notice rules', async () => {
+    const p = await context(RAW, { deps: { authenticator: fixed({ spf: 'pass', dkim: 'none', dmarc: 'pass', dmarcFailed: false, authenticated: true }) } });
+    assert.deepEqual(await authenticateStep.run(p), { kind: 'continue' });
+    assert.equal(p.auth?.authenticated, true);
+  });
+
+  test('a DNS failure (temperror) decides nothing against the mail', async () => {
+    const p = await context(RAW, { deps: { authenticator: fixed({ spf: 'temperror', dkim: 'none', dmarc: 'temperror', dmarcFailed: false, authenticated: false }) } });
+    assert.deepEqual(await authenticateStep.run(p), { kind: 'continue' });
+  });
+
+  test('mailbox and pipe mail, or the check turned off → not checked', async () => {
+    const never: SenderAuthenticator = { check: () => Promise.reject(new Error('must not be called')) };
+    for (const channel of ['imap', 'pipe'] as const) {
+      const p = await context(RAW, { mail: { channel }, deps: { authenticator: never } });
+      assert.deepEqual(await authenticateStep.run(p), { kind: 'continue' });
+      assert.equal(p.auth, null);
+    }
+    const off = await context(RAW, { deps: { authenticator: null } });
+    assert.deepEqual(await authenticateStep.run(off), { kind: 'continue' });
+    assert.match(off.notes.join(), /not authenticated/);
+  });
+});
