@@ -384,21 +384,25 @@ for (const dialect of DIALECTS) {
       assert.ok(!m?.envelopeTo.includes('support+r101@support.example.com'));
     });
 
-    test('L4: a mail with 101 Received headers over SMTP → stored, ignored as loop, no notice', async () => {
+    test('L4: a mail with 101 Received headers over SMTP → 554 loop, nothing stored; over the pipe → stored, ignored as loop, no notice', async () => {
       const l = await listen({});
       const hops = Array.from({ length: 101 }, (_, i) => `Received: from mx${i}.relay.example (mx${i}.relay.example [192.0.2.${i % 250}]) by mx${i + 1}.relay.example; Thu, 26 Nov 2026 10:00:${String(i % 60).padStart(2, '0')} +0100`);
       const raw = Buffer.concat([Buffer.from(`${hops.join('\r\n')}\r\n`), reply('l4-loop@client.example.org', 'Kreisend.')]);
+      const before = (await rt.ctx.store.inbound.list({})).length;
       const c = await Conversation.open(l.port);
       assert.equal((await c.command('EHLO client.example.org')).code, 250);
       assert.equal((await c.command(`MAIL FROM:<${CUSTOMER}>`)).code, 250);
       assert.equal((await c.command(`RCPT TO:<${SUPPORT}>`)).code, 250);
       assert.equal((await c.command('DATA')).code, 354);
       c.write(Conversation.dataBytes(raw));
-      const ok = await c.reply();
-      assert.equal(ok.code, 250, ok.text);
+      const refused = await c.reply();
+      assert.equal(refused.code, 554, refused.text);
+      assert.match(refused.text, /loop/i);
       await c.command('QUIT');
+      assert.equal((await rt.ctx.store.inbound.list({})).length, before, 'nothing kept');
+      const stored = await receiveMail(rt.ctx, { raw, channel: 'pipe', envelopeFrom: CUSTOMER, envelopeTo: [SUPPORT] });
       await drainJobs(rt, deps);
-      const m = await rt.ctx.store.inbound.findById(storedId(ok.text));
+      const m = await rt.ctx.store.inbound.findById(stored.mailId);
       assert.equal(m?.status, 'ignored');
       assert.equal(m?.reason, 'loop');
       assert.deepEqual(m?.decisions.at(-1), { step: '020-parse', verdict: 'ignored', reason: 'loop' });

@@ -3,6 +3,7 @@ import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { ReceivedMail, ReceiveResult } from '../../app/ingest/receive-mail.js';
 import { LIMITS } from '../../config/limits.js';
+import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from '../../domain/trace-headers.js';
 
 export interface SmtpListenerOptions {
   host: string;
@@ -72,6 +73,11 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
       stream.on('end', () => {
         if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return cb(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
         const raw = Buffer.concat(chunks, size);
+        // A mail that has passed more than 100 hops is looping: refused for good, nothing kept (L4).
+        // Mailbox and pipe mails cannot be refused; the pipeline stores them as ignored/loop.
+        if (countReceivedHeaders(raw) > MAX_RECEIVED_HEADERS) {
+          return cb(Object.assign(new Error(`5.4.6 Mail loop: more than ${MAX_RECEIVED_HEADERS} Received headers`), { responseCode: 554 }));
+        }
         const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const base = { raw, channel: o.lmtp ? ('lmtp' as const) : ('smtp' as const), envelopeFrom, remoteIp: session.remoteAddress ?? null };
         const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());

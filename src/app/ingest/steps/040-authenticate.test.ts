@@ -92,3 +92,23 @@ describe('040-authenticate', () => {
     assert.match(off.notes.join(), /not authenticated/);
   });
 });
+
+describe('040-authenticate behind an MTA (LMTP)', () => {
+  const PASS: SenderAuthResult = { spf: 'pass', dkim: 'none', dmarc: 'pass', dmarcFailed: false, authenticated: true };
+
+  test('SPF judges the client of the topmost Received header, not the MTA that spoke LMTP to us', async () => {
+    const seen: Array<{ ip: string | null; helo: string | null }> = [];
+    const raw = `Received: from mail.kunde.example (mail.kunde.example [203.0.113.7])\n\tby mx.vendor.example (Postfix) with ESMTPS id 4F; Thu, 26 Nov 2026 10:00:00 +0100\n${RAW}`;
+    const p = await context(raw, { mail: { channel: 'lmtp', remoteIp: '127.0.0.1' }, deps: { authenticator: fixed(PASS, seen) } });
+    await authenticateStep.run(p);
+    assert.deepEqual(seen.map((e) => [e.ip, e.helo]), [['203.0.113.7', 'mail.kunde.example']]);
+  });
+
+  test('over SMTP the connecting peer is the client', async () => {
+    const seen: Array<{ ip: string | null }> = [];
+    const raw = `Received: from elsewhere ([198.51.100.9])\n${RAW}`;
+    const p = await context(raw, { mail: { channel: 'smtp', remoteIp: '192.0.2.44' }, deps: { authenticator: fixed(PASS, seen) } });
+    await authenticateStep.run(p);
+    assert.equal(seen[0]!.ip, '192.0.2.44');
+  });
+});
