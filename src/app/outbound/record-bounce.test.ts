@@ -87,7 +87,7 @@ for (const dialect of DIALECTS) {
       assert.equal(r.permanent, true);
 
       const res = await recordBounce(rt.ctx, { report: r, inboundMailId: null });
-      assert.deepEqual(res, { outboundId: sent.outboundId, caseId: sent.caseId });
+      assert.deepEqual(res, { outboundId: sent.outboundId, caseId: sent.caseId, effect: 'bounced' });
       const m = await rt.ctx.store.outbound.findById(sent.outboundId);
       assert.equal(m?.status, 'bounced');
       assert.equal(m?.bounceDiagnostic, `5.1.1 550 5.1.1 <${CUSTOMER}>: Recipient address rejected: User unknown`);
@@ -111,7 +111,7 @@ for (const dialect of DIALECTS) {
       const r = await report(dsnFor({ messageId: sent.messageId, verp: null, recipient: CUSTOMER, status: '5.2.2', diagnostic: '552 5.2.2 Mailbox full' }), []);
       assert.equal(r.verpToken, null);
       assert.equal(r.originalMessageId, sent.messageId);
-      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: sent.outboundId, caseId: sent.caseId });
+      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: sent.outboundId, caseId: sent.caseId, effect: 'bounced' });
       const m = await rt.ctx.store.outbound.findById(sent.outboundId);
       assert.equal(m?.status, 'bounced');
       assert.equal(m?.bounceDiagnostic, '5.2.2 552 5.2.2 Mailbox full');
@@ -132,7 +132,7 @@ for (const dialect of DIALECTS) {
       const forged = 'sp.10001.aaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbb@support.example.com';
       const stranger = 'bounces+00000000000000000000000000000000@support.example.com';
       const r = await report(dsnFor({ messageId: forged, verp: stranger, recipient: CUSTOMER }), [stranger]);
-      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: null, caseId: null });
+      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: null, caseId: null, effect: null });
       assert.equal((await rt.ctx.store.outbound.findById(sent.outboundId))?.status, 'sent');
       assert.deepEqual(await notes(sent.caseId), []);
     });
@@ -142,7 +142,7 @@ for (const dialect of DIALECTS) {
       const r = await report(dsnFor({ messageId: sent.messageId, verp: sent.verp, recipient: CUSTOMER, action: 'delayed', status: '4.4.1', diagnostic: '421 4.4.1 Connection timed out' }), [sent.verp]);
       assert.equal(r.action, 'delayed');
       assert.equal(r.permanent, false);
-      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: sent.outboundId, caseId: sent.caseId });
+      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: sent.outboundId, caseId: sent.caseId, effect: 'noted' });
       const m = await rt.ctx.store.outbound.findById(sent.outboundId);
       assert.equal(m?.status, 'sent');
       assert.equal(m?.bounceDiagnostic, 'delayed: 4.4.1 421 4.4.1 Connection timed out');

@@ -43,11 +43,11 @@ function diagnosticOf(report: BounceReport): string {
 export async function recordBounce(
   ctx: AppContext,
   input: { report: BounceReport; inboundMailId: string | null },
-): Promise<{ outboundId: string | null; caseId: string | null }> {
+): Promise<{ outboundId: string | null; caseId: string | null; effect: 'bounced' | 'noted' | null }> {
   const { report } = input;
   return ctx.store.transaction(async (tx) => {
     const m = await findBounced(tx, report);
-    if (!m) return { outboundId: null, caseId: null };
+    if (!m) return { outboundId: null, caseId: null, effect: null };
     const now = ctx.clock.now().toISOString();
     const diagnostic = diagnosticOf(report);
     const recipient = report.recipient ?? m.recipients.join(', ');
@@ -56,7 +56,7 @@ export async function recordBounce(
     if (!failed) {
       await tx.outbound.update(m.id, { bounceDiagnostic: `${report.action}: ${diagnostic}`.slice(0, MAX_DIAGNOSTIC_CHARS) });
       await tx.audit.record({ at: now, actor: null, action: `outbound.${report.action}`, target: m.id, detail });
-      return { outboundId: m.id, caseId: m.caseId };
+      return { outboundId: m.id, caseId: m.caseId, effect: 'noted' as const };
     }
     const repeated = m.status === 'bounced' && m.bounceDiagnostic === diagnostic;
     await tx.outbound.update(m.id, { status: 'bounced', bounceDiagnostic: diagnostic, lockedUntil: null, nextAttemptAt: null });
@@ -78,6 +78,6 @@ export async function recordBounce(
         createdAt: now,
       });
     }
-    return { outboundId: m.id, caseId: m.caseId };
+    return { outboundId: m.id, caseId: m.caseId, effect: 'bounced' as const };
   });
 }

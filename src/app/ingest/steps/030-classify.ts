@@ -22,7 +22,7 @@ export const classifyStep: PipelineStep = {
         { bounceLocalPart: s.bounceAddress.slice(0, at), mailDomain: s.bounceAddress.slice(at + 1) },
       );
       const recorded = await recordBounceIfPossible(p.app, report, p.mail.id);
-      return stop('ignored', 'bounce', `${c.why}${recorded ? `; outbound mail ${recorded} marked bounced` : '; no outbound mail matched'}`, false);
+      return stop('ignored', 'bounce', `${c.why}; ${recorded}`, false);
     }
     if (c.kind === 'auto_reply') return stop('ignored', 'auto_reply', c.why, false);
     const toNoreply = p.mail.envelopeTo.includes(s.noreplyAddress) || m.to.some((a) => a.address === s.noreplyAddress);
