@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { createRuntime, type Runtime } from './composition.js';
 import { buildApp } from './http/app.js';
 import { createWebStore } from './db/stores/web.js';
+import { createPortalEventBus } from './app/portal/events.js';
+import { queueAgentNotifications } from './app/portal/agent-notifications.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport } from './outbound/smtp-transport.js';
@@ -42,8 +44,22 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     );
     loops.push(outboxLoop);
   }
-  const inbound = await startInbound(runtime, { onMailQueued: () => outboxLoop?.wake(), deps: opts.ingestDeps });
-  const http = await buildApp({ ctx, log, web: createWebStore(runtime.db) });
+  const web = createWebStore(runtime.db);
+  const events = createPortalEventBus();
+  const inbound = await startInbound(runtime, {
+    onMailQueued: () => outboxLoop?.wake(),
+    deps: opts.ingestDeps,
+    listeners: {
+      onOutcome: (mailId, caseId) => {
+        events.publish({ kind: 'mail', mailId });
+        if (caseId) events.publish({ kind: 'case', caseId });
+      },
+      onAccepted: async (a) => {
+        await queueAgentNotifications(ctx, web.settings, a);
+      },
+    },
+  });
+  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 

@@ -221,3 +221,23 @@ export interface LoginAttemptTable {
   success: number;
   at: string;
 }
+
+/** Per-user desk settings: the e-mail opt-in for agent notifications and the "read up to" mark. */
+export interface UserSettingTable {
+  user_id: string;
+  notify_by_email: number;
+  notifications_read_at: string | null;
+  updated_at: string;
+}
+
+/** A product version that can no longer be chosen for a new case (its row is kept for old cases). */
+export interface ProductVersionRetirementTable {
+  version_id: string;
+  retired_at: string;
+}
+
+/** Tables of migration 003 (declaration merging keeps the list above untouched). */
+export interface Database {
+  user_settings: UserSettingTable;
+  product_version_retirements: ProductVersionRetirementTable;
+}

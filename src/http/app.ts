@@ -1,4 +1,7 @@
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import type { WebContext, WebStore } from '../app/auth/ports.js';
@@ -11,6 +14,18 @@ import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { mailRoutes } from './routes/mails.js';
 import { adminRoutes } from './routes/admin.js';
+import { adminCatalogRoutes } from './routes/admin-catalog.js';
+import { deskRoutes } from './routes/desk.js';
+import { quarantineRoutes } from './routes/quarantine.js';
+import { liveRoutes } from './routes/live.js';
+import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
+import { createLiveStreams, type LiveStreams } from './live-stream.js';
+import { createPortalEventBus } from '../app/portal/events.js';
+import type { PortalEventBus, UploadGate } from '../app/portal/ports.js';
+import { MAX_FIELD_BYTES, MAX_FILES_PER_REQUEST } from './multipart-body.js';
+
+/** The built web UI of this checkout (`vite build` writes web/dist). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 export interface HttpDeps {
   ctx: AppContext;
@@ -18,6 +33,17 @@ export interface HttpDeps {
   web: WebStore;
   /** Trust X-Forwarded-* from a reverse proxy (TLS terminated in front of us); off by default. */
   trustProxy?: boolean;
+  /**
+   * How uploads are judged: the inbound pipeline's inspector, scanner and policy (server.ts passes
+   * them). Without it, uploads that carry files are refused with 503 `unavailable`.
+   */
+  uploads?: UploadGate | null;
+  /** The in-process bus the inbound worker publishes to; a new one when not given (the streams still poll). */
+  events?: PortalEventBus;
+  /** The folder with the built web UI (index.html, assets/); default `<repo>/web/dist`. */
+  webRoot?: string;
+  /** How often each live-update stream polls the database; 2 s unless a test wants it faster. */
+  livePollMs?: number;
 }
 
 /** What route files receive. */
@@ -39,7 +65,7 @@ function errorBody(code: string, message: string, details: Record<string, unknow
  *   const app = await buildApp({ ctx, log, web: createWebStore(db) });
  *   const res = await app.inject({ method: 'GET', url: '/api/auth/me' });
  */
-export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router }> {
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router; events: PortalEventBus; liveStreams: LiveStreams }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // 1 MiB of JSON is far more than a reply text; uploads will get their own route and limit.
@@ -47,7 +73,9 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     disableRequestLogging: true,
     trustProxy: deps.trustProxy ?? false,
   });
-  const ctx: WebContext = { ...deps.ctx, web: deps.web };
+  const events = deps.events ?? createPortalEventBus();
+  const ctx: WebContext = { ...deps.ctx, web: deps.web, uploads: deps.uploads ?? null, events };
+  const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
 
   app.setErrorHandler((err, _req, reply) => {
     if (err instanceof AppError) {
@@ -64,7 +92,17 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     deps.log.error({ err }, 'request failed');
     return reply.status(500).send(errorBody('internal', 'Something went wrong on our side.'));
   });
-  app.setNotFoundHandler((_req, reply) => reply.status(404).send(errorBody('not_found', 'Not found.')));
+  app.setNotFoundHandler(async (req, reply) => {
+    if (await serveWebUi(req, reply, webRoot)) return reply;
+    return reply.status(404).send(errorBody('not_found', 'Not found.'));
+  });
+
+  // Files are read into memory up to the mail size limit: an upload is judged like a mail of that size.
+  await app.register(fastifyMultipart, { limits: { fileSize: ctx.mail.maxMessageBytes, files: MAX_FILES_PER_REQUEST, fieldSize: MAX_FIELD_BYTES, fields: 20, parts: 60 } });
+  // serve: false: every route goes through the registry (with its access level); the plugin only lends sendFile.
+  await app.register(fastifyStatic, { root: webRoot, serve: false });
+  const liveStreams = createLiveStreams(ctx, app.log, { pollMs: deps.livePollMs });
+  app.addHook('preClose', async () => liveStreams.closeAll());
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
@@ -85,7 +123,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   authRoutes(r);
   caseRoutes(r);
   mailRoutes(r);
+  quarantineRoutes(r);
+  deskRoutes(r);
+  liveRoutes(r, liveStreams);
   adminRoutes(r);
+  adminCatalogRoutes(r);
+  webUiRoutes(router, webRoot);
   await app.ready();
-  return Object.assign(app, { routeRegistry: router });
+  return Object.assign(app, { routeRegistry: router, events, liveStreams });
 }

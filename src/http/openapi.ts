@@ -41,6 +41,7 @@ function parameters(r: RouteInfo): unknown[] {
 export function buildOpenApi(routes: readonly RouteInfo[], info: { title: string; version: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
+    if (r.hidden) continue;
     const path = openApiPath(r.url);
     const responses: Record<string, unknown> = {
       [String(r.response.status)]: {
@@ -65,7 +66,23 @@ export function buildOpenApi(routes: readonly RouteInfo[], info: { title: string
       parameters: parameters(r),
       responses,
     };
-    if (r.body) op.requestBody = { required: true, content: { 'application/json': { schema: r.body } } };
+    if (r.body) {
+      const content: Record<string, unknown> = { 'application/json': { schema: r.body } };
+      if (r.multipart) {
+        content['multipart/form-data'] = {
+          schema: {
+            type: 'object',
+            properties: {
+              payload: { type: 'string', contentMediaType: 'application/json', description: 'The JSON body as text (or send its keys as separate text fields).' },
+              files: { type: 'array', items: { type: 'string', contentMediaType: 'application/octet-stream' }, description: 'Judged by the attachment policy of e-mail; refused files give 422 attachment_rejected with details.files.' },
+            },
+          },
+        };
+        responses[413] = errorResponse('The files exceed the size limit (too_large).');
+        responses[422] = errorResponse('A file is not allowed (attachment_rejected).');
+      }
+      op.requestBody = { required: true, content };
+    }
     (paths[path] ??= {})[r.method.toLowerCase()] = op;
   }
   return {

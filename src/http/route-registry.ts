@@ -30,6 +30,14 @@ export interface RouteSpec<T extends RouteGenericInterface = RouteGenericInterfa
   params?: JsonSchema;
   querystring?: JsonSchema;
   body?: JsonSchema;
+  /**
+   * The route also takes `multipart/form-data`: the JSON body in a `payload` field (or its keys as
+   * text fields) plus `files`. The JSON schema then validates JSON requests only; the handler
+   * reads the multipart body and the use case validates it.
+   */
+  multipart?: boolean;
+  /** Left out of the OpenAPI document (the web UI's files): still registered with an access level. */
+  hidden?: boolean;
   /** The success answer, for the OpenAPI document (not used to serialise: no field is dropped by mistake). */
   response: { status: number; description: string; schema?: JsonSchema; contentType?: string };
   handler(req: FastifyRequest<T>, reply: FastifyReply): Promise<unknown>;
@@ -64,7 +72,7 @@ export function createRouter(app: FastifyInstance): Router {
       const schema: Record<string, JsonSchema> = {};
       if (spec.params) schema.params = spec.params;
       if (spec.querystring) schema.querystring = spec.querystring;
-      if (spec.body) schema.body = spec.body;
+      if (spec.body) schema.body = spec.multipart ? { content: { 'application/json': { schema: spec.body } } } : spec.body;
       // The handler's answer is whatever it returns (or sends); Fastify's reply-type inference adds nothing here.
       app.route<T>({ method: spec.method, url: spec.url, schema, config: { access: spec.access }, handler: (req, reply) => handler(req, reply) as never });
       routes.push(info);

@@ -36,7 +36,15 @@ export function recipientFilter(rt: Runtime): (address: string) => boolean {
   };
 }
 
-export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps> }): Promise<InboundRuntime> {
+/** What happens after a mail got its outcome: live updates for open pages, notices to agents. */
+export interface InboundListeners {
+  /** A mail got its outcome (the portal's live updates). */
+  onOutcome?(mailId: string, caseId: string | null): void;
+  /** A reply was added to a case (agent notification mails). */
+  onAccepted?(accepted: { caseId: string; messageId: string }): Promise<void>;
+}
+
+export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
   const { config, ctx, log } = rt;
   const deps = createIngestDeps(config, opts.deps);
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
@@ -52,6 +60,11 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
         for (const o of r.processed) {
           log.info({ mail: o.mailId, status: o.status, reason: o.reason, case: o.caseNumber, reply: o.replyQueued }, 'inbound mail processed');
           if (o.replyQueued) opts.onMailQueued();
+          opts.listeners?.onOutcome?.(o.mailId, o.accepted?.caseId ?? null);
+          if (o.accepted && opts.listeners?.onAccepted) {
+            await opts.listeners.onAccepted(o.accepted).catch((err) => log.warn({ err, mail: o.mailId }, 'agent notification failed'));
+            opts.onMailQueued();
+          }
         }
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;

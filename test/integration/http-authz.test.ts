@@ -39,7 +39,10 @@ for (const dialect of DIALECTS) {
     after(async () => h.dispose());
 
     function url(r: RouteInfo): string {
-      const values: Record<string, string> = { number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId: aliceTokenId };
+      const values: Record<string, string> = {
+        number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId: aliceTokenId,
+        messageId: w.htmlMessageId, organisationId: w.alice.organisationId!, productId: w.productId, versionId: w.versionId, name: 'receipt',
+      };
       return r.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
         // A new route with a new kind of id must be added here, so that it is probed like the rest.
         assert.ok(name in values, `${r.method} ${r.url}: the authorisation test has no value for :${name}`);

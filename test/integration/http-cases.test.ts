@@ -115,6 +115,11 @@ for (const dialect of DIALECTS) {
       const rejected = (await as.agent.request('GET', '/api/mails?status=rejected')).json().mails as Array<{ id: string }>;
       assert.deepEqual(rejected.map((m) => m.id), [w.bobMailId]);
       assert.deepEqual(((await as.agent.request('GET', '/api/mails?reason=case_closed')).json().mails as Array<{ id: string }>).map((m) => m.id), [w.bobMailId]);
+      const bobs = (await as.bob.request('GET', `/api/mails/${w.bobMailId}`)).json();
+      const bobMail = (bobs.mail ?? bobs) as { explanation: Record<string, { text: string; advice: string }>; detail?: unknown };
+      assert.match(bobMail.explanation.de.text, /Der Fall ist geschlossen/);
+      assert.match(bobMail.explanation.en.advice, /Reopen the case in the portal/);
+      assert.equal(bobMail.detail, undefined, 'the pipeline notes are for staff');
       assert.equal(((await as.agent.request('GET', '/api/mails')).json().mails as unknown[]).length, 2);
       assert.deepEqual(((await as.agent.request('GET', `/api/cases/${w.aliceCase.number}/inbound`)).json().mails as Array<{ id: string }>).map((m) => m.id), [w.aliceMailId]);
       assert.equal((await as.agent.request('GET', '/api/mails?reason=no_such_reason')).statusCode, 400);
@@ -132,10 +137,15 @@ for (const dialect of DIALECTS) {
     });
 
     test('products and the OpenAPI document, which lists every registered route with its access level', async () => {
-      assert.deepEqual((await as.alice.request('GET', '/api/products')).json(), { products: [] });
+      assert.deepEqual((await as.alice.request('GET', '/api/products')).json().products.map((p: { name: string; versions: string[] }) => [p.name, p.versions]), [['Widget', ['1.0', '2.0']]]);
       const doc = (await new Client(h.app).request('GET', '/api/openapi.json')).json() as { openapi: string; paths: Record<string, Record<string, { 'x-access': string; parameters: Array<{ name: string; in: string }> }>> };
       assert.equal(doc.openapi, '3.1.0');
       for (const r of h.app.routeRegistry.routes) {
+        // Hidden routes are the web UI's files, never part of the API.
+        if (r.hidden) {
+          assert.ok(!r.url.startsWith('/api/'), `${r.url} is an API route and must be documented`);
+          continue;
+        }
         const op = doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()];
         assert.ok(op, `${r.method} ${r.url} is documented`);
         assert.equal(op['x-access'], r.access);

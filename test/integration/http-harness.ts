@@ -11,6 +11,14 @@ import type { Clock } from '../../src/app/ports.js';
 import type { Case, User } from '../../src/domain/records.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import type { DialectName } from '../support/databases.js';
+import type { UploadGate } from '../../src/app/portal/ports.js';
+import { inspectAttachments } from '../../src/inbound/attachments/inspect-attachments.js';
+import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
+
+/** The real upload inspection of the composition root, without a virus scanner. */
+export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
+  return { inspector: { inspect: (files, policy) => inspectAttachments(files, policy) }, scanner, policy: DEFAULT_ATTACHMENT_POLICY };
+}
 
 export type App = Awaited<ReturnType<typeof buildApp>>;
 
@@ -22,14 +30,19 @@ export interface Harness {
 }
 
 /** A migrated runtime, the web store and the HTTP app over it. */
-export async function httpHarness(dialect: DialectName, clock?: Clock, opts: { trustProxy?: boolean } = {}): Promise<Harness> {
-  const rt = await testRuntime(dialect, {}, clock);
+export async function httpHarness(
+  dialect: DialectName,
+  clock?: Clock,
+  opts: { trustProxy?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const rt = await testRuntime(dialect, opts.env ?? {}, clock);
   const web = createWebStore(rt.db);
-  const app = await buildApp({ ctx: rt.ctx, log: rt.log, web, trustProxy: opts.trustProxy });
+  const uploads = opts.uploads === undefined ? realUploadGate() : opts.uploads;
+  const app = await buildApp({ ctx: rt.ctx, log: rt.log, web, trustProxy: opts.trustProxy, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs });
   return {
     rt,
     app,
-    ctx: { ...rt.ctx, web },
+    ctx: { ...rt.ctx, web, uploads, events: app.events },
     async dispose() {
       await app.close();
       await rt.dispose();
@@ -80,6 +93,9 @@ export interface World {
   alice: User; anna: User; bob: User; agent: User; admin: User;
   aliceCase: Case; bobCase: Case;
   attachmentId: string; noteAttachmentId: string; aliceMailId: string; bobMailId: string;
+  /** A customer reply that came by e-mail with HTML (a remote image kept as data-remote-src). */
+  htmlMessageId: string;
+  productId: string; versionId: string;
   markers: string[];
 }
 
@@ -103,9 +119,21 @@ export async function seedWorld(h: Harness): Promise<World> {
   const attachmentId = (await ctx.store.attachments.listByCase(aliceCase.id)).find((a) => a.filename === 'MARKER-A-FILE.txt')!.id;
   const aliceMailId = await inboundMail(h, alice.email, 'MARKER-A-MAIL subject', aliceCase.id, 'accepted');
   const bobMailId = await inboundMail(h, bob.email, 'Globex mail', bobCase.id, 'rejected');
+  const htmlMessageId = randomUUID();
+  await ctx.store.messages.insert({
+    id: htmlMessageId, caseId: aliceCase.id, authorId: alice.id, authorEmail: alice.email, kind: 'customer_reply', source: 'email',
+    bodyText: 'MARKER-A-HTMLTEXT see picture',
+    bodyHtml: '<p>MARKER-A-HTML <b>see</b> picture</p><img data-remote-src="http://169.254.169.254/latest" alt="[image]"><img src="cid:logo@x" alt="logo">',
+    quotedText: null, inboundMailId: aliceMailId, outboundMailId: null, createdAt: new Date().toISOString(),
+  });
+  const productId = randomUUID();
+  await ctx.store.products.insert({ id: productId, name: 'Widget' });
+  await ctx.store.products.addVersion(productId, '1.0');
+  await ctx.store.products.addVersion(productId, '2.0');
+  const versionId = (await ctx.web.catalog.products(true)).find((p) => p.id === productId)!.versions.find((v) => v.name === '1.0')!.id;
   return {
-    alice, anna, bob, agent, admin, aliceCase, bobCase, attachmentId, noteAttachmentId, aliceMailId, bobMailId,
-    markers: ['MARKER-A-SUBJECT', 'MARKER-A-BODY', 'MARKER-A-FILE', 'MARKER-A-NOTE', 'MARKER-A-MAIL', 'MARKER-A-CONTENT', 'alice@acme.example', aliceCase.id],
+    alice, anna, bob, agent, admin, aliceCase, bobCase, attachmentId, noteAttachmentId, aliceMailId, bobMailId, htmlMessageId, productId, versionId,
+    markers: ['MARKER-A-SUBJECT', 'MARKER-A-BODY', 'MARKER-A-FILE', 'MARKER-A-NOTE', 'MARKER-A-MAIL', 'MARKER-A-CONTENT', 'MARKER-A-HTML', 'alice@acme.example', aliceCase.id],
   };
 }
 

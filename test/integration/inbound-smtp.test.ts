@@ -9,6 +9,7 @@ import { openCase, closeCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { plainMail, pythonReply, smtplibSend } from '../support/mail-builders.js';
 import type { InboundMail } from '../../src/domain/records.js';
+import { createWebStore } from '../../src/db/stores/web.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
 
@@ -98,6 +99,30 @@ for (const dialect of DIALECTS) {
       assert.equal(parsed.replyTo, undefined, 'automatic mails have no Reply-To');
       const waiting = await server.runtime.ctx.store.cases.findByNumber(caseNumber);
       assert.equal(waiting?.status, 'open', 'waiting for customer → open again');
+    });
+
+    test('an agent who opted in is mailed about an e-mailed reply; open pages get a live event', async () => {
+      const web = createWebStore(server.runtime.db);
+      const agent = (await server.runtime.ctx.store.users.findByEmail('agent@vendor.example'))!;
+      await web.settings.update(agent.id, { notifyByEmail: true }, new Date().toISOString());
+      const seen: string[] = [];
+      const unsubscribe = (server.http as unknown as { events: { subscribe(l: (e: { kind: string; mailId?: string }) => void): () => void } }).events.subscribe((e) => {
+        if (e.kind === 'mail' && e.mailId) seen.push(e.mailId);
+      });
+      try {
+        const raw = plainMail({ from: 'anna@kunde.example', to: support, subject: `Re: [Case #${caseNumber}] Export`, body: 'Bitte an den Agenten.' });
+        const id = storedId((await smtplibSend(smtpPort, 'anna@kunde.example', [support], raw)).detail);
+        assert.equal((await waitForOutcome(server, id)).status, 'accepted');
+        const deadline = Date.now() + 10_000;
+        let notice;
+        while (!(notice = (await server.runtime.ctx.store.outbound.list({})).find((o) => o.kind === 'agent_notification' && o.recipients.includes('agent@vendor.example'))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        assert.ok(notice, 'agent notification queued');
+        assert.match(notice.subject, new RegExp(`Case #${caseNumber}`));
+        assert.ok(seen.includes(id), 'a live event for the mail was published');
+      } finally {
+        unsubscribe();
+        await web.settings.update(agent.id, { notifyByEmail: false }, new Date().toISOString());
+      }
     });
 
     test('a colleague of the same organisation may reply; the subject changed but headers are intact', async () => {

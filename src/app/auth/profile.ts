@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WebContext } from './ports.js';
 import type { Principal } from './principal.js';
-import { LANGUAGES } from '../../domain/case.js';
+import { LANGUAGES, isStaff } from '../../domain/case.js';
 import type { User } from '../../domain/records.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../users.js';
@@ -12,6 +12,7 @@ const profileInput = z
     name: z.string().trim().min(1).max(200).refine((v) => !/[\r\n\0]/.test(v), 'must not contain line breaks').optional(),
     language: z.enum(LANGUAGES).optional(),
     password: z.object({ current: z.string().min(1).max(1000), new: passwordSchema }).optional(),
+    notifyByEmail: z.boolean().optional(),
   })
   .strict();
 
@@ -19,9 +20,11 @@ const profileInput = z
  * Name, language and password. The e-mail address cannot be changed here: it is the login and
  * the address mail replies are matched by, and a change to an unverified address is the classic
  * account takeover (W11). A password change needs the current one and ends the other sessions.
+ * `notifyByEmail` (staff only) opts in to a mail for every new customer reply they are notified of.
  */
 export async function updateProfile(ctx: WebContext, who: Principal, input: unknown): Promise<User> {
   const i = parseInput(profileInput, input);
+  if (i.notifyByEmail !== undefined && !isStaff(who.user.role)) throw new AppError('forbidden', 'notification mails are for agents');
   const patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash'>> = {};
   if (i.name !== undefined) patch.name = i.name;
   if (i.language !== undefined) patch.language = i.language;
@@ -33,6 +36,9 @@ export async function updateProfile(ctx: WebContext, who: Principal, input: unkn
   if (Object.keys(patch).length > 0) await ctx.store.users.update(who.user.id, patch);
   if (patch.passwordHash) await ctx.web.sessions.deleteForUser(who.user.id, who.via === 'session' ? who.sessionIdHash : undefined);
   const now = ctx.clock.now().toISOString();
-  await ctx.store.audit.record({ at: now, actor: who.user.id, action: 'user.profile', target: who.user.id, detail: { fields: Object.keys(patch).map((k) => (k === 'passwordHash' ? 'password' : k)) } });
+  if (i.notifyByEmail !== undefined) await ctx.web.settings.update(who.user.id, { notifyByEmail: i.notifyByEmail }, now);
+  const fields = Object.keys(patch).map((k) => (k === 'passwordHash' ? 'password' : k));
+  if (i.notifyByEmail !== undefined) fields.push('notifyByEmail');
+  await ctx.store.audit.record({ at: now, actor: who.user.id, action: 'user.profile', target: who.user.id, detail: { fields } });
   return (await ctx.store.users.findById(who.user.id))!;
 }

@@ -10,7 +10,7 @@ import { safeName } from './safe-name.js';
  * 110-accept: the reply becomes a case message with its attachments, a waiting case is opened
  * again. Runs inside the finalising transaction, together with the receipt.
  */
-export async function acceptReply(p: PipelineContext, tx: Store): Promise<void> {
+export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ messageId: string }> {
   const m = p.parsed!;
   const c = p.matched!.case;
   const now = p.app.clock.now().toISOString();
@@ -58,6 +58,7 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<void> 
   if (next !== c.status) {
     await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: p.senderUser?.id ?? null, fromStatus: c.status, toStatus: next, detail: 'customer e-mail reply', at: now });
   }
+  return { messageId };
 }
 
 /** A text fallback for HTML-only mails: tags out, entities of the common kinds decoded. */

@@ -18,6 +18,8 @@ export interface PipelineOutcome {
   caseNumber: number | null;
   /** The receipt or notice queued, if any. */
   replyQueued: 'receipt' | 'notice' | null;
+  /** For an accepted mail: the case and the message it became (agent notifications hook in here). */
+  accepted?: { caseId: string; messageId: string };
 }
 
 const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'ignored', 'duplicate', 'quarantined']);
@@ -73,6 +75,7 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
       return { mailId, status: current.status, reason: current.reason, detail: current.detail, caseNumber: current.caseNumber, replyQueued: null };
     }
     let replyQueued: PipelineOutcome['replyQueued'] = null;
+    let accepted: PipelineOutcome['accepted'];
     let status: InboundStatus;
     let reason: ReasonCode | null = null;
     let detail: string | null = null;
@@ -83,13 +86,13 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
       if (verdict.notice) replyQueued = await noticeOrNull(p, tx, reason);
     } else {
       status = 'accepted';
-      await acceptReply(p, tx);
+      accepted = { caseId: p.matched!.case.id, ...(await acceptReply(p, tx)) };
       p.decisions.push({ step: '110-accept', verdict: 'accepted' });
       replyQueued = (await queueAutomaticReply(p, tx, { kind: 'receipt' })) ? 'receipt' : null;
     }
     await tx.inbound.setOutcome(mailId, outcomeRow(p, status, reason, detail, started));
     if (jobId) await tx.jobs.complete(jobId, app.clock.now().toISOString());
-    return { mailId, status, reason, detail, caseNumber: p.matched?.case.number ?? null, replyQueued };
+    return { mailId, status, reason, detail, caseNumber: p.matched?.case.number ?? null, replyQueued, accepted };
   });
 }
 

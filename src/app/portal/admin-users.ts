@@ -29,6 +29,7 @@ export async function setUserDisabled(ctx: WebContext, admin: User, userId: stri
   return userView({ ...u, disabled });
 }
 
+/** What a new case may name: active products, with their versions that are not retired. */
 export async function listProducts(ctx: WebContext): Promise<Product[]> {
-  return ctx.store.products.list();
+  return (await ctx.web.catalog.products(false)).map((p) => ({ id: p.id, name: p.name, versions: p.versions.map((v) => v.name) }));
 }

@@ -1,13 +1,16 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { WebContext } from '../auth/ports.js';
+import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../users.js';
 import { closeCase, openCase, reopenCase } from '../cases.js';
 import { addAgentReply } from '../outbound/agent-reply.js';
-import { isStaff, statusAfterCustomerReply } from '../../domain/case.js';
+import { isStaff, statusAfterCustomerReply, type CaseStatus } from '../../domain/case.js';
 import type { Case, Message, User } from '../../domain/records.js';
 import { requireStaff, requireVisibleCase } from './access.js';
+import { queueAgentNotifications } from './agent-notifications.js';
+import type { CheckedFile } from './ports.js';
 
 const openInput = z.object({
   subject: z.string(),
@@ -16,21 +19,57 @@ const openInput = z.object({
   version: z.string().optional(),
   environment: z.string().optional(),
   customerEmail: z.string().optional(),
+  /** Staff only: a first answer, mailed to the customer at once (a phone case solved on the phone). */
+  reply: z.string().trim().min(1).max(200_000).optional(),
 });
+
+/** Files that passed checkUploads, stored with the message they came with, in the caller's transaction. */
+async function storeFiles(tx: Store, caseId: string, messageId: string, files: readonly CheckedFile[], at: string): Promise<void> {
+  for (const f of files) {
+    await tx.attachments.insert(
+      { id: randomUUID(), caseId, messageId, filename: f.filename, detectedType: f.detectedType, size: f.content.length, sha256: createHash('sha256').update(f.content).digest('hex'), scan: f.scan, createdAt: at },
+      f.content,
+    );
+  }
+}
+
+/** A product that was deactivated, or a version that was retired, cannot be named by a new case. */
+async function checkCatalog(ctx: WebContext, product: string | undefined, version: string | undefined): Promise<void> {
+  if (product === undefined) return;
+  const p = (await ctx.web.catalog.products(true)).find((x) => x.name === product);
+  if (p && !p.active) throw new AppError('invalid_input', `product "${product}" is no longer offered`, { field: 'product' });
+  if (p && version !== undefined && p.versions.some((v) => v.name === version && !v.active)) {
+    throw new AppError('invalid_input', `version "${version}" of ${product} is no longer supported`, { field: 'version' });
+  }
+}
 
 /**
  * A customer opens a case in the portal for themselves; staff open a phone case for a customer
- * named by address. A customer cannot open a case in someone else's name.
+ * named by address, optionally with a first reply that is mailed at once. A customer cannot open
+ * a case in someone else's name. Files (already checked by checkUploads) belong to the first
+ * message; the case, its files and the reply commit together or not at all.
  */
-export async function openCaseFor(ctx: WebContext, user: User, input: z.input<typeof openInput>): Promise<Case> {
+export async function openCaseFor(ctx: WebContext, user: User, input: z.input<typeof openInput>, files: readonly CheckedFile[] = []): Promise<Case> {
   const i = parseInput(openInput, input);
-  const { customerEmail, ...rest } = i;
-  if (!isStaff(user.role)) {
-    if (customerEmail !== undefined) throw new AppError('forbidden', 'customers open cases for themselves only');
-    return openCase(ctx, { ...rest, customer: user.email, channel: 'portal', actorId: user.id });
-  }
-  if (!customerEmail) throw new AppError('invalid_input', 'customerEmail: required for a phone case', { field: 'customerEmail' });
-  return openCase(ctx, { ...rest, customer: customerEmail, channel: 'phone', actorId: user.id });
+  const { customerEmail, reply, ...rest } = i;
+  const staff = isStaff(user.role);
+  if (!staff && customerEmail !== undefined) throw new AppError('forbidden', 'customers open cases for themselves only');
+  if (!staff && reply !== undefined) throw new AppError('forbidden', 'only staff answer a case when opening it');
+  if (staff && !customerEmail) throw new AppError('invalid_input', 'customerEmail: required for a phone case', { field: 'customerEmail' });
+  await checkCatalog(ctx, rest.product, rest.version);
+  const opened = await ctx.store.transaction(async (tx) => {
+    const t = { ...ctx, store: tx };
+    const c = staff
+      ? await openCase(t, { ...rest, customer: customerEmail!, channel: 'phone', actorId: user.id })
+      : await openCase(t, { ...rest, customer: user.email, channel: 'portal', actorId: user.id });
+    if (files.length > 0) {
+      const first = (await tx.messages.listByCase(c.id))[0]!;
+      await storeFiles(tx, c.id, first.id, files, first.createdAt);
+    }
+    if (reply !== undefined) await addAgentReply(t, { caseNumber: c.number, agent: user.email, body: reply });
+    return c;
+  });
+  return reply === undefined ? opened : ((await ctx.store.cases.findById(opened.id)) ?? opened);
 }
 
 const bodyInput = z.object({ body: z.string().trim().min(1).max(200_000) });
@@ -40,11 +79,14 @@ const bodyInput = z.object({ body: z.string().trim().min(1).max(200_000) });
  * for them back into the queue; a closed case must be reopened first. An agent's reply goes
  * through addAgentReply, which queues the mail to the customer.
  */
-export async function replyToCase(ctx: WebContext, user: User, number: number, input: { body: string }): Promise<Message> {
+export async function replyToCase(ctx: WebContext, user: User, number: number, input: { body: string }, files: readonly CheckedFile[] = []): Promise<Message> {
   const { body } = parseInput(bodyInput, input);
   const c = await requireVisibleCase(ctx.store, user, number);
-  if (isStaff(user.role)) return (await addAgentReply(ctx, { caseNumber: c.number, agent: user.email, body })).message;
-  return ctx.store.transaction(async (tx) => {
+  if (isStaff(user.role)) {
+    const attachments = files.map((f) => ({ filename: f.filename, content: f.content, ...(f.detectedType ? { contentType: f.detectedType } : {}) }));
+    return (await addAgentReply(ctx, { caseNumber: c.number, agent: user.email, body, attachments })).message;
+  }
+  const message = await ctx.store.transaction(async (tx) => {
     const fresh = (await tx.cases.findById(c.id))!;
     if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
     const now = ctx.clock.now().toISOString();
@@ -63,12 +105,35 @@ export async function replyToCase(ctx: WebContext, user: User, number: number, i
       createdAt: now,
     };
     await tx.messages.insert(m);
+    await storeFiles(tx, c.id, m.id, files, now);
     const next = statusAfterCustomerReply(fresh.status);
     await tx.cases.update(c.id, { status: next, updatedAt: now, lastActivityAt: now });
     if (next !== fresh.status) {
       await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: user.id, fromStatus: fresh.status, toStatus: next, detail: 'customer_reply', at: now });
     }
     return m;
+  });
+  try {
+    await queueAgentNotifications(ctx, ctx.web.settings, { caseId: c.id, messageId: message.id });
+  } catch {
+    // The reply is committed; a lost notice mail is not worth failing it (the desk lists the reply anyway).
+  }
+  return message;
+}
+
+/** Staff: the working states of a case. Closing has its own action (it stamps closedAt); a closed case is reopened first. */
+export async function setCaseStatus(ctx: WebContext, user: User, number: number, input: { status: string }): Promise<Case> {
+  requireStaff(user);
+  const { status } = parseInput(z.object({ status: z.enum(['new', 'open', 'waiting_for_customer']) }), input);
+  const c = await requireVisibleCase(ctx.store, user, number);
+  return ctx.store.transaction(async (tx) => {
+    const fresh = (await tx.cases.findById(c.id))!;
+    if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
+    if (fresh.status === status) return fresh;
+    const now = ctx.clock.now().toISOString();
+    await tx.cases.update(c.id, { status: status as CaseStatus, updatedAt: now });
+    await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: user.id, fromStatus: fresh.status, toStatus: status as CaseStatus, detail: 'set by agent', at: now });
+    return { ...fresh, status: status as CaseStatus, updatedAt: now };
   });
 }
 

@@ -16,7 +16,8 @@ const listInput = z.object({
   queue: z.enum(QUEUES).optional(),
   status: z.array(z.enum(CASE_STATUSES)).optional(),
   q: z.string().trim().max(200).optional(),
-  limit: z.number().int().min(1).max(500).default(100),
+  // The list route allows 500; the CSV export asks for up to 5 000.
+  limit: z.number().int().min(1).max(5000).default(100),
 });
 export type CaseListInput = z.input<typeof listInput>;
 

@@ -15,8 +15,13 @@ const listInput = z.object({
 });
 
 /** A mail is the customer's when they sent it: the header From or the envelope sender is their address. */
-function sentBy(m: InboundMail, user: User): boolean {
+export function sentBy(m: InboundMail, user: User): boolean {
   return m.fromAddress === user.email || m.envelopeFrom === user.email;
+}
+
+/** One mail as this user may see it (the case number only when they may open the case). */
+export async function mailLogEntryFor(ctx: WebContext, user: User, m: InboundMail): Promise<MailLogEntry> {
+  return entry(ctx, user, m);
 }
 
 async function entry(ctx: WebContext, user: User, m: InboundMail): Promise<MailLogEntry> {
@@ -27,7 +32,7 @@ async function entry(ctx: WebContext, user: User, m: InboundMail): Promise<MailL
     const c = await ctx.store.cases.findById(m.caseId);
     caseVisible = c !== null && canSeeCase(user, c);
   }
-  return mailLogEntry(m, staff, caseVisible);
+  return mailLogEntry(m, staff, caseVisible, ctx.mail.publicUrl);
 }
 
 /**
@@ -52,7 +57,7 @@ export async function mailDetailFor(ctx: WebContext, user: User, id: string): Pr
 export async function inboundForCase(ctx: WebContext, user: User, number: number): Promise<MailLogEntry[]> {
   requireStaff(user);
   const c = await requireVisibleCase(ctx.store, user, number);
-  return (await ctx.web.search.inbound({ caseId: c.id, limit: 500 })).map((m) => mailLogEntry(m, true, true));
+  return (await ctx.web.search.inbound({ caseId: c.id, limit: 500 })).map((m) => mailLogEntry(m, true, true, ctx.mail.publicUrl));
 }
 
 /** Staff: the mails sent about one case, with their delivery status. */

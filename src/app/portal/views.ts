@@ -1,4 +1,5 @@
 import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/records.js';
+import { reasonText } from '../ingest/reason-texts.js';
 
 /**
  * What the API shows of each record. Password hashes, raw mail bytes, envelope data of other
@@ -54,8 +55,11 @@ export interface MailLogEntry {
   caseNumber: number | null;
   status: InboundMail['status'];
   reason: InboundMail['reason'];
-  detail: string | null;
   processedAt: string | null;
+  /** The reason in plain words and what to do, in both languages (null when accepted). */
+  explanation: Record<'de' | 'en', { text: string; advice: string }> | null;
+  /** Staff only: the pipeline's notes (they may name other cases or internal findings). */
+  detail?: string | null;
   /** Staff only: the pipeline's decisions and the envelope. */
   decisions?: InboundMail['decisions'];
   envelopeFrom?: string | null;
@@ -64,7 +68,7 @@ export interface MailLogEntry {
   size?: number;
 }
 
-export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean): MailLogEntry {
+export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean, portalUrl: string): MailLogEntry {
   const base: MailLogEntry = {
     id: m.id,
     receivedAt: m.receivedAt,
@@ -73,10 +77,10 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     caseNumber: caseNumberVisible ? m.caseNumber : null,
     status: m.status,
     reason: m.reason,
-    detail: m.detail,
     processedAt: m.processedAt,
+    explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl), en: reasonText(m.reason, 'en', portalUrl) } : null,
   };
-  return staff ? { ...base, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size } : base;
+  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size } : base;
 }
 
 export type OutboundView = OutboundMail;

@@ -2,6 +2,7 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-web.js';
+import * as m003 from './003-search-and-portal.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -9,6 +10,7 @@ type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> 
 const MIGRATIONS: Record<string, DialectMigration> = {
   '001-initial': m001,
   '002-web': m002,
+  '003-search-and-portal': m003,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { ApiTokenTable, Database, SessionTable } from '../schema.js';
+import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
+import type { ApiTokenTable, Database, MessageTable, SessionTable } from '../schema.js';
 import type { DatabaseHandle } from '../database.js';
-import type { ApiTokenRecord, AttemptKind, SessionRecord, WebStore } from '../../app/auth/ports.js';
+import type { DialectAdapter } from '../dialects/dialect-adapter.js';
+import type { ApiTokenRecord, AttemptKind, CatalogProduct, SessionRecord, WebStore } from '../../app/auth/ports.js';
+import type { CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
+import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
+import type { Message } from '../../domain/records.js';
 import { toAttachment, toCase } from './cases.js';
 import { toInbound } from './mail.js';
+import { toUser } from './people.js';
 
 function toSession(r: SessionTable): SessionRecord {
   return { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent };
@@ -19,11 +24,50 @@ function likePattern(term: string): string {
   return `%${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+function toMessage(r: MessageTable): Message {
+  return {
+    id: r.id, caseId: r.case_id, authorId: r.author_id, authorEmail: r.author_email, kind: r.kind as MessageKind, source: r.source as MessageSource,
+    bodyText: r.body_text, bodyHtml: r.body_html, quotedText: r.quoted_text, inboundMailId: r.inbound_mail_id, outboundMailId: r.outbound_mail_id, createdAt: r.created_at,
+  };
+}
+
+/**
+ * The words of a search: letters and digits only, so that no query syntax (FTS5's `NEAR`, `"`,
+ * `*`, `:`; tsquery's `&|!()`) can come from the user. At most 10 words: a longer query is a
+ * paste, not a search, and each word costs an index lookup.
+ */
+export function searchTerms(q: string): string[] {
+  return (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10);
+}
+
+/**
+ * The one place where full-text search differs between the databases (migration 003 built the
+ * indexes): the condition "every term occurs, also as a word prefix, in the case's subject or in
+ * one of its messages" — terms may be spread over subject and messages ("printer smokes" finds a
+ * case titled "Printer" whose description says it smokes). SQLite asks the FTS5 tables that
+ * triggers keep in sync; PostgreSQL the GIN expression indexes, with the same expressions as the
+ * index definitions so that the planner uses them. One indexed lookup pair per term (≤10).
+ */
+function fullTextMatch(dialect: DialectAdapter['name'], terms: string[], includeInternalNotes: boolean): Expression<SqlBool> {
+  const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
+  const perTerm = terms.map((t) => {
+    if (dialect === 'sqlite') {
+      const query = `"${t}"*`;
+      return sql<SqlBool>`(cases.id in (select case_id from case_subject_fts where case_subject_fts match ${query})
+        or cases.id in (select case_id from message_fts where message_fts match ${query}${notes}))`;
+    }
+    const query = `${t}:*`;
+    return sql<SqlBool>`(to_tsvector('simple', cases.subject) @@ to_tsquery('simple', ${query})
+      or cases.id in (select case_id from messages where to_tsvector('simple', left(body_text, 100000)) @@ to_tsquery('simple', ${query})${notes}))`;
+  });
+  return sql<SqlBool>`(${sql.join(perTerm, sql` and `)})`;
+}
+
 function keyColumn(key: { account: string } | { ip: string }): ['account' | 'ip', string] {
   return 'account' in key ? ['account', key.account] : ['ip', key.ip];
 }
 
-export function webStore(db: Kysely<Database>): WebStore {
+export function webStore(db: Kysely<Database>, dialect: DialectAdapter): WebStore {
   // Every column qualified: the join with cases brings a second `channel` and `status`.
   const inboundQuery = () =>
     db
@@ -141,23 +185,11 @@ export function webStore(db: Kysely<Database>): WebStore {
         if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
         if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
         if (f.assigneeId !== undefined) q = f.assigneeId === null ? q.where('assignee_id', 'is', null) : q.where('assignee_id', '=', f.assigneeId);
-        if (f.q) {
-          // A substring search over subject and message texts; lower() on both sides so that
-          // both databases match case-insensitively (PostgreSQL's LIKE does not by itself).
-          const pattern = likePattern(f.q);
-          q = q.where((eb) =>
-            eb.or([
-              sql<boolean>`lower(cases.subject) like ${pattern} escape '\\'`,
-              eb.exists(
-                eb
-                  .selectFrom('messages')
-                  .select(sql`1`.as('one'))
-                  .whereRef('messages.case_id', '=', 'cases.id')
-                  .where(sql<boolean>`lower(messages.body_text) like ${pattern} escape '\\'`)
-                  .$if(!f.includeInternalNotes, (s) => s.where('messages.kind', '!=', 'internal_note')),
-              ),
-            ]),
-          );
+        if (f.q !== undefined) {
+          const terms = searchTerms(f.q);
+          // Nothing searchable (only punctuation) matches nothing rather than everything.
+          if (terms.length === 0) return [];
+          q = q.where(fullTextMatch(dialect.name, terms, f.includeInternalNotes));
         }
         return (await q.execute()).map(toCase);
       },
@@ -180,11 +212,204 @@ export function webStore(db: Kysely<Database>): WebStore {
         const r = await db.selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
         return r ? toAttachment(r) : null;
       },
+      async message(id) {
+        const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+        return r ? toMessage(r) : null;
+      },
+      async customerRepliesSince(f) {
+        const rows = await db
+          .selectFrom('messages')
+          .innerJoin('cases', 'cases.id', 'messages.case_id')
+          .selectAll('messages')
+          .select(['cases.number as case_number', 'cases.subject as case_subject'])
+          .where('messages.kind', '=', 'customer_reply')
+          .where('messages.source', 'in', ['portal', 'email'])
+          .where('messages.created_at', '>', f.since)
+          .where((eb) => eb.or([eb('cases.assignee_id', '=', f.agentId), eb('cases.assignee_id', 'is', null)]))
+          .orderBy('messages.created_at', 'desc')
+          .limit(f.limit)
+          .execute();
+        return rows.map((r) => ({ message: toMessage(r), caseNumber: Number(r.case_number), caseSubject: r.case_subject }));
+      },
+    },
+    settings: {
+      async get(userId) {
+        const r = await db.selectFrom('user_settings').selectAll().where('user_id', '=', userId).executeTakeFirst();
+        return { notifyByEmail: r?.notify_by_email === 1, notificationsReadAt: r?.notifications_read_at ?? null };
+      },
+      async update(userId, patch, at) {
+        const set: { notify_by_email?: number; notifications_read_at?: string | null; updated_at: string } = { updated_at: at };
+        if (patch.notifyByEmail !== undefined) set.notify_by_email = patch.notifyByEmail ? 1 : 0;
+        if (patch.notificationsReadAt !== undefined) set.notifications_read_at = patch.notificationsReadAt;
+        await db
+          .insertInto('user_settings')
+          .values({ user_id: userId, notify_by_email: set.notify_by_email ?? 0, notifications_read_at: set.notifications_read_at ?? null, updated_at: at })
+          .onConflict((oc) => oc.column('user_id').doUpdateSet(set))
+          .execute();
+      },
+      async emailNotificationRecipients() {
+        const rows = await db
+          .selectFrom('users')
+          .innerJoin('user_settings', 'user_settings.user_id', 'users.id')
+          .selectAll('users')
+          .where('user_settings.notify_by_email', '=', 1)
+          .where('users.role', 'in', ['agent', 'admin'])
+          .where('users.disabled', '=', 0)
+          .orderBy('users.email')
+          .execute();
+        return rows.map(toUser);
+      },
+    },
+    live: {
+      async mailsProcessedSince(f) {
+        let q = inboundQuery().where('inbound_mails.processed_at', '>=', f.since).orderBy('inbound_mails.processed_at').orderBy('inbound_mails.id').limit(f.limit);
+        if (f.from) {
+          const from = f.from.toLowerCase();
+          q = q.where((eb) => eb.or([eb('inbound_mails.from_address', '=', from), eb('inbound_mails.envelope_from', '=', from)]));
+        }
+        return (await q.execute()).map(toInbound);
+      },
+      async casesChangedSince(f) {
+        let q = db.selectFrom('cases').selectAll().where(f.column, '>=', f.since).orderBy(f.column).orderBy('number').limit(f.limit);
+        if (f.customerId) q = q.where('customer_id', '=', f.customerId);
+        if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
+        return (await q.execute()).map((r) => ({ case: toCase(r), changedAt: r[f.column] }));
+      },
+    },
+    reports: {
+      async openCaseAges(cutoffs) {
+        // One pass over the open cases: a count per cutoff, as portable CASE sums.
+        const rows = await db
+          .selectFrom('cases')
+          .select((eb) => [
+            'status',
+            eb.fn.countAll<number>().as('total'),
+            ...cutoffs.map((c, i) => sql<number>`sum(case when created_at >= ${c} then 1 else 0 end)`.as(`since_${i}`)),
+          ])
+          .where('status', '!=', 'closed')
+          .groupBy('status')
+          .execute();
+        return rows.map((r) => {
+          const rec = r as unknown as Record<string, unknown>;
+          return { status: r.status as CaseStatus, total: Number(r.total), since: cutoffs.map((_c, i) => Number(rec[`since_${i}`] ?? 0)) };
+        });
+      },
+      async mailWindow(since, limit) {
+        const rows = await db
+          .selectFrom('inbound_mails')
+          .select(['received_at', 'processed_at', 'status', 'reason'])
+          .where('received_at', '>=', since)
+          .orderBy('received_at', 'desc')
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({ receivedAt: r.received_at, processedAt: r.processed_at, status: r.status as InboundStatus, reason: r.reason as ReasonCode | null }));
+      },
+    },
+    directory: {
+      async customers(term, limit) {
+        const pattern = likePattern(term);
+        const rows = await db
+          .selectFrom('users')
+          .leftJoin('organisations', 'organisations.id', 'users.organisation_id')
+          .selectAll('users')
+          .select(['organisations.name as org_name', 'organisations.customer_no as org_customer_no', 'organisations.created_at as org_created_at'])
+          .where('users.role', '=', 'customer')
+          .where((eb) =>
+            eb.or([
+              sql<SqlBool>`lower(users.name) like ${pattern} escape '\\'`,
+              sql<SqlBool>`users.email like ${pattern} escape '\\'`,
+              sql<SqlBool>`lower(organisations.name) like ${pattern} escape '\\'`,
+              sql<SqlBool>`lower(organisations.customer_no) like ${pattern} escape '\\'`,
+            ]),
+          )
+          .orderBy('users.name')
+          .orderBy('users.email')
+          .limit(limit)
+          .execute();
+        return rows.map((r) => ({
+          user: toUser(r),
+          organisation: r.organisation_id && r.org_name !== null ? { id: r.organisation_id, name: r.org_name, customerNo: r.org_customer_no, createdAt: r.org_created_at! } : null,
+        }));
+      },
+    },
+    catalog: {
+      async products(includeInactive) {
+        let pq = db.selectFrom('products').selectAll().orderBy('name');
+        if (!includeInactive) pq = pq.where('active', '=', 1);
+        const products = await pq.execute();
+        const versions = await db
+          .selectFrom('product_versions')
+          .leftJoin('product_version_retirements', 'product_version_retirements.version_id', 'product_versions.id')
+          .select(['product_versions.id', 'product_versions.product_id', 'product_versions.name', 'product_version_retirements.retired_at'])
+          .orderBy('product_versions.created_at')
+          .orderBy('product_versions.name')
+          .execute();
+        return products.map(
+          (p): CatalogProduct => ({
+            id: p.id,
+            name: p.name,
+            active: p.active === 1,
+            versions: versions
+              .filter((v) => v.product_id === p.id && (includeInactive || v.retired_at === null))
+              .map((v) => ({ id: v.id, name: v.name, active: v.retired_at === null })),
+          }),
+        );
+      },
+      async setProductActive(productId, active) {
+        const r = await db.updateTable('products').set({ active: active ? 1 : 0 }).where('id', '=', productId).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
+      },
+      async version(versionId) {
+        const r = await db
+          .selectFrom('product_versions')
+          .leftJoin('product_version_retirements', 'product_version_retirements.version_id', 'product_versions.id')
+          .select(['product_versions.id', 'product_versions.product_id', 'product_versions.name', 'product_version_retirements.retired_at'])
+          .where('product_versions.id', '=', versionId)
+          .executeTakeFirst();
+        return r ? { id: r.id, productId: r.product_id, name: r.name, active: r.retired_at === null } : null;
+      },
+      async setVersionActive(versionId, active, at) {
+        if (active) await db.deleteFrom('product_version_retirements').where('version_id', '=', versionId).execute();
+        else await db.insertInto('product_version_retirements').values({ version_id: versionId, retired_at: at }).onConflict((oc) => oc.column('version_id').doNothing()).execute();
+      },
+    },
+    organisations: {
+      async list() {
+        const rows = await db
+          .selectFrom('organisations')
+          .leftJoin('users', 'users.organisation_id', 'organisations.id')
+          .select((eb) => ['organisations.id', 'organisations.name', 'organisations.customer_no', 'organisations.created_at', eb.fn.count<number>('users.id').as('members')])
+          .groupBy(['organisations.id', 'organisations.name', 'organisations.customer_no', 'organisations.created_at'])
+          .orderBy('organisations.name')
+          .execute();
+        return rows.map((r) => ({ id: r.id, name: r.name, customerNo: r.customer_no, createdAt: r.created_at, members: Number(r.members) }));
+      },
+      async update(id, patch) {
+        const set: { name?: string; customer_no?: string | null } = {};
+        if (patch.name !== undefined) set.name = patch.name;
+        if (patch.customerNo !== undefined) set.customer_no = patch.customerNo;
+        try {
+          if (Object.keys(set).length === 0) {
+            return (await db.selectFrom('organisations').select('id').where('id', '=', id).executeTakeFirst()) ? 'ok' : 'not_found';
+          }
+          const r = await db.updateTable('organisations').set(set).where('id', '=', id).executeTakeFirst();
+          return Number(r.numUpdatedRows) > 0 ? 'ok' : 'not_found';
+        } catch (e) {
+          if (dialect.isUniqueViolation(e)) return 'conflict';
+          throw e;
+        }
+      },
+    },
+    mailAdmin: {
+      async dropRaw(id, o) {
+        const r = await db.updateTable('inbound_mails').set({ raw: null, status: o.status, reason: o.reason, detail: o.detail }).where('id', '=', id).executeTakeFirst();
+        return Number(r.numUpdatedRows) > 0;
+      },
     },
   };
 }
 
 /** The WebStore port over a Kysely database. */
 export function createWebStore(h: DatabaseHandle): WebStore {
-  return webStore(h.db);
+  return webStore(h.db, h.dialect);
 }

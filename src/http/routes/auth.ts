@@ -12,7 +12,8 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../app/auth/ap
 import { userView } from '../../app/portal/views.js';
 import { arrayOf, emailField, idParams, languageField, obj, passwordField, str, userSchema } from './schemas.js';
 
-const meSchema = obj({ user: userSchema, csrfToken: { type: ['string', 'null'], description: 'Send it as X-CSRF-Token on every POST/PUT/PATCH/DELETE.' } });
+const preferencesSchema = obj({ notifyByEmail: { type: 'boolean', description: 'Staff: a mail for every new customer reply they are notified of.' } });
+const meSchema = obj({ user: userSchema, csrfToken: { type: ['string', 'null'], description: 'Send it as X-CSRF-Token on every POST/PUT/PATCH/DELETE.' }, preferences: preferencesSchema });
 const tokenSchema = obj({ id: str(100), name: str(100), prefix: str(10), createdAt: str(40), lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] } });
 
 function clientMeta(req: FastifyRequest) {
@@ -50,7 +51,8 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     response: { status: 200, description: 'The user.', schema: meSchema },
     async handler(req) {
       const p = principalOf(req);
-      return { user: userView(p.user), csrfToken: p.via === 'session' ? p.csrfToken : null };
+      const { notifyByEmail } = await ctx.web.settings.get(p.user.id);
+      return { user: userView(p.user), csrfToken: p.via === 'session' ? p.csrfToken : null, preferences: { notifyByEmail } };
     },
   });
 
@@ -98,13 +100,19 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     },
   });
 
-  router.route<{ Body: { name?: string; language?: 'de' | 'en'; password?: { current: string; new: string } } }>({
+  router.route<{ Body: { name?: string; language?: 'de' | 'en'; password?: { current: string; new: string }; notifyByEmail?: boolean } }>({
     method: 'PATCH', url: '/api/auth/profile', access: 'customer', tag: 'auth',
-    summary: 'Change name, language or password (the current password is needed). The e-mail address cannot be changed (W11).',
-    body: obj({ name: str(200, { minLength: 1 }), language: languageField, password: obj({ current: str(1000, { minLength: 1 }), new: passwordField }, ['current', 'new']) }),
-    response: { status: 200, description: 'The updated user.', schema: obj({ user: userSchema }) },
+    summary: 'Change name, language or password (the current password is needed); staff also notifyByEmail. The e-mail address cannot be changed (W11).',
+    body: obj({
+      name: str(200, { minLength: 1 }), language: languageField, password: obj({ current: str(1000, { minLength: 1 }), new: passwordField }, ['current', 'new']),
+      notifyByEmail: { type: 'boolean', description: 'Staff only: mail me about new customer replies.' },
+    }),
+    response: { status: 200, description: 'The updated user.', schema: obj({ user: userSchema, preferences: preferencesSchema }) },
     async handler(req) {
-      return { user: userView(await updateProfile(ctx, principalOf(req), req.body)) };
+      const p = principalOf(req);
+      const user = userView(await updateProfile(ctx, p, req.body));
+      const { notifyByEmail } = await ctx.web.settings.get(p.user.id);
+      return { user, preferences: { notifyByEmail } };
     },
   });
 

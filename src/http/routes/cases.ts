@@ -2,39 +2,69 @@ import type { RouteDeps } from '../app.js';
 import { principalOf } from '../route-registry.js';
 import { CASE_STATUSES, type CaseStatus } from '../../domain/case.js';
 import { listCasesFor, caseDetailFor, QUEUES, type Queue } from '../../app/portal/case-queries.js';
-import { addInternalNote, assignCase, closeCaseFor, openCaseFor, reopenCaseFor, replyToCase } from '../../app/portal/case-actions.js';
+import { addInternalNote, assignCase, closeCaseFor, openCaseFor, reopenCaseFor, replyToCase, setCaseStatus } from '../../app/portal/case-actions.js';
 import { inboundForCase, outboundForCase } from '../../app/portal/mail-log.js';
-import { arrayOf, caseNumberParams, caseSchema, emailField, mailLogSchema, messageSchema, obj, str } from './schemas.js';
+import { requireVisibleCase } from '../../app/portal/access.js';
+import { checkUploads } from '../../app/portal/uploads.js';
+import { casesCsv } from '../../app/portal/csv-export.js';
+import { messageHtmlFor } from '../../app/portal/message-html.js';
+import { readBodyWithFiles } from '../multipart-body.js';
+import { MAIL_HTML_CSP, MAIL_HTML_REMOTE_IMAGES_CSP } from '../security-headers.js';
+import { arrayOf, caseNumberParams, caseSchema, emailField, idParams, mailLogSchema, messageSchema, obj, str } from './schemas.js';
 
 type CaseParams = { Params: { number: number } };
+type ListQuery = { queue?: Queue; status?: CaseStatus[]; q?: string; limit?: number };
 const bodyText = obj({ body: str(200_000, { minLength: 1 }) }, ['body']);
+const listQuery = (maxLimit: number) =>
+  obj({
+    queue: { enum: [...QUEUES], description: 'Staff only: new, open, waiting, mine, unassigned, all (default).' },
+    status: { type: 'array', items: { enum: [...CASE_STATUSES] } },
+    q: str(200, { description: 'Full-text search: every word must occur in the subject or a message (also as the start of a longer word).' }),
+    limit: { type: 'integer', minimum: 1, maximum: maxLimit },
+  });
 
 export function caseRoutes({ ctx, router }: RouteDeps): void {
-  router.route<{ Querystring: { queue?: Queue; status?: CaseStatus[]; q?: string; limit?: number } }>({
+  const changed = (caseId: string) => ctx.events?.publish({ kind: 'case', caseId });
+
+  router.route<{ Querystring: ListQuery }>({
     method: 'GET', url: '/api/cases', access: 'customer', tag: 'cases',
-    summary: 'Cases I may see: a customer their own (an organisation admin the organisation\'s); staff all, by queue. `q` searches subject and messages.',
-    querystring: obj({
-      queue: { enum: [...QUEUES], description: 'Staff only: new, open, waiting, mine, unassigned, all (default).' },
-      status: { type: 'array', items: { enum: [...CASE_STATUSES] } },
-      q: str(200),
-      limit: { type: 'integer', minimum: 1, maximum: 500 },
-    }),
+    summary: 'Cases I may see: a customer their own (an organisation admin the organisation\'s); staff all, by queue. `q` searches subject and messages (customers: never internal notes).',
+    querystring: listQuery(500),
     response: { status: 200, description: 'The cases, most recent activity first.', schema: obj({ cases: arrayOf(caseSchema) }) },
     async handler(req) {
       return { cases: await listCasesFor(ctx, principalOf(req).user, req.query) };
     },
   });
 
-  router.route<{ Body: { subject: string; body: string; product?: string; version?: string; environment?: string; customerEmail?: string } }>({
+  router.route<{ Querystring: ListQuery }>({
+    method: 'GET', url: '/api/cases.csv', access: 'staff', tag: 'cases',
+    summary: 'The case list as CSV (same filters as /api/cases, up to 5 000 rows); cells that a spreadsheet would run as a formula are prefixed with \' (W8).',
+    querystring: listQuery(5000),
+    response: { status: 200, description: 'The CSV file.', contentType: 'text/csv', schema: { type: 'string', contentMediaType: 'text/csv' } },
+    async handler(req, reply) {
+      const csv = await casesCsv(ctx, principalOf(req).user, req.query);
+      return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="cases.csv"').send(csv);
+    },
+  });
+
+  router.route<{ Body: { subject: string; body: string; product?: string; version?: string; environment?: string; customerEmail?: string; reply?: string } }>({
     method: 'POST', url: '/api/cases', access: 'customer', tag: 'cases',
-    summary: 'Open a case: a customer for themselves (portal); staff a phone case for the customer named by customerEmail.',
+    summary: 'Open a case: a customer for themselves (portal); staff a phone case for the customer named by customerEmail, optionally with a first reply mailed at once. Files as multipart (the e-mail attachment policy applies).',
     body: obj(
-      { subject: str(300, { minLength: 1 }), body: str(200_000, { minLength: 1 }), product: str(200, { minLength: 1 }), version: str(100, { minLength: 1 }), environment: str(2000), customerEmail: emailField },
+      {
+        subject: str(300, { minLength: 1 }), body: str(200_000, { minLength: 1 }), product: str(200, { minLength: 1 }), version: str(100, { minLength: 1 }), environment: str(2000),
+        customerEmail: emailField, reply: str(200_000, { minLength: 1, description: 'Staff only: a first answer, mailed to the customer.' }),
+      },
       ['subject', 'body'],
     ),
+    multipart: true,
     response: { status: 201, description: 'The new case.', schema: obj({ case: caseSchema }) },
     async handler(req, reply) {
-      return reply.status(201).send({ case: await openCaseFor(ctx, principalOf(req).user, req.body) });
+      const { body, files } = await readBodyWithFiles(req, ctx.mail.maxMessageBytes);
+      const checked = await checkUploads(ctx.uploads, files, ctx.mail.maxMessageBytes);
+      const c = await openCaseFor(ctx, principalOf(req).user, body as never, checked);
+      changed(c.id);
+      return reply.status(201).send({ case: c });
     },
   });
 
@@ -54,12 +84,53 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
 
   router.route<CaseParams & { Body: { body: string } }>({
     method: 'POST', url: '/api/cases/:number/replies', access: 'customer', tag: 'cases',
-    summary: 'Reply: a customer\'s reply is added (a waiting case becomes open); an agent\'s reply is mailed to the customer.',
+    summary: 'Reply: a customer\'s reply is added (a waiting case becomes open); an agent\'s reply is mailed to the customer. Files as multipart (the e-mail attachment policy applies).',
     params: caseNumberParams,
     body: bodyText,
+    multipart: true,
     response: { status: 201, description: 'The new message.', schema: obj({ message: messageSchema }) },
     async handler(req, reply) {
-      return reply.status(201).send({ message: await replyToCase(ctx, principalOf(req).user, req.params.number, req.body) });
+      const user = principalOf(req).user;
+      // Someone else's case is a 404 before any file is read or judged.
+      const c = await requireVisibleCase(ctx.store, user, req.params.number);
+      const { body, files } = await readBodyWithFiles(req, ctx.mail.maxMessageBytes);
+      const checked = await checkUploads(ctx.uploads, files, ctx.mail.maxMessageBytes);
+      const message = await replyToCase(ctx, user, c.number, body as never, checked);
+      changed(c.id);
+      return reply.status(201).send({ message });
+    },
+  });
+
+  router.route<CaseParams & { Body: { status: 'new' | 'open' | 'waiting_for_customer' } }>({
+    method: 'POST', url: '/api/cases/:number/status', access: 'staff', tag: 'cases',
+    summary: 'Set the working status: new, open or waiting_for_customer (closing and reopening have their own routes).',
+    params: caseNumberParams,
+    body: obj({ status: { enum: ['new', 'open', 'waiting_for_customer'] } }, ['status']),
+    response: { status: 200, description: 'The case.', schema: obj({ case: caseSchema }) },
+    async handler(req) {
+      const c = await setCaseStatus(ctx, principalOf(req).user, req.params.number, req.body);
+      changed(c.id);
+      return { case: c };
+    },
+  });
+
+  router.route<{ Params: { messageId: string }; Querystring: { images?: '0' | '1'; remoteImages?: '0' | '1' } }>({
+    method: 'GET', url: '/api/messages/:messageId/html', access: 'customer', tag: 'cases',
+    summary:
+      'The sanitized HTML of a message that came by e-mail, as a document for `<iframe sandbox>` (CSP `default-src \'none\'; img-src cid: data:; style-src \'unsafe-inline\'; sandbox`). `images=1` (staff only; alias `remoteImages`) lets the browser load the remote images; the server never fetches them (W5).',
+    params: idParams('messageId', 'The message id.'),
+    querystring: obj({ images: { enum: ['0', '1'] }, remoteImages: { enum: ['0', '1'] } }),
+    response: { status: 200, description: 'The HTML document.', contentType: 'text/html', schema: { type: 'string', contentMediaType: 'text/html' } },
+    async handler(req, reply) {
+      const remoteImages = req.query.images === '1' || req.query.remoteImages === '1';
+      const html = await messageHtmlFor(ctx, principalOf(req).user, req.params.messageId, { remoteImages });
+      return reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', remoteImages ? MAIL_HTML_REMOTE_IMAGES_CSP : MAIL_HTML_CSP)
+        .header('x-frame-options', 'SAMEORIGIN')
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'private, no-store')
+        .send(html);
     },
   });
 
@@ -70,7 +141,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     body: bodyText,
     response: { status: 201, description: 'The note.', schema: obj({ message: messageSchema }) },
     async handler(req, reply) {
-      return reply.status(201).send({ message: await addInternalNote(ctx, principalOf(req).user, req.params.number, req.body) });
+      const message = await addInternalNote(ctx, principalOf(req).user, req.params.number, req.body);
+      changed(message.caseId);
+      return reply.status(201).send({ message });
     },
   });
 
@@ -80,7 +153,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     params: caseNumberParams,
     response: { status: 200, description: 'The closed case.', schema: obj({ case: caseSchema }) },
     async handler(req) {
-      return { case: await closeCaseFor(ctx, principalOf(req).user, req.params.number) };
+      const c = await closeCaseFor(ctx, principalOf(req).user, req.params.number);
+      changed(c.id);
+      return { case: c };
     },
   });
 
@@ -90,7 +165,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     params: caseNumberParams,
     response: { status: 200, description: 'The reopened case.', schema: obj({ case: caseSchema }) },
     async handler(req) {
-      return { case: await reopenCaseFor(ctx, principalOf(req).user, req.params.number) };
+      const c = await reopenCaseFor(ctx, principalOf(req).user, req.params.number);
+      changed(c.id);
+      return { case: c };
     },
   });
 
@@ -101,7 +178,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     body: obj({ assigneeId: { type: ['string', 'null'], maxLength: 100 } }, ['assigneeId']),
     response: { status: 200, description: 'The case.', schema: obj({ case: caseSchema }) },
     async handler(req) {
-      return { case: await assignCase(ctx, principalOf(req).user, req.params.number, req.body) };
+      const c = await assignCase(ctx, principalOf(req).user, req.params.number, req.body);
+      changed(c.id);
+      return { case: c };
     },
   });
 

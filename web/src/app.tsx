@@ -1,0 +1,79 @@
+import { useEffect, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Layout } from './components/layout.js';
+import { Loading, PageTitle } from './components/ui.js';
+import { navigate, useLocation, match } from './router.js';
+import { isStaff, useSession } from './session.js';
+import { LoginPage, ProfilePage, ResetConfirmPage, ResetRequestPage, SignupPage, VerifyPage } from './pages/auth.js';
+import { MyCasesPage, NewCasePage } from './pages/cases.js';
+import { CasePage } from './pages/case.js';
+import { MailLogPage, MyMailsPage } from './pages/mails.js';
+import { NotificationsPage, PhoneCasePage, QuarantinePage, QueuesPage } from './pages/desk.js';
+import { OverviewPage } from './pages/overview.js';
+import { AdminPage } from './pages/admin.js';
+
+type Access = 'public' | 'customer' | 'staff' | 'admin';
+interface Route { pattern: string; access: Access; render(): ReactNode }
+
+const ROUTES: Route[] = [
+  { pattern: '/login', access: 'public', render: () => <LoginPage /> },
+  { pattern: '/signup', access: 'public', render: () => <SignupPage /> },
+  { pattern: '/verify', access: 'public', render: () => <VerifyPage /> },
+  { pattern: '/reset-password', access: 'public', render: () => <ResetConfirmPage /> },
+  { pattern: '/forgot-password', access: 'public', render: () => <ResetRequestPage /> },
+  { pattern: '/profile', access: 'customer', render: () => <ProfilePage /> },
+  { pattern: '/cases', access: 'customer', render: () => <MyCasesPage /> },
+  { pattern: '/cases/new', access: 'customer', render: () => <NewCasePage /> },
+  { pattern: '/cases/:number', access: 'customer', render: () => <CasePage /> },
+  { pattern: '/mails', access: 'customer', render: () => <MyMailsPage /> },
+  { pattern: '/desk', access: 'staff', render: () => <QueuesPage /> },
+  { pattern: '/desk/cases/:number', access: 'staff', render: () => <CasePage /> },
+  { pattern: '/desk/phone', access: 'staff', render: () => <PhoneCasePage /> },
+  { pattern: '/desk/mails', access: 'staff', render: () => <MailLogPage /> },
+  { pattern: '/desk/quarantine', access: 'staff', render: () => <QuarantinePage /> },
+  { pattern: '/desk/overview', access: 'staff', render: () => <OverviewPage /> },
+  { pattern: '/desk/notifications', access: 'staff', render: () => <NotificationsPage /> },
+  { pattern: '/admin', access: 'admin', render: () => <AdminPage /> },
+  { pattern: '/admin/:section', access: 'admin', render: () => <AdminPage /> },
+];
+
+function Redirect({ to }: { to: string }) {
+  useEffect(() => navigate(to, { replace: true }), [to]);
+  return null;
+}
+
+function NotFound() {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <PageTitle>{t('errors.pageNotFound')}</PageTitle>
+    </section>
+  );
+}
+
+function Forbidden() {
+  const { t } = useTranslation();
+  return (
+    <section>
+      <PageTitle>{t('errors.forbidden')}</PageTitle>
+    </section>
+  );
+}
+
+export function App() {
+  const { path, search } = useLocation();
+  const session = useSession();
+  const user = session.user;
+  if (session.loading) return <Loading />;
+  let content: ReactNode;
+  if (path === '/' || path === '') content = <Redirect to={user ? (isStaff(user) ? '/desk' : '/cases') : '/login'} />;
+  else {
+    const route = ROUTES.find((r) => match(r.pattern, path));
+    if (!route) content = <NotFound />;
+    else if (route.access !== 'public' && !user) content = <Redirect to={`/login?next=${encodeURIComponent(path + (search.toString() ? `?${search}` : ''))}`} />;
+    else if (route.access === 'staff' && !isStaff(user)) content = <Forbidden />;
+    else if (route.access === 'admin' && user?.role !== 'admin') content = <Forbidden />;
+    else content = route.render();
+  }
+  return <Layout>{content}</Layout>;
+}

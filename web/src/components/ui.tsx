@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api.js';
+import { currentLanguage } from '../i18n.js';
+
+/** Loads data and reloads on demand; `error` is shown by <ErrorBox>. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload(): void } {
+  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error: unknown) => live && setState({ data: null, error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick]);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
+  return { ...state, reload };
+}
+
+export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown): string {
+  if (e instanceof ApiError) {
+    const key = `errors.${e.code}`;
+    const translated = t(key);
+    return translated === key ? e.message : translated;
+  }
+  return t('errors.internal');
+}
+
+export function ErrorBox({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  if (!error) return null;
+  return (
+    <div className="alert alert-error" role="alert">
+      {errorText(t, error)}
+    </div>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ReactNode; kind?: 'info' | 'success' | 'error' }) {
+  return (
+    <div className={`alert alert-${kind}`} role={kind === 'error' ? 'alert' : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function Loading() {
+  const { t } = useTranslation();
+  return (
+    <p className="muted" role="status">
+      {t('common.loading')}
+    </p>
+  );
+}
+
+interface FieldProps { label: string; hint?: string; error?: string | null; required?: boolean }
+
+export function TextField({ label, hint, error, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const generated = useId();
+  const id = input.id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {input.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input} />
+      {error || hint ? (
+        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
+          {error ?? hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function TextArea({ label, hint, error, ...input }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const generated = useId();
+  const id = input.id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {input.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input} />
+      {error || hint ? (
+        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
+          {error ?? hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function SelectField({ label, hint, error, children, ...input }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }) {
+  const generated = useId();
+  const id = input.id ?? generated;
+  return (
+    <div className="field">
+      <label htmlFor={id}>
+        {label}
+        {input.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
+      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input}>
+        {children}
+      </select>
+      {error || hint ? (
+        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
+          {error ?? hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(currentLanguage() === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function CaseStatusBadge({ status }: { status: string }) {
+  const { t } = useTranslation();
+  return <span className={`badge badge-${status}`}>{t(`caseStatus.${status}`)}</span>;
+}
+
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  useEffect(() => {
+    if (typeof children === 'string') document.title = `${children} · Supportal`;
+  }, [children]);
+  return (
+    <div className="page-title">
+      <h1>{children}</h1>
+      {actions ? <div className="actions">{actions}</div> : null}
+    </div>
+  );
+}
+
+/** A wide table's scroll box: focusable and named, so that keyboard users can scroll it too. */
+export function TableWrap({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      {children}
+    </div>
+  );
+}
