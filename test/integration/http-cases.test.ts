@@ -117,8 +117,8 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(((await as.agent.request('GET', '/api/mails?reason=case_closed')).json().mails as Array<{ id: string }>).map((m) => m.id), [w.bobMailId]);
       const bobs = (await as.bob.request('GET', `/api/mails/${w.bobMailId}`)).json();
       const bobMail = (bobs.mail ?? bobs) as { explanation: Record<string, { text: string; advice: string }>; detail?: unknown };
-      assert.match(bobMail.explanation.de.text, /Der Fall ist geschlossen/);
-      assert.match(bobMail.explanation.en.advice, /Reopen the case in the portal/);
+      assert.match(bobMail.explanation.de!.text, /Der Fall ist geschlossen/);
+      assert.match(bobMail.explanation.en!.advice, /Reopen the case in the portal/);
       assert.equal(bobMail.detail, undefined, 'the pipeline notes are for staff');
       assert.equal(((await as.agent.request('GET', '/api/mails')).json().mails as unknown[]).length, 2);
       assert.deepEqual(((await as.agent.request('GET', `/api/cases/${w.aliceCase.number}/inbound`)).json().mails as Array<{ id: string }>).map((m) => m.id), [w.aliceMailId]);
