@@ -6,6 +6,23 @@ import type { DialectAdapter } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 
 /**
+ * Kysely opens transactions with a plain (deferred) BEGIN. When another process (a `supportal
+ * ingest` pipe next to `serve`) writes meanwhile, a deferred transaction that read first cannot
+ * upgrade to a writer and fails with SQLITE_BUSY at once — busy_timeout does not help there.
+ * BEGIN IMMEDIATE takes the write lock up front, and waiting for it is what busy_timeout does
+ * (RELIABILITY C5: retry, never drop).
+ */
+function withImmediateTransactions(database: SQLite.Database): SQLite.Database {
+  const prepare = database.prepare.bind(database);
+  return new Proxy(database, {
+    get(target, prop, receiver) {
+      if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
+      return (source: string) => prepare(/^begin$/i.test(source.trim()) ? 'begin immediate' : source);
+    },
+  });
+}
+
+/**
  * SQLite, the embedded default. WAL so that readers never wait for the writer; synchronous=FULL
  * because a 250 to a mail client promises the mail is on disk (RELIABILITY promise 1);
  * busy_timeout so that another process's write makes us wait, not fail (C5).
@@ -19,7 +36,7 @@ export function createSqliteAdapter(file: string): DialectAdapter {
   database.pragma('busy_timeout = 10000');
   return {
     name: 'sqlite',
-    kyselyDialect: new SqliteDialect({ database }),
+    kyselyDialect: new SqliteDialect({ database: withImmediateTransactions(database) }),
     types: { blob: 'blob', timestamp: 'text', bigint: 'integer', autoId: 'integer primary key autoincrement' },
     lockSuffix: '',
     isUniqueViolation: (err) => String((err as { code?: string })?.code ?? '').startsWith('SQLITE_CONSTRAINT_UNIQUE') || String((err as { code?: string })?.code) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
