@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECTS } from '../support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../support/runtime.js';
-import { plainMail } from '../support/mail-builders.js';
+import { smtplibSend, plainMail } from '../support/mail-builders.js';
 import { repoRoot } from '../support/corpus.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
@@ -186,7 +186,7 @@ for (const dialect of DIALECTS) {
     const listeners: SmtpListener[] = [];
     let tlsDir: string;
 
-    function listen(o: { lmtp?: boolean; receive?: (m: ReceivedMail) => Promise<Awaited<ReturnType<typeof receiveMail>>>; tls?: { keyFile: string; certFile: string } }) {
+    function listen(o: { lmtp?: boolean; receive?: (m: ReceivedMail) => Promise<Awaited<ReturnType<typeof receiveMail>>>; tls?: { keyFile: string; certFile: string }; maxClients?: number; socketTimeoutMs?: number }) {
       return startSmtpListener({
         host: '127.0.0.1',
         port: 0,
@@ -196,6 +196,8 @@ for (const dialect of DIALECTS) {
         receive: o.receive ?? ((m) => receiveMail(rt.ctx, m)),
         tls: o.tls ?? null,
         log: rt.log,
+        maxClients: o.maxClients,
+        socketTimeoutMs: o.socketTimeoutMs,
       }).then((l) => {
         listeners.push(l);
         return l;
@@ -408,6 +410,55 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(m?.decisions.at(-1), { step: '020-parse', verdict: 'ignored', reason: 'loop' });
       assert.deepEqual(await outboundFor(rt, m!.id), [], 'no notice to a loop');
       assert.ok((await rt.ctx.store.inbound.raw(m!.id))!.length > 10_000, 'raw kept');
+    });
+
+    test('T2: a full disk while storing → 452 4.3.1, nothing half-written; the retry stores it once', async () => {
+      let full = true;
+      const l = await listen({
+        receive: async (m) => {
+          if (full) {
+            full = false;
+            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+          }
+          return receiveMail(rt.ctx, m);
+        },
+      });
+      const raw = reply('t2-full@client.example.org', 'Platte voll.');
+      const first = await smtplibSend(l.port, CUSTOMER, [SUPPORT], raw);
+      assert.equal(first.code, 452, first.detail);
+      assert.match(first.detail, /4\.3\.1/);
+      const second = await smtplibSend(l.port, CUSTOMER, [SUPPORT], raw);
+      assert.equal(second.code, 250, second.detail);
+      const stored = (await rt.ctx.store.inbound.list({ limit: 1000 })).filter((m) => m.messageId === 't2-full@client.example.org');
+      assert.equal(stored.length, 1);
+    });
+
+    test('T11: HTTP spoken to the SMTP port is refused and the connection closed; a silent client is dropped with 421', async () => {
+      const l = await listen({ socketTimeoutMs: 300 });
+      const http = await Conversation.open(l.port);
+      const answer = await http.command('GET / HTTP/1.1');
+      assert.equal(answer.code, 421, answer.text);
+      await http.closed;
+      const silent = await Conversation.open(l.port);
+      const dropped = await silent.reply();
+      assert.equal(dropped.code, 421, dropped.text);
+      await silent.closed;
+      // The listener still serves others.
+      const ok = await Conversation.open(l.port);
+      assert.equal((await ok.command('EHLO client.example.org')).code, 250);
+      await ok.command('QUIT');
+    });
+
+    test('T12: more connections than the listener takes → 421 back-pressure; memory stays bounded by the cap', async () => {
+      const l = await listen({ maxClients: 2 });
+      const a = await Conversation.open(l.port);
+      const b = await Conversation.open(l.port);
+      const socket = createConnection(l.port, '127.0.0.1');
+      const first = await new Promise<string>((resolve) => socket.once('data', (d: Buffer) => resolve(d.toString('latin1'))));
+      assert.match(first, /^421 /);
+      socket.destroy();
+      await a.command('QUIT');
+      await b.command('QUIT');
     });
 
     test('STARTTLS with a configured certificate: a mail sent after STARTTLS is accepted', async () => {

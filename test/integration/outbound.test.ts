@@ -288,7 +288,7 @@ for (const dialect of DIALECTS) {
       assert.match(table, /No such user here/);
     });
 
-    test('temporary failures for 4 days → failed; `outbox retry` queues it again and it is sent', async () => {
+    test('C4: temporary failures (relay down) for 4 days → failed; `outbox retry` queues it again and it is sent', async () => {
       const c = await newCase(DE);
       const q = await reply(c, 'Vier Tage.');
       const created = clock.now().getTime();

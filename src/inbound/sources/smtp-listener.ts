@@ -17,6 +17,9 @@ export interface SmtpListenerOptions {
   onStored?(r: ReceiveResult): void;
   tls?: { keyFile: string; certFile: string } | null;
   log: Logger;
+  /** Defaults from LIMITS; tests lower them. */
+  maxClients?: number;
+  socketTimeoutMs?: number;
 }
 
 export interface SmtpListener {
@@ -27,6 +30,16 @@ export interface SmtpListener {
 
 function tempError(message: string, code = 451): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode: code });
+}
+
+/** A full disk is answered 452 4.3.1 ("insufficient system storage", RFC 3463), other faults 451 4.3.0 (T2). */
+export function storageFailure(err: unknown, rcpt?: string): Error & { responseCode: number } {
+  const code = String((err as { code?: string })?.code ?? '');
+  const who = rcpt ? `<${rcpt}> ` : '';
+  if (code === 'ENOSPC' || code.startsWith('SQLITE_FULL') || code === '53100') {
+    return tempError(`4.3.1 ${who}Insufficient system storage, try again later`, 452);
+  }
+  return tempError(`4.3.0 ${who}Temporary failure storing the message, try again later`);
 }
 
 /**
@@ -42,11 +55,11 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     size: o.maxMessageBytes,
     authOptional: true,
     disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
-    maxClients: LIMITS.maxSmtpClients,
+    maxClients: o.maxClients ?? LIMITS.maxSmtpClients,
     banner: 'Supportal',
     logger: false,
     // Slowloris and idle clients (T11).
-    socketTimeout: 60_000,
+    socketTimeout: o.socketTimeoutMs ?? 60_000,
     closeTimeout: 30_000,
     ...tls,
     onMailFrom(address, session, cb) {
@@ -89,7 +102,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
             },
             (err) => {
               o.log.error({ err }, 'storing an inbound mail failed; answered 451');
-              cb(tempError('4.3.0 Temporary failure storing the message, try again later'));
+              cb(storageFailure(err));
             },
           );
           return;
@@ -102,7 +115,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
               return `2.0.0 <${rcpts[i]}> stored as ${r.value.mailId}`;
             }
             o.log.error({ err: r.reason, rcpt: rcpts[i] }, 'storing an inbound mail failed; answered 451 for this recipient');
-            return tempError(`4.3.0 <${rcpts[i]}> temporary failure, try again later`);
+            return storageFailure(r.reason, rcpts[i]);
           });
           cb(null, answers as unknown as string);
         });
