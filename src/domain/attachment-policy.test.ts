@@ -116,3 +116,15 @@ describe('isSignatureType', () => {
     assert.equal(isSignatureType(''), false);
   });
 });
+
+test('A11: an allowed image type declaring more than 100 megapixels is refused as a decode bomb', () => {
+  const ok = judgeAttachments([{ name: 'screen.png', detectedType: 'image/png', kind: 'image', pixels: 3840 * 2160 }], DEFAULT_ATTACHMENT_POLICY);
+  assert.equal(ok.ok, true);
+  const bomb = judgeAttachments([{ name: 'bomb.png', detectedType: 'image/png', kind: 'image', pixels: 100_000 * 100_000 }], DEFAULT_ATTACHMENT_POLICY);
+  assert.equal(bomb.ok, false);
+  if (!bomb.ok) {
+    assert.equal(bomb.reason, 'attachment_type');
+    assert.deepEqual(bomb.files, ['bomb.png']);
+    assert.match(bomb.detail, /declares 10000000000 pixels/);
+  }
+});

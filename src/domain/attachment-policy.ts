@@ -1,3 +1,4 @@
+import { MAX_IMAGE_PIXELS } from './image-dimensions.js';
 /**
  * Which inbound attachments an installation accepts, and the verdict over one mail's files.
  * Pure: the bytes were already inspected (magic-byte type, ZIP listing) by the inbound adapter,
@@ -102,6 +103,8 @@ export interface InspectedFile {
   kind: 'image' | 'archive' | 'other';
   /** Present exactly when kind is 'archive'. */
   archive?: ZipReport;
+  /** Width × height the image header declares, when it could be read (A11). */
+  pixels?: number;
 }
 
 export type AttachmentRejection = 'attachment_type' | 'too_many_archives' | 'bad_archive';
@@ -140,6 +143,9 @@ export function judgeAttachments(files: readonly InspectedFile[], policy: Attach
     if (file.kind === 'image') {
       if (file.detectedType === null || !allowedImages.has(file.detectedType)) {
         offences.push({ file: file.name, reason: 'attachment_type', detail: `image type ${file.detectedType ?? 'unknown'} is not allowed` });
+      } else if (file.pixels !== undefined && file.pixels > MAX_IMAGE_PIXELS) {
+        // A decode bomb: a small file that would take gigabytes to draw (A11).
+        offences.push({ file: file.name, reason: 'attachment_type', detail: `image declares ${file.pixels} pixels, more than ${MAX_IMAGE_PIXELS}` });
       }
       continue;
     }

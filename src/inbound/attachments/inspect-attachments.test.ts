@@ -7,6 +7,7 @@ import { DEFAULT_ATTACHMENT_POLICY, judgeAttachments } from '../../domain/attach
 import type { ParsedAttachment } from '../../domain/parsed-mail.js';
 import { inspectAttachment, inspectAttachments } from './inspect-attachments.js';
 import { buildZip } from './zip-writer.js';
+import { imageDimensions } from '../../domain/image-dimensions.js';
 
 const policy = DEFAULT_ATTACHMENT_POLICY;
 const data = corpusDir('cpython-email', 'Lib', 'test', 'test_email', 'data');
@@ -75,7 +76,18 @@ describe('inspectAttachment', () => {
 
   test('a real PNG named .txt and declared text/plain is still an image', async () => {
     const files = await inspectAttachments([part('notes.txt', readFileSync(join(data, 'python.png')), 'text/plain')], policy);
-    assert.deepEqual(files, [{ name: 'notes.txt', detectedType: 'image/png', kind: 'image' }]);
+    const { width, height } = imageDimensions(readFileSync(join(data, 'python.png')))!;
+    assert.deepEqual(files, [{ name: 'notes.txt', detectedType: 'image/png', kind: 'image', pixels: width * height }]);
+  });
+
+  test('A11: a PNG whose header declares 100,000 × 100,000 pixels is refused as a decode bomb', async () => {
+    const bomb = Buffer.concat([readFileSync(join(data, 'python.png')).subarray(0, 33)]);
+    bomb.writeUInt32BE(100_000, 16);
+    bomb.writeUInt32BE(100_000, 20);
+    const files = await inspectAttachments([part('bomb.png', bomb, 'image/png')], policy);
+    assert.equal(files[0]?.pixels, 10_000_000_000);
+    const verdict = judgeAttachments(files, policy);
+    assert.equal(verdict.ok, false);
   });
 
   test('a HEIC photo (ftyp box) is an allowed image', async () => {

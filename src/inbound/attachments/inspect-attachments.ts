@@ -4,6 +4,7 @@ import type { AttachmentPolicy, InspectedFile } from '../../domain/attachment-po
 import type { ParsedAttachment } from '../../domain/parsed-mail.js';
 import { inspectZip } from './inspect-zip.js';
 import { safeDisplayName } from './safe-display-name.js';
+import { imageDimensions } from '../../domain/image-dimensions.js';
 
 /**
  * Looks at an attachment's bytes and nothing else: the declared Content-Type and the file name's
@@ -26,7 +27,8 @@ export async function inspectAttachment(
     return { name, detectedType, kind: 'archive', archive: await inspectZip(a.content, policy.zip) };
   }
   const kind = detectedType !== null && detectedType.startsWith('image/') ? 'image' : 'other';
-  return { name, detectedType, kind };
+  const dims = kind === 'image' ? imageDimensions(a.content) : null;
+  return dims ? { name, detectedType, kind, pixels: dims.width * dims.height } : { name, detectedType, kind };
 }
 
 /**
