@@ -6,6 +6,10 @@ import { argon2Hasher } from './security/argon2-hasher.js';
 import { createNodemailerComposer } from './outbound/nodemailer-composer.js';
 import { systemClock, type Clock } from './app/ports.js';
 import type { AppContext, MailSettings } from './app/context.js';
+import { createInstallationSettingsStore } from './db/stores/web.js';
+import { createInstallationSettings, type InstallationSettings } from './app/portal/installation-settings.js';
+import { withTemplateOverrides } from './outbound/nodemailer-composer.js';
+import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from './domain/attachment-policy.js';
 
 /**
  * The composition root shared by `serve` and the CLI: the only place that knows every adapter.
@@ -57,4 +61,17 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     composer: createNodemailerComposer(dkim),
   };
   return { config, db, ctx, log, close: () => db.close() };
+}
+
+/**
+ * The settings an admin edits in the web UI, over this runtime's database, and a context whose
+ * composer renders the receipt and notice with the admin's wording. The configured size limit is
+ * the ceiling: the SMTP listener announces it as SIZE when it starts.
+ */
+export function installationSettingsFor(runtime: Runtime, policy: AttachmentPolicy = DEFAULT_ATTACHMENT_POLICY): { installation: InstallationSettings; ctx: AppContext } {
+  const installation = createInstallationSettings({
+    store: createInstallationSettingsStore(runtime.db),
+    defaults: { attachmentPolicy: policy, maxMessageBytes: runtime.config.maxMessageBytes },
+  });
+  return { installation, ctx: { ...runtime.ctx, composer: withTemplateOverrides(runtime.ctx.composer, installation) } };
 }

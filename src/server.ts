@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { createRuntime, type Runtime } from './composition.js';
+import { createRuntime, installationSettingsFor, type Runtime } from './composition.js';
 import { buildApp } from './http/app.js';
 import { createWebStore } from './db/stores/web.js';
 import { createPortalEventBus } from './app/portal/events.js';
@@ -27,8 +27,11 @@ export interface Server {
 }
 
 export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport; ingestDeps?: Partial<IngestDeps> } = {}): Promise<Server> {
-  const runtime = await createRuntime({ env: opts.env, config: opts.config, clock: opts.clock, createSecret: true, migrate: true });
-  const { config, log, ctx } = runtime;
+  const base = await createRuntime({ env: opts.env, config: opts.config, clock: opts.clock, createSecret: true, migrate: true });
+  const { installation, ctx } = installationSettingsFor(base, opts.ingestDeps?.policy);
+  await installation.refresh();
+  const runtime: Runtime = { ...base, ctx };
+  const { config, log } = runtime;
   const loops: WorkerLoop[] = [];
   const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
   let outboxLoop: WorkerLoop | null = null;
@@ -48,7 +51,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   const events = createPortalEventBus();
   const inbound = await startInbound(runtime, {
     onMailQueued: () => outboxLoop?.wake(),
-    deps: opts.ingestDeps,
+    deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation },
     listeners: {
       onOutcome: (mailId, caseId) => {
         events.publish({ kind: 'mail', mailId });
@@ -59,7 +62,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       },
     },
   });
-  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events });
+  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events, installation });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 

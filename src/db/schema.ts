@@ -241,3 +241,16 @@ export interface Database {
   user_settings: UserSettingTable;
   product_version_retirements: ProductVersionRetirementTable;
 }
+
+/** An admin-edited installation setting: one JSON value per key (migration 004). */
+export interface InstallationSettingTable {
+  key: string;
+  value: string;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+/** Tables of migration 004. */
+export interface Database {
+  installation_settings: InstallationSettingTable;
+}

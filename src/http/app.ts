@@ -4,7 +4,7 @@ import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
-import type { WebContext, WebStore } from '../app/auth/ports.js';
+import type { WebStore } from '../app/auth/ports.js';
 import { AppError } from '../app/errors.js';
 import { createRouter, type Router } from './route-registry.js';
 import { authenticate, checkAccess, checkCsrf } from './request-guard.js';
@@ -21,7 +21,9 @@ import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { createPortalEventBus } from '../app/portal/events.js';
-import type { PortalEventBus, UploadGate } from '../app/portal/ports.js';
+import type { PortalContext, PortalEventBus, UploadGate } from '../app/portal/ports.js';
+import type { InstallationSettings } from '../app/portal/installation-settings.js';
+import { createZipListing } from '../app/portal/zip-listing.js';
 import { MAX_FIELD_BYTES, MAX_FILES_PER_REQUEST } from './multipart-body.js';
 
 /** The built web UI of this checkout (`vite build` writes web/dist). */
@@ -38,6 +40,11 @@ export interface HttpDeps {
    * them). Without it, uploads that carry files are refused with 503 `unavailable`.
    */
   uploads?: UploadGate | null;
+  /**
+   * The admin-edited settings (attachment policy, size limit, template wording), the same instance
+   * the inbound pipeline and the composer read, so that a change is in effect at once.
+   */
+  installation: InstallationSettings;
   /** The in-process bus the inbound worker publishes to; a new one when not given (the streams still poll). */
   events?: PortalEventBus;
   /** The folder with the built web UI (index.html, assets/); default `<repo>/web/dist`. */
@@ -48,7 +55,7 @@ export interface HttpDeps {
 
 /** What route files receive. */
 export interface RouteDeps {
-  ctx: WebContext;
+  ctx: PortalContext;
   router: Router;
 }
 
@@ -62,10 +69,10 @@ function errorBody(code: string, message: string, details: Record<string, unknow
  * the guard (who is it, CSRF, access level) before its body is even parsed.
  *
  * Usage:
- *   const app = await buildApp({ ctx, log, web: createWebStore(db) });
+ *   const app = await buildApp({ ctx, log, web: createWebStore(db), installation });
  *   const res = await app.inject({ method: 'GET', url: '/api/auth/me' });
  */
-export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router; events: PortalEventBus; liveStreams: LiveStreams }> {
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router; events: PortalEventBus; liveStreams: LiveStreams; installation: InstallationSettings }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // 1 MiB of JSON is far more than a reply text; uploads will get their own route and limit.
@@ -74,7 +81,11 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     trustProxy: deps.trustProxy ?? false,
   });
   const events = deps.events ?? createPortalEventBus();
-  const ctx: WebContext = { ...deps.ctx, web: deps.web, uploads: deps.uploads ?? null, events };
+  const uploads = deps.uploads ?? null;
+  const ctx: PortalContext = {
+    ...deps.ctx, web: deps.web, uploads, events, installation: deps.installation,
+    zipListing: createZipListing(uploads, (id) => deps.ctx.store.attachments.content(id)),
+  };
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
 
   app.setErrorHandler((err, _req, reply) => {
@@ -83,8 +94,13 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
       if (typeof retry === 'number') reply.header('retry-after', String(retry));
       return reply.status(err.status).send(errorBody(err.code, err.message, err.details ?? {}));
     }
-    const e = err as { validation?: unknown; statusCode?: number; message: string };
-    if (e.validation) return reply.status(400).send(errorBody('invalid_input', e.message));
+    const e = err as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }>; statusCode?: number; message: string };
+    if (e.validation) {
+      // The field as the use cases name it (`templates.receipt.en.text`), so that a form marks the right input.
+      const v = e.validation[0];
+      const path = [...(v?.instancePath ?? '').split('/').filter(Boolean), v?.params?.missingProperty ?? v?.params?.additionalProperty].filter(Boolean).join('.');
+      return reply.status(400).send(errorBody('invalid_input', e.message, path ? { field: path } : {}));
+    }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       // Malformed JSON, an empty JSON body, a wrong content type: the parser's 4xx (C6).
       return reply.status(e.statusCode).send(errorBody(e.statusCode === 413 ? 'too_large' : 'invalid_input', e.message));
@@ -130,5 +146,5 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminCatalogRoutes(r);
   webUiRoutes(router, webRoot);
   await app.ready();
-  return Object.assign(app, { routeRegistry: router, events, liveStreams });
+  return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation });
 }

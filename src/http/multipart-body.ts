@@ -23,7 +23,14 @@ export async function readBodyWithFiles(req: FastifyRequest, maxBytes: number): 
   for await (const part of req.parts({ limits: { fileSize: maxBytes, files: MAX_FILES_PER_REQUEST, fieldSize: MAX_FIELD_BYTES, fields: 20 } })) {
     if (part.type === 'file') {
       if (part.fieldname !== 'files') throw new AppError('invalid_input', `files: unexpected file field "${part.fieldname.slice(0, 50)}"`, { field: 'files' });
-      const content = await part.toBuffer();
+      let content: Buffer;
+      try {
+        content = await part.toBuffer();
+      } catch (e) {
+        // The plugin stops a file at the limit; say which limit, like the total check below.
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('too_large', `A file exceeds the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
+        throw e;
+      }
       total += content.length;
       if (total > maxBytes) throw new AppError('too_large', `The files exceed the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
       // An empty file input sends a part without name and bytes: nothing was chosen.

@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import MailComposerImpl from 'nodemailer/lib/mail-composer/index.js';
 import DKIM from 'nodemailer/lib/dkim/index.js';
 import type { MailComposer, OutgoingMessage } from '../app/outbound/mail-composer.js';
+import type { TemplateOverrideSource } from '../app/portal/ports.js';
 import { renderTemplate } from './render/templates.js';
 
 export interface DkimSettings { domain: string; selector: string; privateKeyFile: string }
@@ -33,12 +34,12 @@ function crlf(raw: Buffer): Buffer {
  * every header value, so CR/LF in a name or subject cannot inject a header (W9); we refuse
  * them earlier anyway, at input validation.
  */
-export function createNodemailerComposer(dkim: DkimSettings | null): MailComposer {
+export function createNodemailerComposer(dkim: DkimSettings | null, templates?: TemplateOverrideSource | null): MailComposer {
   const signer = dkim
     ? new DKIM({ domainName: dkim.domain, keySelector: dkim.selector, privateKey: readFileSync(dkim.privateKeyFile, 'utf8') })
     : null;
   return {
-    render: renderTemplate,
+    render: (name, language, vars) => renderTemplate(name, language, vars, templates?.templateOverride(name, language)),
     async compose(m: OutgoingMessage): Promise<Buffer> {
       const composer = new MailComposerImpl({
         from: m.from,
@@ -62,5 +63,19 @@ export function createNodemailerComposer(dkim: DkimSettings | null): MailCompose
       input.end(raw);
       return streamToBuffer(signer.sign(input));
     },
+  };
+}
+
+/**
+ * The same composer (DKIM and all) with the admin's template wording: renders through the
+ * override source, composes through `base`. For a composition root whose composer exists already.
+ *
+ * Usage:
+ *   ctx.composer = withTemplateOverrides(ctx.composer, installationSettings);
+ */
+export function withTemplateOverrides(base: MailComposer, templates: TemplateOverrideSource): MailComposer {
+  return {
+    render: (name, language, vars) => renderTemplate(name, language, vars, templates.templateOverride(name, language)),
+    compose: (m) => base.compose(m),
   };
 }

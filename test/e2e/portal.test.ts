@@ -9,6 +9,7 @@ import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolati
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
 import { startServer, type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
+import { buildZip } from '../../src/inbound/attachments/zip-writer.js';
 
 function crc32(buf: Buffer): number {
   let c = ~0;
@@ -43,6 +44,10 @@ function gradientPng(w: number, h: number): Buffer {
 }
 const PNG = gradientPng(120, 80);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+const LOGS_ZIP = buildZip([
+  { name: 'logs/export.log', data: Buffer.from('2026-11-26 10:00:00 ERROR export stopped at page 200\n'.repeat(40)), deflate: true },
+  { name: 'config/report.xml', data: Buffer.from('<report pages="200"/>') },
+]);
 const SUPPORT = 'support@support.example.com';
 const CUSTOMER = { name: 'Clara Customer', email: 'clara@customer.example', password: 'clara-secret-pass' };
 const AGENT = DEMO_LOGINS.find((l) => l.role === 'agent')!;
@@ -191,6 +196,21 @@ describe('web UI end to end (Chromium)', () => {
     await screenshot(cp, '06-new-case-rejected-file');
   });
 
+  test('the customer adds a ZIP to the case and sees the files inside it', async () => {
+    await cp.goto(`/cases/${caseNumber}`);
+    await cp.getByLabel('Message').fill('The log files, zipped.');
+    await cp.locator('.reply-box').getByLabel('Attachments').setInputFiles({ name: 'logs.zip', mimeType: 'application/zip', buffer: LOGS_ZIP });
+    await cp.getByRole('button', { name: 'Send', exact: true }).click();
+    const msg = cp.locator('.message', { hasText: 'The log files, zipped.' });
+    await msg.waitFor();
+    const contents = msg.locator('details.zip-contents');
+    await contents.locator('summary', { hasText: 'ZIP contents (2 files)' }).click();
+    const files = contents.getByRole('list', { name: 'Files in logs.zip' });
+    await files.getByText('logs/export.log').waitFor();
+    assert.match(await files.innerText(), /logs\/export\.log \(\d[\d.,]* ?[KkB][^)]*\)[\s\S]*config\/report\.xml/);
+    await checkPage(cp, '05b-case-zip-contents');
+  });
+
   test('the agent finds the case in the desk and replies; the reply is mailed', async () => {
     await login(ap, AGENT.email, AGENT.password);
     assert.equal(new URL(ap.url()).pathname, '/desk');
@@ -205,6 +225,14 @@ describe('web UI end to end (Chromium)', () => {
     await checkPage(ap, '07-desk-queue');
     await row.click();
     await ap.waitForURL(new RegExp(`/cases/${caseNumber}$`));
+    // The assignee select offers the colleagues (GET /api/agents), not just the agent themself.
+    const assignee = ap.getByLabel('Assignee');
+    await assignee.locator('option', { hasText: ADMIN.name }).waitFor({ state: 'attached' });
+    await assignee.selectOption({ label: ADMIN.name });
+    await ap.locator('.case-meta', { hasText: ADMIN.name }).waitFor();
+    assert.equal((await server.runtime.ctx.store.cases.findByNumber(caseNumber))?.assigneeId, (await server.runtime.ctx.store.users.findByEmail(ADMIN.email))?.id);
+    await assignee.selectOption({ label: 'Nobody' });
+    await ap.locator('.case-meta', { hasText: 'Nobody' }).waitFor();
     await ap.getByLabel(/^Reply to the customer( \*)?$/).fill('Please send us the server log.');
     await ap.getByRole('button', { name: 'Send reply' }).click();
     await ap.getByText('The reply is on its way to the customer.').waitFor();
@@ -382,8 +410,48 @@ describe('web UI end to end (Chromium)', () => {
     await p.getByRole('cell', { name: 'Supportal Server', exact: true }).waitFor();
     await checkPage(p, '21-admin-products');
     await p.goto('/admin/settings');
-    await p.getByText('Attachment policy').waitFor();
+    await p.getByRole('heading', { name: 'Attachments and size limit' }).waitFor();
+    await p.getByText(SUPPORT).waitFor();
     await checkPage(p, '22-admin-settings');
+    await admin.close();
+  });
+
+  test('an admin rewords the receipt with a live preview in both languages and tightens the attachment policy', async () => {
+    const admin = await freshContext(browser, { baseURL, locale: 'en-GB' });
+    const p = await admin.newPage();
+    await login(p, ADMIN.email, ADMIN.password);
+    await p.goto('/admin/templates');
+    await p.getByLabel('Template').selectOption({ label: 'Receipt' });
+    const en = p.locator('section[lang="en"]');
+    const de = p.locator('section[lang="de"]');
+    await en.getByLabel('Text').waitFor();
+    assert.match(await en.getByLabel('Text').inputValue(), /has reached case \{\{caseToken\}\}/, 'the editor starts from the built-in wording');
+    await en.getByLabel('Text').fill('E2E-WORDING: we have your mail about {{subject}} in case {{caseToken}}.');
+    await en.locator('.template-preview pre', { hasText: 'E2E-WORDING: we have your mail about Printer prints blank pages only in case #10042.' }).first().waitFor();
+    await de.locator('.template-preview pre', { hasText: 'Guten Tag' }).first().waitFor();
+    await en.getByLabel('Text').fill('Hello {{password}}');
+    await en.locator('.field-error', { hasText: 'unknown variable {{password}}' }).waitFor();
+    await en.getByLabel('Text').fill('E2E-WORDING: we have your mail about {{subject}} in case {{caseToken}}.');
+    // The preview of the valid text must have replaced the error before we save.
+    await en.locator('.field-error', { hasText: 'unknown variable {{password}}' }).waitFor({ state: 'detached' });
+    await en.locator('.template-preview pre', { hasText: 'E2E-WORDING' }).first().waitFor();
+    await checkPage(p, '24-admin-template-editor');
+    await p.getByRole('button', { name: 'Save wording' }).click();
+    await p.getByText('Saved. In effect at once.').waitFor({ timeout: 30_000 });
+    const saved = (await (await p.request.get('/api/admin/settings')).json()) as { settings: { templates: Record<string, Record<string, { text?: string }>> } };
+    assert.match(saved.settings.templates.receipt?.en?.text ?? '', /^E2E-WORDING/);
+    await p.getByRole('button', { name: 'Back to the built-in wording' }).click();
+    await p.getByText('The built-in wording is in use again.').waitFor();
+
+    await p.goto('/admin/settings');
+    await p.getByLabel('image/gif').uncheck();
+    await p.getByRole('button', { name: 'Save settings' }).click();
+    await p.getByText('Saved. In effect at once.').waitFor();
+    const policy = (await (await p.request.get('/api/admin/settings')).json()) as { settings: { attachmentPolicy: { allowedImageTypes: string[] } } };
+    assert.ok(!policy.settings.attachmentPolicy.allowedImageTypes.includes('image/gif'));
+    assert.ok(policy.settings.attachmentPolicy.allowedImageTypes.includes('image/png'));
+    await p.getByRole('button', { name: 'Back to the configured values' }).click();
+    await p.locator('label', { hasText: 'image/gif' }).locator('input:checked').waitFor();
     await admin.close();
   });
 

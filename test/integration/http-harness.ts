@@ -14,6 +14,8 @@ import type { DialectName } from '../support/databases.js';
 import type { UploadGate } from '../../src/app/portal/ports.js';
 import { inspectAttachments } from '../../src/inbound/attachments/inspect-attachments.js';
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
+import { installationSettingsFor } from '../../src/composition.js';
+import type { PortalContext } from '../../src/app/portal/ports.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
@@ -25,7 +27,8 @@ export type App = Awaited<ReturnType<typeof buildApp>>;
 export interface Harness {
   rt: TestRuntime;
   app: App;
-  ctx: WebContext;
+  /** What the use cases get: the composer renders with the admin's template wording. */
+  ctx: WebContext & Pick<PortalContext, 'installation'>;
   dispose(): Promise<void>;
 }
 
@@ -38,11 +41,14 @@ export async function httpHarness(
   const rt = await testRuntime(dialect, opts.env ?? {}, clock);
   const web = createWebStore(rt.db);
   const uploads = opts.uploads === undefined ? realUploadGate() : opts.uploads;
-  const app = await buildApp({ ctx: rt.ctx, log: rt.log, web, trustProxy: opts.trustProxy, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs });
+  // As serve wires it: one settings instance for the app, the composer and (in tests) the pipeline.
+  const { installation, ctx } = installationSettingsFor(rt);
+  await installation.refresh();
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation });
   return {
     rt,
     app,
-    ctx: { ...rt.ctx, web, uploads, events: app.events },
+    ctx: { ...ctx, web, uploads, events: app.events, installation },
     async dispose() {
       await app.close();
       await rt.dispose();

@@ -14,6 +14,7 @@ import { processInboundMail } from '../../src/app/ingest/run-pipeline.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { plainMail } from '../support/mail-builders.js';
+import { createInstallationSettingsStore } from '../../src/db/stores/web.js';
 
 for (const dialect of DIALECTS) {
   describe(`pipe ingest on ${dialect}`, () => {
@@ -44,6 +45,18 @@ for (const dialect of DIALECTS) {
       writeFileSync(file, plainMail({ from: 'kim@example.org', to: 'support@support.example.com', subject: 'no ref', body: 'x' }));
       const rej = JSON.parse((await cliAsync(['ingest', '--file', file], rt.env)).stdout.trim());
       assert.deepEqual([rej.status, rej.reason], ['rejected', 'no_case_reference']);
+    });
+
+    test('the pipe applies the size limit an admin lowered in the web UI', async () => {
+      const settings = createInstallationSettingsStore(rt.db);
+      await settings.put('max_message_bytes', 2000, new Date().toISOString(), null);
+      try {
+        const raw = plainMail({ from: 'kim@example.org', to: 'support@support.example.com', subject: 'Re: big', body: 'x'.repeat(3000), headers: { 'In-Reply-To': `<${replyTo}>` } });
+        const out = JSON.parse((await cliAsync(['ingest'], rt.env, raw)).stdout.trim());
+        assert.deepEqual([out.status, out.reason], ['quarantined', 'too_large']);
+      } finally {
+        await settings.put('max_message_bytes', null, new Date().toISOString(), null);
+      }
     });
 
     test('T9: the database down → exit 75 (EX_TEMPFAIL), so the MTA retries', async () => {

@@ -74,9 +74,10 @@ export interface Attachment {
   scan: string;
   url: string;
   createdAt: string;
-  /** The file list of a ZIP archive, when the API offers it. */
+  /** The file list of a ZIP archive (the first 200), when the API offers it. */
   entries?: ZipEntry[];
-  zipEntries?: ZipEntry[];
+  /** How many files the ZIP holds. */
+  entriesTotal?: number;
 }
 
 export interface CaseEvent {

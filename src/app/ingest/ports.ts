@@ -30,13 +30,34 @@ export interface SenderAuthenticator {
   check(raw: Buffer, envelope: { ip: string | null; helo: string | null; sender: string | null }): Promise<SenderAuthResult>;
 }
 
+/** What the pipeline applies to every mail and an admin may change while the server runs. */
+export interface IngestSettings {
+  policy: AttachmentPolicy;
+  /** At most the configured ceiling: the SMTP listener announced that one as SIZE at start. */
+  maxMessageBytes: number;
+}
+
+/**
+ * Usage:
+ *   const { policy, maxMessageBytes } = await deps.settings.current();
+ */
+export interface IngestSettingsSource {
+  current(): Promise<IngestSettings>;
+}
+
 /** The adapters the pipeline needs, given by the composition root. */
 export interface IngestDeps {
   parser: MimeParser;
   inspector: AttachmentInspector;
   scanner: VirusScanner | null;
   authenticator: SenderAuthenticator | null;
+  /** The attachment policy when no `settings` source is given (tests, the CLI). */
   policy: AttachmentPolicy;
+  /**
+   * The installation's settings in effect (an admin may tighten the policy and lower the size
+   * limit in the web UI), read briefly cached; absent: `policy` and the configured size limit.
+   */
+  settings?: IngestSettingsSource;
   /** HTML sanitizer (sanitize-html at the edge): no scripts, handlers, forms or remote loads. */
   sanitizeHtml(html: string): string;
 }

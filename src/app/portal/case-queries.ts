@@ -5,6 +5,7 @@ import type { Case, CaseEvent, User } from '../../domain/records.js';
 import { parseInput } from '../users.js';
 import { requireVisibleCase } from './access.js';
 import { attachmentView, messageView, personView, type AttachmentView, type MessageView, type PersonView } from './views.js';
+import type { ZipListing } from './ports.js';
 
 /** The agent desk's queues. Customers have no queues: they see their (organisation's) cases. */
 export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
@@ -54,6 +55,7 @@ export interface CaseDetailView {
   assignee: PersonView | null;
   product: string | null;
   messages: MessageView[];
+  /** A ZIP's view also has `entries` (its files, at most 200) and `entriesTotal`, when it can be listed. */
   attachments: AttachmentView[];
   events: CaseEvent[];
   /** Staff only: addresses copied on the case. */
@@ -61,7 +63,7 @@ export interface CaseDetailView {
 }
 
 /** One case as the user may see it: customers never see internal notes or their attachments. */
-export async function caseDetailFor(ctx: WebContext, user: User, number: number): Promise<CaseDetailView> {
+export async function caseDetailFor(ctx: WebContext & { zipListing?: ZipListing }, user: User, number: number): Promise<CaseDetailView> {
   const c = await requireVisibleCase(ctx.store, user, number);
   const staff = isStaff(user.role);
   const [customer, assignee, messages, events, attachments, participants, products] = await Promise.all([
@@ -76,13 +78,17 @@ export async function caseDetailFor(ctx: WebContext, user: User, number: number)
   const visible = staff ? messages : messages.filter((m) => m.kind !== 'internal_note');
   const visibleIds = new Set(visible.map((m) => m.id));
   const files = attachments.filter((a) => a.messageId === null || visibleIds.has(a.messageId));
+  const listings = await Promise.all(files.map((a) => ctx.zipListing?.entries(a) ?? Promise.resolve(null)));
   return {
     case: c,
     customer: personView(customer),
     assignee: personView(assignee),
     product: products.find((p) => p.id === c.productId)?.name ?? null,
     messages: visible.map((m) => messageView(m, staff)),
-    attachments: files.map(attachmentView),
+    attachments: files.map((a, i) => {
+      const l = listings[i];
+      return l ? { ...attachmentView(a), entries: l.entries, entriesTotal: l.total } : attachmentView(a);
+    }),
     events,
     ...(staff ? { participants } : {}),
   };

@@ -1,5 +1,7 @@
 import type { AttachmentInspector, VirusScanner } from '../ingest/ports.js';
 import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
+import type { WebContext } from '../auth/ports.js';
+import type { InstallationSettings } from './installation-settings.js';
 
 /**
  * What the portal needs to judge uploaded files exactly like e-mailed ones: the inspector (magic
@@ -50,4 +52,63 @@ export type PortalEvent = { kind: 'mail'; mailId: string } | { kind: 'case'; cas
 export interface PortalEventBus {
   publish(e: PortalEvent): void;
   subscribe(listener: (e: PortalEvent) => void): () => void;
+}
+
+/** One stored installation setting: the JSON value an admin saved, with who and when. */
+export interface StoredSetting {
+  key: string;
+  value: unknown;
+  updatedAt: string;
+  updatedBy: string | null;
+}
+
+/**
+ * The admin-edited installation settings, one JSON value per key (`src/db/stores/web.ts`
+ * implements it). Like the web store, never call it inside a `store.transaction()` callback.
+ *
+ * Usage:
+ *   await settings.put('max_message_bytes', 10485760, now, admin.id);
+ *   await settings.put('max_message_bytes', null, now, admin.id); // back to the configured default
+ */
+export interface InstallationSettingsStore {
+  all(): Promise<StoredSetting[]>;
+  /** Saves a value, or removes the key when `value` is null. */
+  put(key: string, value: unknown, at: string, by: string | null): Promise<void>;
+}
+
+/** An admin's wording of one template in one language; a field left out keeps the built-in text. */
+export interface TemplateOverride {
+  subject?: string;
+  text?: string;
+  html?: string;
+}
+
+/**
+ * Where the mail composer looks up an admin's template wording. Synchronous, because templates
+ * are rendered inside the transaction that queues the mail: the source answers from its last
+ * loaded copy (refreshed at least every few seconds by whoever reads the settings).
+ */
+export interface TemplateOverrideSource {
+  templateOverride(template: string, language: string): TemplateOverride | null;
+}
+
+/** What lists the files inside a stored ZIP for the case page (zip-listing.ts). */
+export interface ZipListing {
+  entries(attachment: { id: string; detectedType: string | null; size: number }): Promise<ZipListingResult | null>;
+}
+
+export interface ZipListingResult {
+  /** The first entries in archive order (display-safe names, uncompressed sizes). */
+  entries: Array<{ name: string; size: number }>;
+  /** How many entries the archive has; more than `entries.length` when the list was cut. */
+  total: number;
+}
+
+/**
+ * The web context of the portal's use cases: the web store plus the installation settings an
+ * admin edits and the ZIP listing of the case page (buildApp assembles it).
+ */
+export interface PortalContext extends WebContext {
+  installation: InstallationSettings;
+  zipListing: ZipListing;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { safeName } from '../ingest/safe-name.js';
-import { judgeAttachments } from '../../domain/attachment-policy.js';
+import { judgeAttachments, type AttachmentPolicy } from '../../domain/attachment-policy.js';
 import type { CheckedFile, UploadGate, UploadedFile } from './ports.js';
 
 /** What the portal tells about each refused file: its display name, the policy's reason code and the details. */
@@ -17,16 +17,19 @@ export interface RejectedFile {
  * all of them at once (A7). A scanner that cannot answer refuses the upload for now: an unscanned
  * file must never be served as clean (A10).
  *
+ * `policy` is the one in effect (an admin may have tightened the gate's); the gate's by default.
+ *
  * The browser's file type is ignored: inspection goes by the bytes (A1, A2).
  */
-export async function checkUploads(gate: UploadGate | null | undefined, files: readonly UploadedFile[], maxBytes: number): Promise<CheckedFile[]> {
+export async function checkUploads(gate: UploadGate | null | undefined, files: readonly UploadedFile[], maxBytes: number, policy: AttachmentPolicy | undefined = gate?.policy): Promise<CheckedFile[]> {
   if (files.length === 0) return [];
   if (!gate) throw new AppError('unavailable', 'File uploads are not available on this server.');
   const total = files.reduce((n, f) => n + f.content.length, 0);
   if (total > maxBytes) throw new AppError('too_large', `The files (${total} bytes) exceed the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
   // A neutral declared type: inspectAttachments skips parts declared as signatures, and an upload has no such parts.
-  const inspected = await gate.inspector.inspect(files.map((f) => ({ filename: f.filename, content: f.content, contentType: 'application/octet-stream' })), gate.policy);
-  const judgement = judgeAttachments(inspected, gate.policy);
+  const rules = policy ?? gate.policy;
+  const inspected = await gate.inspector.inspect(files.map((f) => ({ filename: f.filename, content: f.content, contentType: 'application/octet-stream' })), rules);
+  const judgement = judgeAttachments(inspected, rules);
   if (!judgement.ok) {
     const rejected: RejectedFile[] = judgement.offences.map((o) => ({ name: o.file, reason: o.reason, detail: o.detail }));
     throw new AppError('attachment_rejected', `Not allowed: ${judgement.files.join(', ')}.`, { files: rejected });

@@ -40,7 +40,12 @@ export function messageView(m: Message, staff: boolean): MessageView {
   return staff ? { ...rest, inboundMailId, outboundMailId } : rest;
 }
 
-export type AttachmentView = Omit<Attachment, 'sha256'> & { url: string };
+export type AttachmentView = Omit<Attachment, 'sha256'> & {
+  url: string;
+  /** A ZIP's files (name, uncompressed size), the first 200; `entriesTotal` counts them all. */
+  entries?: Array<{ name: string; size: number }>;
+  entriesTotal?: number;
+};
 
 export function attachmentView(a: Attachment): AttachmentView {
   const { sha256: _sha, ...rest } = a;

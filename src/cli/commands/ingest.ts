@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import type { Runtime } from '../../composition.js';
+import { installationSettingsFor, type Runtime } from '../../composition.js';
 import { receiveMail } from '../../app/ingest/receive-mail.js';
 import { processInboundMail } from '../../app/ingest/run-pipeline.js';
 import { createIngestDeps } from '../../inbound/ingest-deps.js';
@@ -35,7 +35,10 @@ export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>):
   let stage = 'store';
   try {
     const r = await rt();
-    const received = await receiveMail(r.ctx, {
+    // The admin's settings (attachment policy, size limit, notice wording) apply to piped mail too.
+    const { installation, ctx } = installationSettingsFor(r);
+    await installation.refresh();
+    const received = await receiveMail(ctx, {
       raw,
       channel: 'pipe',
       envelopeFrom: (values.sender as string | undefined) ?? null,
@@ -47,7 +50,7 @@ export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>):
     }
     stage = 'process';
     const job = await r.ctx.store.jobs.findByKey(`inbound:${received.mailId}`);
-    const o = await processInboundMail(r.ctx, createIngestDeps(r.config), received.mailId, job?.id ?? null);
+    const o = await processInboundMail(ctx, createIngestDeps(r.config, { settings: installation }), received.mailId, job?.id ?? null);
     printLine(JSON.stringify({ status: o.status, reason: o.reason, case: o.caseNumber, mail: o.mailId }));
     return 0;
   } catch (e) {

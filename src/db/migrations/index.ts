@@ -3,6 +3,7 @@ import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-web.js';
 import * as m003 from './003-search-and-portal.js';
+import * as m004 from './004-installation-settings.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '001-initial': m001,
   '002-web': m002,
   '003-search-and-portal': m003,
+  '004-installation-settings': m004,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

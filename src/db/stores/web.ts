@@ -10,6 +10,7 @@ import type { Message } from '../../domain/records.js';
 import { toAttachment, toCase } from './cases.js';
 import { toInbound } from './mail.js';
 import { toUser } from './people.js';
+import type { InstallationSettingsStore, StoredSetting } from '../../app/portal/ports.js';
 
 function toSession(r: SessionTable): SessionRecord {
   return { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent };
@@ -412,4 +413,38 @@ export function webStore(db: Kysely<Database>, dialect: DialectAdapter): WebStor
 /** The WebStore port over a Kysely database. */
 export function createWebStore(h: DatabaseHandle): WebStore {
   return webStore(h.db, h.dialect);
+}
+
+/**
+ * The InstallationSettingsStore port: one row per key, the value as JSON text (migration 004).
+ * `put` with null deletes the row, so the key falls back to the configuration.
+ */
+export function createInstallationSettingsStore(h: DatabaseHandle): InstallationSettingsStore {
+  const db = h.db;
+  return {
+    async all() {
+      const rows = await db.selectFrom('installation_settings').selectAll().orderBy('key').execute();
+      const out: StoredSetting[] = [];
+      for (const r of rows) {
+        try {
+          out.push({ key: r.key, value: JSON.parse(r.value) as unknown, updatedAt: r.updated_at, updatedBy: r.updated_by });
+        } catch {
+          // A row that is not JSON (edited by hand) counts as not set; the use case falls back to the default.
+        }
+      }
+      return out;
+    },
+    async put(key, value, at, by) {
+      if (value === null || value === undefined) {
+        await db.deleteFrom('installation_settings').where('key', '=', key).execute();
+        return;
+      }
+      const json = JSON.stringify(value);
+      await db
+        .insertInto('installation_settings')
+        .values({ key, value: json, updated_at: at, updated_by: by })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: json, updated_at: at, updated_by: by }))
+        .execute();
+    },
+  };
 }

@@ -5,8 +5,10 @@ import {
   addProductVersion, createOrganisation, createProduct, listCatalog, listOrganisations, setOrganisationAdmin, setProductActive, setVersionActive, updateOrganisation,
 } from '../../app/portal/admin-catalog.js';
 import { effectiveSettings, previewTemplate, TEMPLATE_NAMES } from '../../app/portal/admin-settings.js';
+import { EDITABLE_TEMPLATES, updateInstallationSettings, type SettingsUpdate } from '../../app/portal/installation-settings.js';
 import { arrayOf, idParams, obj, str } from './schemas.js';
 
+const previewSchema = obj({ name: str(40), language: str(2), subject: str(1000), text: { type: 'string' }, html: { type: 'string' } });
 const organisationSchema = obj({ id: str(100), name: str(200), customerNo: { type: ['string', 'null'] }, createdAt: str(40), members: { type: 'integer' } });
 const productSchema = obj({
   id: str(100), name: str(200), active: { type: 'boolean' },
@@ -109,10 +111,33 @@ export function adminCatalogRoutes({ ctx, router }: RouteDeps): void {
 
   router.route({
     method: 'GET', url: '/api/admin/settings', access: 'admin', tag: 'admin',
-    summary: 'The configuration in effect (read-only): attachment policy, size limit, virus scanning, addresses. Change it in the configuration file or environment.',
+    summary: 'The settings in effect: the editable ones (attachment policy, size limit, receipt and notice wording, with their limits and the built-in wording) and, read-only, the addresses and the rest of the configuration.',
     response: { status: 200, description: 'The settings.', schema: obj({ settings: { type: 'object' } }) },
     async handler(req) {
-      return { settings: effectiveSettings(ctx, principalOf(req).user) };
+      return { settings: await effectiveSettings(ctx, principalOf(req).user) };
+    },
+  });
+
+  router.route<{ Body: SettingsUpdate }>({
+    method: 'PATCH', url: '/api/admin/settings', access: 'admin', tag: 'admin',
+    summary: 'Change installation settings; a key left out stays, null goes back to the configured default. Every change is audit-logged. 400 `invalid_input` names the field.',
+    // Unknown keys reach the use case, which refuses them by name (Fastify would drop them silently).
+    body: { ...obj({
+      attachmentPolicy: {
+        type: ['object', 'null'],
+        description: 'Any of allowedImageTypes (from the known list), maxArchives (0–10), allowEncryptedArchives, zip { maxEntries ≤1000, maxUncompressedBytes ≤100 MiB, maxRatio ≤100 }; merged onto the policy in effect.',
+      },
+      maxMessageBytes: { type: ['integer', 'null'], description: 'The mail size limit in bytes, 1024 up to SUPPORTAL_MAX_MESSAGE_BYTES.' },
+      templates: {
+        type: 'object',
+        description: 'receipt / notice → de / en → { subject, text, html } (empty fields keep the built-in text) or null (back to the built-in wording). Only the documented {{variables}}.',
+      },
+    }), additionalProperties: true },
+    response: { status: 200, description: 'The settings now in effect.', schema: obj({ settings: { type: 'object' } }) },
+    async handler(req) {
+      const admin = principalOf(req).user;
+      await updateInstallationSettings(ctx, admin, req.body);
+      return { settings: await effectiveSettings(ctx, admin) };
     },
   });
 
@@ -130,9 +155,21 @@ export function adminCatalogRoutes({ ctx, router }: RouteDeps): void {
     summary: 'A template rendered with sample values in German or English: subject, text and HTML exactly as mailed.',
     params: obj({ name: { enum: [...TEMPLATE_NAMES], description: 'The template.' } }, ['name']),
     querystring: obj({ lang: { enum: [...LANGUAGES] } }),
-    response: { status: 200, description: 'The rendered mail.', schema: obj({ name: str(40), language: str(2), subject: str(1000), text: { type: 'string' }, html: { type: 'string' } }) },
+    response: { status: 200, description: 'The rendered mail.', schema: previewSchema },
     async handler(req) {
       return previewTemplate(ctx, principalOf(req).user, req.params.name, req.query.lang ?? ctx.mail.defaultLanguage);
+    },
+  });
+
+  router.route<{ Params: { name: string }; Body: { lang: Language; subject?: string; text?: string; html?: string } }>({
+    method: 'POST', url: '/api/admin/templates/:name/preview', access: 'admin', tag: 'admin',
+    summary: 'The receipt or notice rendered with an unsaved wording (the editor\'s live preview); nothing is saved. The wording is checked like a save: unknown {{variables}} give 400.',
+    params: obj({ name: { enum: [...EDITABLE_TEMPLATES], description: 'The template.' } }, ['name']),
+    body: obj({ lang: { enum: [...LANGUAGES] }, subject: str(200), text: str(20_000), html: str(50_000) }, ['lang']),
+    response: { status: 200, description: 'The rendered mail.', schema: previewSchema },
+    async handler(req) {
+      const { lang, ...draft } = req.body;
+      return previewTemplate(ctx, principalOf(req).user, req.params.name, lang, draft);
     },
   });
 }

@@ -12,6 +12,14 @@ import { readBodyWithFiles } from '../multipart-body.js';
 import { MAIL_HTML_CSP, MAIL_HTML_REMOTE_IMAGES_CSP } from '../security-headers.js';
 import { arrayOf, caseNumberParams, caseSchema, emailField, idParams, mailLogSchema, messageSchema, obj, str } from './schemas.js';
 
+const attachmentSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, messageId: { type: ['string', 'null'] }, filename: { type: 'string' }, detectedType: { type: ['string', 'null'] }, size: { type: 'integer' }, url: { type: 'string' },
+    entries: { type: 'array', description: 'A ZIP\'s files (the first 200): name and uncompressed size.', items: obj({ name: str(1000), size: { type: 'integer' } }) },
+    entriesTotal: { type: 'integer', description: 'How many files the ZIP holds.' },
+  },
+};
 type CaseParams = { Params: { number: number } };
 type ListQuery = { queue?: Queue; status?: CaseStatus[]; q?: string; limit?: number };
 const bodyText = obj({ body: str(200_000, { minLength: 1 }) }, ['body']);
@@ -60,8 +68,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     multipart: true,
     response: { status: 201, description: 'The new case.', schema: obj({ case: caseSchema }) },
     async handler(req, reply) {
-      const { body, files } = await readBodyWithFiles(req, ctx.mail.maxMessageBytes);
-      const checked = await checkUploads(ctx.uploads, files, ctx.mail.maxMessageBytes);
+      const { policy, maxMessageBytes } = await ctx.installation.current();
+      const { body, files } = await readBodyWithFiles(req, maxMessageBytes);
+      const checked = await checkUploads(ctx.uploads, files, maxMessageBytes, policy);
       const c = await openCaseFor(ctx, principalOf(req).user, body as never, checked);
       changed(c.id);
       return reply.status(201).send({ case: c });
@@ -75,7 +84,7 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     response: {
       status: 200,
       description: 'The case.',
-      schema: obj({ case: caseSchema, messages: arrayOf(messageSchema), attachments: arrayOf({ type: 'object' }), events: arrayOf({ type: 'object' }), customer: { type: ['object', 'null'] }, assignee: { type: ['object', 'null'] }, product: { type: ['string', 'null'] } }),
+      schema: obj({ case: caseSchema, messages: arrayOf(messageSchema), attachments: arrayOf(attachmentSchema), events: arrayOf({ type: 'object' }), customer: { type: ['object', 'null'] }, assignee: { type: ['object', 'null'] }, product: { type: ['string', 'null'] } }),
     },
     async handler(req) {
       return caseDetailFor(ctx, principalOf(req).user, req.params.number);
@@ -93,8 +102,9 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
       const user = principalOf(req).user;
       // Someone else's case is a 404 before any file is read or judged.
       const c = await requireVisibleCase(ctx.store, user, req.params.number);
-      const { body, files } = await readBodyWithFiles(req, ctx.mail.maxMessageBytes);
-      const checked = await checkUploads(ctx.uploads, files, ctx.mail.maxMessageBytes);
+      const { policy, maxMessageBytes } = await ctx.installation.current();
+      const { body, files } = await readBodyWithFiles(req, maxMessageBytes);
+      const checked = await checkUploads(ctx.uploads, files, maxMessageBytes, policy);
       const message = await replyToCase(ctx, user, c.number, body as never, checked);
       changed(c.id);
       return reply.status(201).send({ message });

@@ -4,6 +4,7 @@ import { LANGUAGES, type Language } from '../../domain/case.js';
 import { overviewFor } from '../../app/portal/overview.js';
 import { listNotifications, markNotificationsRead } from '../../app/portal/agent-notifications.js';
 import { createCustomer, findCustomers } from '../../app/portal/customers.js';
+import { listAgents } from '../../app/portal/agents.js';
 import { arrayOf, emailField, obj, str } from './schemas.js';
 
 const customerSchema = obj({
@@ -36,6 +37,15 @@ export function deskRoutes({ ctx, router }: RouteDeps): void {
     response: { status: 200, description: 'Read up to this time.', schema: obj({ readUntil: str(40) }) },
     async handler(req) {
       return markNotificationsRead(ctx, principalOf(req).user);
+    },
+  });
+
+  router.route({
+    method: 'GET', url: '/api/agents', access: 'staff', tag: 'desk',
+    summary: 'The enabled agents and admins, by name: whom a case can be assigned to.',
+    response: { status: 200, description: 'The agents.', schema: obj({ agents: arrayOf(obj({ id: str(100), name: str(200), email: str(320), role: { enum: ['agent', 'admin'] } })) }) },
+    async handler(req) {
+      return { agents: await listAgents(ctx, principalOf(req).user) };
     },
   });
 

@@ -99,6 +99,14 @@ const T: Record<TemplateName, Record<Language, Template>> = {
 
 type Vars = Record<string, string | number | null | undefined>;
 
+function definedFields(o: { subject?: string; text?: string; html?: string } | null | undefined): Partial<Template> {
+  const out: Partial<Template> = {};
+  if (o?.subject) out.subject = o.subject;
+  if (o?.text) out.text = o.text;
+  if (o?.html) out.html = o.html;
+  return out;
+}
+
 function fill(tpl: string, vars: Vars, mode: 'text' | 'html' | 'subject'): string {
   return tpl.replace(/\{\{(\{)?(\w+)\}?\}\}/g, (_m, raw: string | undefined, name: string) => {
     const v = vars[name];
@@ -109,8 +117,18 @@ function fill(tpl: string, vars: Vars, mode: 'text' | 'html' | 'subject'): strin
   });
 }
 
-export function renderTemplate(name: TemplateName, language: Language, vars: Vars): RenderedMail {
-  const t = T[name][language];
+/** The built-in wording of a template, for an admin's editor to start from. */
+export function builtInTemplate(name: TemplateName, language: Language): Template {
+  return { ...T[name][language] };
+}
+
+/**
+ * Renders a template; an admin's override replaces the built-in subject, text or HTML field by
+ * field. Overrides were checked when saved: only `{{variables}}` documented for the template,
+ * never the raw `{{{…}}}` form, so an admin's wording escapes every value like ours does.
+ */
+export function renderTemplate(name: TemplateName, language: Language, vars: Vars, override?: { subject?: string; text?: string; html?: string } | null): RenderedMail {
+  const t = { ...T[name][language], ...definedFields(override) };
   return {
     subject: fill(t.subject, vars, 'subject').trim(),
     text: fill(t.text, vars, 'text').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n',

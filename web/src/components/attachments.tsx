@@ -72,8 +72,7 @@ export function AttachmentPicker({ files, onChange, errors }: { files: File[]; o
 }
 
 function zipEntries(a: Attachment): ZipEntry[] | null {
-  const list = a.entries ?? a.zipEntries;
-  return Array.isArray(list) ? list : null;
+  return Array.isArray(a.entries) ? a.entries : null;
 }
 
 const isImage = (a: Attachment) => (a.detectedType ?? '').startsWith('image/');
@@ -99,9 +98,9 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
                 {a.detectedType ? `, ${a.detectedType}` : ''})
               </span>
               {entries ? (
-                <details>
-                  <summary>{t('attachments.zipContents', { count: entries.length })}</summary>
-                  <ul className="zip-list">
+                <details className="zip-contents">
+                  <summary>{t('attachments.zipContents', { count: a.entriesTotal ?? entries.length })}</summary>
+                  <ul className="zip-list" aria-label={t('attachments.zipFilesOf', { name: a.filename })}>
                     {entries.map((z) => (
                       <li key={z.name}>
                         {z.name}
@@ -109,6 +108,7 @@ export function AttachmentList({ attachments }: { attachments: Attachment[] }) {
                       </li>
                     ))}
                   </ul>
+                  {a.entriesTotal !== undefined && a.entriesTotal > entries.length ? <p className="hint">{t('attachments.zipMore', { count: a.entriesTotal - entries.length })}</p> : null}
                 </details>
               ) : null}
             </div>

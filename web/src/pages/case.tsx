@@ -224,24 +224,19 @@ function StaffControls({ detail, onChange }: { detail: CaseDetail; onChange(): v
   const session = useSession();
   const me = session.user!;
   const [error, setError] = useState<unknown>(null);
-  const agents = useLoad(async () => {
-    if (me.role !== 'admin') return null;
-    const [a, b] = await Promise.all([
-      api.get<{ users: Person[] }>('/api/admin/users?role=agent'),
-      api.get<{ users: Person[] }>('/api/admin/users?role=admin'),
-    ]);
-    return [...a.users, ...b.users];
-  }, [me.role]);
+  const agents = useLoad(() => api.get<{ agents: Person[] }>('/api/agents').then((r) => r.agents), []);
   const n = detail.case.number;
   const act = (path: string, body?: unknown) => {
     setError(null);
     api.post(path, body).then(onChange, setError);
   };
-  const options: Person[] = agents.data ?? [me, ...(detail.assignee && detail.assignee.id !== me.id ? [detail.assignee] : [])];
+  // Until the list is in (or if it fails), the select still offers me and the current assignee.
+  const fallback: Person[] = [me, ...(detail.assignee && detail.assignee.id !== me.id ? [detail.assignee] : [])];
+  const options: Person[] = agents.data ?? fallback;
   return (
     <div className="card staff-controls">
       <h2>{t('case.manage')}</h2>
-      <ErrorBox error={error} />
+      <ErrorBox error={error ?? agents.error} />
       <SelectField
         label={t('fields.assignee')}
         value={detail.case.assigneeId ?? ''}

@@ -1,13 +1,16 @@
 import { CONTINUE, stop, type PipelineStep } from '../pipeline-context.js';
 
 /**
- * SMTP and LMTP refuse an oversized mail with 552 before storing it; a mailbox or pipe mail has
- * no such chance, so it is kept in quarantine and the sender is told to use the portal.
+ * SMTP and LMTP refuse a mail over the configured limit with 552 before storing it; a mailbox or
+ * pipe mail has no such chance, and neither has a mail under that limit but over the lower one an
+ * admin set later (the listener's SIZE was announced at start). Those are kept in quarantine and
+ * the sender is told to use the portal.
  */
 export const sizeStep: PipelineStep = {
   name: '035-size',
   async run(p) {
-    if (p.raw.length <= p.app.mail.maxMessageBytes) return CONTINUE;
-    return stop('quarantined', 'too_large', `${p.raw.length} bytes, the limit is ${p.app.mail.maxMessageBytes}`, true);
+    const limit = p.deps.settings ? Math.min((await p.deps.settings.current()).maxMessageBytes, p.app.mail.maxMessageBytes) : p.app.mail.maxMessageBytes;
+    if (p.raw.length <= limit) return CONTINUE;
+    return stop('quarantined', 'too_large', `${p.raw.length} bytes, the limit is ${limit}`, true);
   },
 };

@@ -6,8 +6,9 @@ export const attachmentsStep: PipelineStep = {
   name: '090-attachments',
   async run(p) {
     const m = p.parsed!;
-    p.files = await p.deps.inspector.inspect(m.attachments, p.deps.policy);
-    const j = judgeAttachments(p.files, p.deps.policy);
+    const policy = p.deps.settings ? (await p.deps.settings.current()).policy : p.deps.policy;
+    p.files = await p.deps.inspector.inspect(m.attachments, policy);
+    const j = judgeAttachments(p.files, policy);
     if (j.ok) return CONTINUE;
     p.offendingFiles = j.files;
     return stop('rejected', j.reason, j.detail);
