@@ -1,9 +1,7 @@
-import { accessSync, constants } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { spawnUntilReady } from './service-process.js';
+import { join } from 'node:path';
+import { answers, findExecutable, spawnUntilReady } from './service-process.js';
 import { freePort } from './postgres.js';
 
 /**
@@ -36,42 +34,13 @@ export const EICAR = Buffer.from(
 const READY_TIMEOUT_MS = 20_000;
 const POLL_MS = 25;
 
-function findClamd(): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = join(dir, 'clamd');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return null;
-}
-
+/** clamd answers PING with PONG (z-mode replies end with NUL). */
 function pingOnce(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(port, '127.0.0.1');
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once('connect', () => socket.write('zPING\0'));
-    socket.on('data', (d: Buffer) => {
-      reply += d.toString('latin1');
-      if (reply.includes('\0')) done(reply.startsWith('PONG'));
-    });
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-  });
+  return answers(port, (r) => (r.includes('\0') ? r.startsWith('PONG') : null), 'zPING\0');
 }
 
 export async function startClamd(options: StartClamdOptions = {}): Promise<ClamdHandle> {
-  const binary = findClamd();
+  const binary = findExecutable('clamd');
   if (binary === null) {
     throw new Error('clamd not found: install the Debian package clamav-daemon (apt-get install clamav-daemon)');
   }

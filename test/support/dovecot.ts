@@ -1,9 +1,7 @@
-import { accessSync, constants } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { spawnUntilReady } from './service-process.js';
+import { join } from 'node:path';
+import { answers, findExecutable, spawnUntilReady } from './service-process.js';
 import { ImapFlow } from 'imapflow';
 import { freePort } from './postgres.js';
 
@@ -46,38 +44,9 @@ const STOP_TIMEOUT_MS = 15_000;
 // The mail uid: nobody/nogroup, so that no real account owns test mail.
 const MAIL_UID = 65534;
 
-function findDovecot(): string | null {
-  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (dir === '') continue;
-    const candidate = join(dir, 'dovecot');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not in this directory
-    }
-  }
-  return null;
-}
-
 /** True once the server sends its IMAP greeting (`* OK ...`). */
 function greets(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(port, '127.0.0.1');
-    let reply = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.on('data', (d: Buffer) => {
-      reply += d.toString('latin1');
-      if (reply.includes('\n')) done(reply.startsWith('* OK'));
-    });
-    socket.once('error', () => done(false));
-    socket.once('close', () => done(false));
-  });
+  return answers(port, (r) => (r.includes('\n') ? r.startsWith('* OK') : null));
 }
 
 function config(dir: string, port: number): string {
@@ -139,7 +108,7 @@ async function withClient<T>(host: string, port: number, user: string, pass: str
 }
 
 export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle> {
-  const binary = findDovecot();
+  const binary = findExecutable('dovecot');
   if (binary === null) {
     throw new Error('dovecot not found: install the Debian package dovecot-imapd (apt-get install dovecot-imapd)');
   }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { createConnection } from 'node:net';
+import { delimiter, join } from 'node:path';
 
 /**
  * A service (clamd, Dovecot, …) run in the foreground as a child of the test process, started
@@ -61,4 +64,45 @@ export async function spawnUntilReady(
   child.kill('SIGKILL');
   await waitForExit(child, 5000);
   return { ok: false, error: output.trim() };
+}
+
+/** An executable on PATH or in the sbin directories where Debian puts daemons; null when absent. */
+export function findExecutable(name: string): string | null {
+  const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      // not in this directory
+    }
+  }
+  return null;
+}
+
+/**
+ * Connects, optionally sends `hello`, and says whether the first answer satisfies `ok` within a
+ * second: the readiness probe of a service that just started.
+ */
+export function answers(port: number, ok: (reply: string) => boolean | null, hello?: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(port, '127.0.0.1');
+    let reply = '';
+    const done = (result: boolean) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(1000, () => done(false));
+    socket.once('connect', () => {
+      if (hello !== undefined) socket.write(hello);
+    });
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString('latin1');
+      const verdict = ok(reply);
+      if (verdict !== null) done(verdict);
+    });
+    socket.once('error', () => done(false));
+    socket.once('close', () => done(false));
+  });
 }
