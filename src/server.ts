@@ -40,7 +40,12 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       'outbox',
       async () => {
         const r = await runOutboxOnce(ctx, transport);
-        for (const i of r.items) if (i.outcome !== 'sent') log.warn({ outbound: i.id, outcome: i.outcome, error: i.error }, 'outbound mail not sent');
+        for (const i of r.items) {
+          // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
+          // a retry is routine.
+          if (i.outcome === 'failed') log.error({ outbound: i.id, error: i.error, alert: 'outbound_failed' }, 'outbound mail failed for good');
+          else if (i.outcome === 'retrying') log.warn({ outbound: i.id, error: i.error }, 'outbound mail will be retried');
+        }
         return r.items.length;
       },
       { idleMs: 1000, log },
