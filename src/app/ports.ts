@@ -44,7 +44,7 @@ export interface UserStore {
   findByEmail(email: string): Promise<User | null>;
   findById(id: string): Promise<User | null>;
   insert(u: User): Promise<void>;
-  update(id: string, patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash' | 'disabled' | 'emailVerified' | 'organisationId' | 'orgAdmin'>>): Promise<void>;
+  update(id: string, patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash' | 'disabled' | 'emailVerified' | 'organisationId' | 'orgAdmin' | 'mailFailing'>>): Promise<void>;
   list(filter?: { role?: UserRole; organisationId?: string }): Promise<User[]>;
 }
 

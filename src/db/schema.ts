@@ -18,6 +18,8 @@ export interface UserTable {
   email_verified: number;
   organisation_id: string | null;
   org_admin: number;
+  mail_failing_since: string | null;
+  mail_failing_reason: string | null;
   created_at: string;
   updated_at: string;
 }

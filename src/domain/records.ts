@@ -15,6 +15,8 @@ export interface User {
   emailVerified: boolean;
   organisationId: string | null;
   orgAdmin: boolean;
+  /** Set when a mail to this address bounced permanently (L3); agents see it at the case. */
+  mailFailing?: { since: string; reason: string } | null;
   createdAt: string;
 }
 

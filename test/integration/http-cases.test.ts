@@ -106,6 +106,18 @@ for (const dialect of DIALECTS) {
       assert.equal((await as.agent.request('POST', '/api/cases', { subject: 'x', body: 'y' })).statusCode, 400, 'staff name the customer');
     });
 
+    test('L3: staff see at the case that the customer address bounces; the customer does not', async () => {
+      await h.rt.ctx.store.users.update(w.alice.id, { mailFailing: { since: new Date().toISOString(), reason: '5.1.1 user unknown' } });
+      try {
+        const staffView = (await as.agent.request('GET', `/api/cases/${w.aliceCase.number}`)).json();
+        assert.deepEqual(staffView.customer.mailFailing?.reason, '5.1.1 user unknown');
+        const ownView = (await as.alice.request('GET', `/api/cases/${w.aliceCase.number}`)).json();
+        assert.equal(ownView.customer.mailFailing, undefined);
+      } finally {
+        await h.rt.ctx.store.users.update(w.alice.id, { mailFailing: null });
+      }
+    });
+
     test('mail log: a customer sees their own mails; staff filter by status and reason', async () => {
       const alice = (await as.alice.request('GET', '/api/mails')).json().mails as Array<{ id: string; caseNumber: number | null; decisions?: unknown }>;
       assert.deepEqual(alice.map((m) => m.id), [w.aliceMailId]);

@@ -27,7 +27,7 @@ export interface User {
   disabled: boolean;
 }
 
-export interface Person { id: string; name: string; email: string }
+export interface Person { id: string; name: string; email: string; mailFailing?: { since: string; reason: string } }
 
 export interface Case {
   id: string;

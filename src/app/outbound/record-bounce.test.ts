@@ -9,7 +9,7 @@ import { openCase } from '../cases.js';
 import { addAgentReply } from './agent-reply.js';
 import { runOutboxOnce } from './outbox-relay.js';
 import { recordBounce } from './record-bounce.js';
-import { verpAddress } from './queue-mail.js';
+import { queueMail, verpAddress } from './queue-mail.js';
 import type { MailTransport } from './mail-transport.js';
 import { parseBounce, type BounceReport } from '../../domain/bounce.js';
 import { parseMail } from '../../inbound/parse/mime-parser.js';
@@ -104,6 +104,23 @@ for (const dialect of DIALECTS) {
       // The same DSN again (a redelivery): no second note.
       await recordBounce(rt.ctx, { report: r, inboundMailId: null });
       assert.equal((await notes(sent.caseId)).length, 1);
+    });
+
+    test('L3: a permanent bounce marks the address failing; a bounced receipt adds no case noise', async () => {
+      await rt.ctx.store.users.update((await rt.ctx.store.users.findByEmail(CUSTOMER))!.id, { mailFailing: null });
+      const c = await openCase(rt.ctx, { customer: CUSTOMER, subject: 'Quittung', body: 'Hallo' });
+      const receipt = await rt.ctx.store.transaction((tx) =>
+        queueMail(rt.ctx, tx, { kind: 'receipt', template: 'receipt', language: 'de', to: { name: 'Klaus', address: CUSTOMER }, case: c, vars: { subject: 'Quittung', receivedAt: 'heute' } }),
+      );
+      await runOutboxOnce(rt.ctx, acceptAll);
+      const verp = verpAddress(rt.ctx.mail.bounceAddress, receipt.id);
+      const r = await report(dsnFor({ messageId: receipt.messageId, verp, recipient: CUSTOMER }), [verp]);
+      assert.equal(r.permanent, true);
+      assert.equal((await recordBounce(rt.ctx, { report: r, inboundMailId: null })).effect, 'bounced');
+      assert.deepEqual(await notes(c.id), [], 'no internal note for a bounced receipt');
+      const user = await rt.ctx.store.users.findByEmail(CUSTOMER);
+      assert.ok(user?.mailFailing, 'the address is marked failing');
+      assert.match(user.mailFailing.reason, /5\.1\.1/);
     });
 
     test('L3: without a VERP address the returned Message-ID finds the mail', async () => {

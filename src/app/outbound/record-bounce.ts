@@ -11,6 +11,9 @@ import { outboundIdFromVerp } from './queue-mail.js';
  */
 const NOT_A_FAILURE: ReadonlySet<string> = new Set(['delayed', 'delivered', 'relayed', 'expanded']);
 
+/** Mails Supportal sends by itself: their bounces are recorded on the mail and the address only. */
+const AUTOMATIC_KINDS: ReadonlySet<string> = new Set(['receipt', 'notice', 'agent_notification', 'signup', 'password_reset']);
+
 /** The diagnostic is shown in one line of the outbox list; 500 characters keep it readable. */
 const MAX_DIAGNOSTIC_CHARS = 500;
 
@@ -31,8 +34,9 @@ function diagnosticOf(report: BounceReport): string {
 
 /**
  * A bounce (DSN or MTA notice) for one of our mails (RELIABILITY L3): the mail is marked
- * `bounced` with the diagnostic, the audit log records it, and an internal note on the case tells
- * the agents that the customer did not get the mail. Nothing is sent back (no reply to a bounce).
+ * `bounced` with the diagnostic, the audit log records it, a permanently failing address is marked
+ * on its user, and — for an agent's reply, not for a receipt or notice — an internal note on the
+ * case tells the agents that the customer did not get the mail. Nothing is sent back (no reply to a bounce).
  * A report that matches none of our mails changes nothing and returns nulls. The same failure
  * reported twice adds no second note.
  *
@@ -61,7 +65,16 @@ export async function recordBounce(
     const repeated = m.status === 'bounced' && m.bounceDiagnostic === diagnostic;
     await tx.outbound.update(m.id, { status: 'bounced', bounceDiagnostic: diagnostic, lockedUntil: null, nextAttemptAt: null });
     await tx.audit.record({ at: now, actor: null, action: 'outbound.bounced', target: m.id, detail });
-    if (m.caseId && !repeated) {
+    // The address is marked failing, so that agents see at the case that mails do not arrive (L3).
+    if (report.permanent) {
+      for (const address of report.recipient ? [report.recipient.toLowerCase()] : m.recipients) {
+        const user = await tx.users.findByEmail(address);
+        if (user) await tx.users.update(user.id, { mailFailing: { since: now, reason: diagnostic } });
+      }
+    }
+    // A bounced receipt or notice is not news for the case (no case noise, L3); a bounced agent
+    // reply is: the customer did not get the answer.
+    if (m.caseId && !repeated && !AUTOMATIC_KINDS.has(m.kind)) {
       const kind = report.permanent ? 'bounced' : 'bounced (temporary failure; a later mail may get through)';
       await tx.messages.insert({
         id: randomUUID(),

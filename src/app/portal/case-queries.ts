@@ -81,7 +81,8 @@ export async function caseDetailFor(ctx: WebContext & { zipListing?: ZipListing 
   const listings = await Promise.all(files.map((a) => ctx.zipListing?.entries(a) ?? Promise.resolve(null)));
   return {
     case: c,
-    customer: personView(customer),
+    // Staff see when the customer's address bounced permanently (L3): their mails do not arrive.
+    customer: customer && staff && customer.mailFailing ? { ...personView(customer)!, mailFailing: customer.mailFailing } : personView(customer),
     assignee: personView(assignee),
     product: products.find((p) => p.id === c.productId)?.name ?? null,
     messages: visible.map((m) => messageView(m, staff)),

@@ -21,7 +21,7 @@ export function userView(u: User): UserView {
   return { id: u.id, email: u.email, name: u.name, role: u.role, language: u.language, organisationId: u.organisationId, orgAdmin: u.orgAdmin, emailVerified: u.emailVerified, disabled: u.disabled };
 }
 
-export interface PersonView { id: string; name: string; email: string }
+export interface PersonView { id: string; name: string; email: string; mailFailing?: { since: string; reason: string } }
 
 export function personView(u: User | null): PersonView | null {
   return u ? { id: u.id, name: u.name, email: u.email } : null;

@@ -4,6 +4,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-web.js';
 import * as m003 from './003-search-and-portal.js';
 import * as m004 from './004-installation-settings.js';
+import * as m005 from './005-mail-failing.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '002-web': m002,
   '003-search-and-portal': m003,
   '004-installation-settings': m004,
+  '005-mail-failing': m005,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

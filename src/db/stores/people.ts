@@ -17,6 +17,7 @@ export function toUser(r: UserTable): User {
     emailVerified: r.email_verified === 1,
     organisationId: r.organisation_id,
     orgAdmin: r.org_admin === 1,
+    mailFailing: r.mail_failing_since ? { since: r.mail_failing_since, reason: r.mail_failing_reason ?? '' } : null,
     createdAt: r.created_at,
   };
 }
@@ -79,6 +80,10 @@ export function userStore(db: Kysely<Database>): UserStore {
       if (p.emailVerified !== undefined) set.email_verified = p.emailVerified ? 1 : 0;
       if (p.organisationId !== undefined) set.organisation_id = p.organisationId;
       if (p.orgAdmin !== undefined) set.org_admin = p.orgAdmin ? 1 : 0;
+      if (p.mailFailing !== undefined) {
+        set.mail_failing_since = p.mailFailing?.since ?? null;
+        set.mail_failing_reason = p.mailFailing?.reason ?? null;
+      }
       await db.updateTable('users').set(set).where('id', '=', id).execute();
     },
     async list(filter = {}) {

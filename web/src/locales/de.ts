@@ -54,6 +54,7 @@ export const de: Texts = {
     remove: '{{name}} entfernen', title: 'Anhänge', preview: 'Vorschau von {{name}}', zipContents_one: 'ZIP-Inhalt ({{count}} Datei)', zipContents_other: 'ZIP-Inhalt ({{count}} Dateien)', zipMore_one: 'und {{count}} weitere Datei', zipMore_other: 'und {{count}} weitere Dateien', zipFilesOf: 'Dateien in {{name}}',
   },
   case: {
+    mailFailing: 'E-Mails an diese Adresse kommen zurück: {{reason}}',
     title: 'Fall #{{number}}', back: 'Zurück zur Liste', timeline: 'Verlauf', viaEmail: 'per E-Mail', internal: 'intern', agentReply: 'Support',
     customer: 'Kunde', noteBy: 'Interne Notiz {{name}}', showQuoted: 'Zitierten Text anzeigen', showHtml: 'HTML-Fassung anzeigen',
     htmlTitle: 'HTML-Fassung der E-Mail (abgeschottet)', loadRemoteImages: 'Externe Bilder laden', remoteImagesLoaded: 'Externe Bilder sind geladen.',

@@ -52,6 +52,7 @@ export const en = {
     remove: 'Remove {{name}}', title: 'Attachments', preview: 'Preview of {{name}}', zipContents_one: 'ZIP contents ({{count}} file)', zipContents_other: 'ZIP contents ({{count}} files)', zipMore_one: 'and {{count}} more file', zipMore_other: 'and {{count}} more files', zipFilesOf: 'Files in {{name}}',
   },
   case: {
+    mailFailing: 'Mails to this address bounce: {{reason}}',
     title: 'Case #{{number}}', back: 'Back to the list', timeline: 'Conversation', viaEmail: 'by e-mail', internal: 'internal', agentReply: 'Support',
     customer: 'Customer', noteBy: 'Internal note {{name}}', showQuoted: 'Show quoted text', showHtml: 'Show the HTML version',
     htmlTitle: 'HTML version of the e-mail (sandboxed)', loadRemoteImages: 'Load remote images', remoteImagesLoaded: 'Remote images are loaded.',

@@ -343,7 +343,15 @@ export function CasePage() {
         </div>
         <div>
           <dt>{t('fields.customer')}</dt>
-          <dd>{d.customer ? `${d.customer.name} <${d.customer.email}>` : '–'}</dd>
+          <dd>
+            {d.customer ? `${d.customer.name} <${d.customer.email}>` : '–'}
+            {d.customer?.mailFailing ? (
+              <span className="warning-text" role="note">
+                {' '}
+                {t('case.mailFailing', { reason: d.customer.mailFailing.reason })}
+              </span>
+            ) : null}
+          </dd>
         </div>
         <div>
           <dt>{t('fields.assignee')}</dt>
