@@ -1,5 +1,6 @@
 import type { CaseChannel, CaseStatus, Language, MessageKind, MessageSource, UserRole } from '../domain/case.js';
 import type { InboundStatus, ReasonCode } from '../domain/reason-codes.js';
+import type { RawMail } from '../domain/raw-mail.js';
 import type {
   Attachment, Case, CaseEvent, InboundChannel, InboundMail, Job, Message, Organisation, OutboundKind, OutboundMail,
   OutboundStatus, PipelineDecision, Product, User,
@@ -98,7 +99,10 @@ export interface NewInboundMail {
   remoteIp: string | null;
   messageId: string | null;
   sha256: string;
+  /** The bytes, when stored inline (a mail of at most RAW_CHUNK_BYTES). */
   raw: Buffer;
+  /** Set when the bytes were written beforehand with appendRawChunk; `raw` is then empty. */
+  chunked?: { chunks: number; size: number };
 }
 
 export interface InboundOutcome {
@@ -122,7 +126,19 @@ export interface InboundMailStore {
    */
   insert(m: NewInboundMail): Promise<{ duplicateOf: string | null }>;
   findById(id: string): Promise<InboundMail | null>;
+  /** The whole raw bytes in one Buffer (CLI, downloads); the pipeline reads `rawMail` instead. */
   raw(id: string): Promise<Buffer | null>;
+  /** The raw bytes as a stream of chunks read on demand (a duplicate reads its original's). */
+  rawMail(id: string): Promise<RawMail | null>;
+  /**
+   * Writes chunk `seq` (0-based) of a big mail before its row is inserted, in its own statement;
+   * the row's insert with `chunked` makes the chunks part of the mail.
+   */
+  appendRawChunk(mailId: string, seq: number, data: Buffer, at: string): Promise<void>;
+  /** Removes the chunks of a mail whose receipt was aborted (or that turned out a duplicate). */
+  deleteRawChunks(mailId: string): Promise<void>;
+  /** Removes chunks older than `before` that belong to no mail (a receipt cut off by a crash). */
+  sweepOrphanChunks(before: string): Promise<number>;
   /** An earlier original with the same Message-ID, for the "same Message-ID, same content" rule. */
   findOriginalByMessageId(messageId: string, exceptId: string): Promise<{ id: string; sha256: string } | null>;
   markDuplicate(id: string, of: string, at: string): Promise<void>;

@@ -76,6 +76,8 @@ export interface MessageTable {
 
 export interface BlobTable { sha256: string; size: number; content: Buffer; created_at: string }
 
+export interface InboundMailChunkTable { mail_id: string; seq: number; data: Buffer; created_at: string }
+
 export interface AttachmentTable {
   id: string;
   case_id: string;
@@ -99,6 +101,7 @@ export interface InboundMailTable {
   sha256: string;
   size: number;
   raw: Buffer | null;
+  raw_chunks: number;
   duplicate_of: string | null;
   from_address: string | null;
   subject: string | null;
@@ -173,6 +176,7 @@ export interface Database {
   blobs: BlobTable;
   attachments: AttachmentTable;
   inbound_mails: InboundMailTable;
+  inbound_mail_chunks: InboundMailChunkTable;
   outbound_mails: OutboundMailTable;
   jobs: JobTable;
   audit_log: AuditLogTable;

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { RAW_CHUNK_BYTES, readWholeRawMail } from '../domain/raw-mail.js';
 import sanitize from 'sanitize-html';
 import { Resolver } from 'node:dns/promises';
 import { authenticate } from 'mailauth';
@@ -54,7 +56,9 @@ export function createMailauthAuthenticator(opts: { mta: string; resolver?: (nam
   const resolver = opts.resolver ?? shortTimeoutResolver();
   return {
     async check(raw, env) {
-      const r = (await authenticate(raw, {
+      // A small mail goes as one Buffer; a big one as a stream of its stored chunks.
+      const input = raw.size <= RAW_CHUNK_BYTES ? await readWholeRawMail(raw) : Readable.from(raw.chunks());
+      const r = (await authenticate(input, {
         ip: env.ip ?? '127.0.0.1',
         helo: env.helo ?? undefined,
         sender: env.sender ?? '',
@@ -83,7 +87,7 @@ export function createMailauthAuthenticator(opts: { mta: string; resolver?: (nam
 
 export function createIngestDeps(config: Config, overrides: Partial<IngestDeps> = {}): IngestDeps {
   return {
-    parser: { parse: (raw) => parseMailInWorker(raw) },
+    parser: { parse: (raw) => parseMailInWorker(raw, {}, { transfer: raw.freshChunks === true }) },
     inspector: { inspect: (files, policy) => inspectAttachments(files, policy) },
     scanner: config.clamav ? createClamdScanner(config.clamav) : null,
     authenticator: config.senderAuth ? createMailauthAuthenticator({ mta: config.mailDomain }) : null,

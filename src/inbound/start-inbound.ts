@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Runtime } from '../composition.js';
 import type { IngestDeps } from '../app/ingest/ports.js';
-import { receiveMail } from '../app/ingest/receive-mail.js';
+import { openRawSpool, type ReceivedEnvelope } from '../app/ingest/receive-mail.js';
 import { createGroupCommit } from '../app/group-commit.js';
 import { runInboundJobsOnce } from '../app/ingest/inbound-jobs.js';
 import { startWorkerLoop, type WorkerLoop } from '../workers/worker-loop.js';
@@ -19,6 +19,8 @@ export interface InboundRuntime {
   stopAccepting(): Promise<void>;
   drain(): Promise<void>;
 }
+
+const ORPHAN_CHUNK_AGE_MS = 24 * 60 * 60 * 1000;
 
 /** Recipients we take at RCPT; anything else is refused there, never bounced later (T7). */
 export function recipientFilter(rt: Runtime): (address: string) => boolean {
@@ -72,12 +74,23 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
       { idleMs: 2000, log },
     );
   }
+  // Chunks of a big mail whose receipt was cut off by a crash belong to no mail: swept a day
+  // later (an SMTP DATA phase never lasts that long, so no mail still arriving is touched).
+  const sweep = (): void => {
+    const before = new Date(ctx.clock.now().getTime() - ORPHAN_CHUNK_AGE_MS).toISOString();
+    ctx.store.inbound.sweepOrphanChunks(before).then(
+      (n) => n > 0 && log.info({ chunks: n }, 'removed chunks of mails whose receipt never finished'),
+      (err: unknown) => log.warn({ err }, 'sweeping orphan mail chunks failed'),
+    );
+  };
+  sweep();
+  const sweeper = setInterval(sweep, 60 * 60 * 1000).unref();
   const listeners: SmtpListener[] = [];
   const common = {
     host: config.smtpHost,
     maxMessageBytes: config.maxMessageBytes,
     acceptsRecipient: recipientFilter(rt),
-    receive: (m: Parameters<typeof receiveMail>[1]) => receiveMail(ctx, m, receiveCommits),
+    openSpool: (envelope: ReceivedEnvelope) => openRawSpool(ctx, envelope, receiveCommits),
     onStored: () => inboundLoop?.wake(),
     tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
     log: log.child({ component: 'smtp' }),
@@ -95,6 +108,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
       await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
     },
     drain: async () => {
+      clearInterval(sweeper);
       await inboundLoop?.stop();
       await closeParseWorkers();
     },

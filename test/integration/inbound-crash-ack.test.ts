@@ -8,7 +8,7 @@ import { testRuntime } from '../support/runtime.js';
 import { repoRoot } from '../support/corpus.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
-import { receiveMail } from '../../src/app/ingest/receive-mail.js';
+import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
@@ -35,7 +35,7 @@ for (const dialect of DIALECTS) {
         assert.equal((await rt.ctx.store.inbound.list({})).length, 1, 'the mail was committed before the crash');
 
         // The restarted server; the sender's retry.
-        const l = await startSmtpListener({ host: '127.0.0.1', port: 0, lmtp: false, maxMessageBytes: rt.config.maxMessageBytes, acceptsRecipient: recipientFilter(rt), receive: (m) => receiveMail(rt.ctx, m), log: rt.log });
+        const l = await startSmtpListener({ host: '127.0.0.1', port: 0, lmtp: false, maxMessageBytes: rt.config.maxMessageBytes, acceptsRecipient: recipientFilter(rt), openSpool: (envelope) => openRawSpool(rt.ctx, envelope), log: rt.log });
         try {
           const retry = await smtplibSend(l.port, 'anna@kunde.example', ['support@support.example.com'], raw);
           assert.equal(retry.code, 250, retry.detail);

@@ -12,7 +12,9 @@ import { smtplibSend, plainMail } from '../support/mail-builders.js';
 import { repoRoot } from '../support/corpus.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
-import { receiveMail, type ReceivedMail } from '../../src/app/ingest/receive-mail.js';
+import { openRawSpool, receiveMail, type RawSpool, type ReceivedEnvelope } from '../../src/app/ingest/receive-mail.js';
+import { readWholeRawMail } from '../../src/domain/raw-mail.js';
+import { interceptFinish } from '../support/spools.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
 import type { IngestDeps, MimeParser } from '../../src/app/ingest/ports.js';
@@ -186,14 +188,14 @@ for (const dialect of DIALECTS) {
     const listeners: SmtpListener[] = [];
     let tlsDir: string;
 
-    function listen(o: { lmtp?: boolean; receive?: (m: ReceivedMail) => Promise<Awaited<ReturnType<typeof receiveMail>>>; tls?: { keyFile: string; certFile: string }; maxClients?: number; socketTimeoutMs?: number }) {
+    function listen(o: { lmtp?: boolean; openSpool?: (envelope: ReceivedEnvelope) => RawSpool; tls?: { keyFile: string; certFile: string }; maxClients?: number; socketTimeoutMs?: number }) {
       return startSmtpListener({
         host: '127.0.0.1',
         port: 0,
         lmtp: o.lmtp ?? false,
         maxMessageBytes: rt.config.maxMessageBytes,
         acceptsRecipient: recipientFilter(rt),
-        receive: o.receive ?? ((m) => receiveMail(rt.ctx, m)),
+        openSpool: o.openSpool ?? ((envelope) => openRawSpool(rt.ctx, envelope)),
         tls: o.tls ?? null,
         log: rt.log,
         maxClients: o.maxClients,
@@ -226,10 +228,10 @@ for (const dialect of DIALECTS) {
       let failuresLeft = 1;
       const calls: string[] = [];
       const l = await listen({
-        receive: (m) => {
+        openSpool: (envelope) => {
           const fail = failuresLeft-- > 0;
           calls.push(fail ? 'failed' : 'ok');
-          return receiveMail({ ...rt.ctx, store: faultyStore(rt.ctx.store, () => fail) }, m);
+          return openRawSpool({ ...rt.ctx, store: faultyStore(rt.ctx.store, () => fail) }, envelope);
         },
       });
       const raw = reply('t1-retry@client.example.org', 'Hier das Log.');
@@ -272,7 +274,7 @@ for (const dialect of DIALECTS) {
     test('T8: LMTP with three recipients, the store failing for one → three separate replies 250, 451, 250', async () => {
       const bad = 'support+b@support.example.com';
       const rcpts = ['support+a@support.example.com', bad, 'support+c@support.example.com'];
-      const l = await listen({ lmtp: true, receive: (m) => receiveMail({ ...rt.ctx, store: faultyStore(rt.ctx.store, () => m.envelopeTo.includes(bad)) }, m) });
+      const l = await listen({ lmtp: true, openSpool: (envelope) => openRawSpool({ ...rt.ctx, store: faultyStore(rt.ctx.store, () => envelope.envelopeTo.includes(bad)) }, envelope) });
       const c = await Conversation.open(l.port);
       assert.equal((await c.command('LHLO client.example.org')).code, 250);
       assert.equal((await c.command(`MAIL FROM:<${CUSTOMER}>`)).code, 250);
@@ -326,9 +328,12 @@ for (const dialect of DIALECTS) {
     test('T3: the client drops before the final dot → nothing stored, no receipt; its later full send is stored once', async () => {
       const received: string[] = [];
       const l = await listen({
-        receive: (m) => {
-          received.push(m.raw.toString('latin1'));
-          return receiveMail(rt.ctx, m);
+        openSpool: (envelope) => {
+          const spool = openRawSpool(rt.ctx, envelope);
+          return interceptFinish(spool, (finish) => {
+            received.push(spool.head().toString('latin1'));
+            return finish();
+          });
         },
       });
       const raw = reply('t3-drop@client.example.org', `Ein langer Text.\r\n${'Zeile\r\n'.repeat(2000)}Ende.`);
@@ -415,13 +420,14 @@ for (const dialect of DIALECTS) {
     test('T2: a full disk while storing → 452 4.3.1, nothing half-written; the retry stores it once', async () => {
       let full = true;
       const l = await listen({
-        receive: async (m) => {
-          if (full) {
-            full = false;
-            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
-          }
-          return receiveMail(rt.ctx, m);
-        },
+        openSpool: (envelope) =>
+          interceptFinish(openRawSpool(rt.ctx, envelope), async (finish) => {
+            if (full) {
+              full = false;
+              throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+            }
+            return finish();
+          }),
       });
       const raw = reply('t2-full@client.example.org', 'Platte voll.');
       const first = await smtplibSend(l.port, CUSTOMER, [SUPPORT], raw);
@@ -569,7 +575,7 @@ for (const dialect of DIALECTS) {
     test('C2: a parser crashing on one mail ×5 → back-off, then dead and deferred; later mails are not blocked; reprocess then accepts it', async () => {
       const poison = await receiveMail(rt.ctx, { raw: reply('c2-poison@client.example.org', 'POISON: dieser Parser stürzt ab.'), channel: 'smtp', envelopeFrom: CUSTOMER, envelopeTo: [SUPPORT] });
       const crashing: MimeParser = {
-        parse: (raw) => (raw.includes('POISON') ? Promise.reject(new Error('parser worker crashed')) : parseMail(raw)),
+        parse: async (raw) => ((await readWholeRawMail(raw)).includes('POISON') ? Promise.reject(new Error('parser worker crashed')) : parseMail(raw)),
       };
       const deps = createIngestDeps(rt.config, { parser: crashing });
       const jobKey = `inbound:${poison.mailId}`;

@@ -1,4 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Replies composed by a real client library (Python's `email` package), the way a mail client
@@ -10,7 +13,7 @@ import sys, json, base64, email
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid, formatdate
-args = json.loads(sys.argv[1])
+args = json.load(open(sys.argv[1]))
 orig = email.message_from_bytes(sys.stdin.buffer.read(), policy=policy.default)
 msg = EmailMessage()
 msg['From'] = args['from']
@@ -30,7 +33,14 @@ for a in args.get('attachments', []):
 sys.stdout.buffer.write(msg.as_bytes(policy=policy.SMTP))
 `;
   const args = JSON.stringify({ ...opts, attachments: (opts.attachments ?? []).map((a) => ({ ...a, content: a.content.toString('base64') })) });
-  return execFileSync('python3', ['-c', script, args], { input: original });
+  // The arguments go through a file: attachments of some MiB exceed what argv may hold.
+  const dir = mkdtempSync(join(tmpdir(), 'supportal-reply-'));
+  try {
+    writeFileSync(join(dir, 'args.json'), args);
+    return execFileSync('python3', ['-c', script, join(dir, 'args.json')], { input: original, maxBuffer: 256 * 1024 * 1024 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import type { PipelineContext } from '../../src/app/ingest/pipeline-context.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
+import { rawMailFromBuffer, type RawMail } from '../../src/domain/raw-mail.js';
 
 /** The installation's mail settings every pipeline step spec runs with. */
 export const MAIL = {
@@ -32,9 +33,10 @@ export async function context(raw: string, o: { store?: Record<string, unknown>;
   const mail = { id: 'mail-1', receivedAt: '2026-11-26T10:00:00.000Z', channel: 'smtp', envelopeFrom: 'anna@kunde.example', envelopeTo: ['support@support.example.com'], remoteIp: '127.0.0.1', messageId: parsed?.messageId ?? null, sha256: '', size: bytes.length, duplicateOf: null, fromAddress: null, subject: null, status: 'received', reason: null, detail: null, caseId: null, caseNumber: null, scan: null, decisions: [], processedAt: null, processingMs: null, ...o.mail } as InboundMail;
   return {
     app: { store: o.store ?? {}, clock: { now: () => new Date('2026-11-26T10:00:00Z') }, mail: MAIL } as unknown as AppContext,
-    deps: { parser: { parse: (r: Buffer) => parseMail(r) }, inspector: { inspect: async () => [] }, scanner: null, authenticator: null, policy: DEFAULT_ATTACHMENT_POLICY, sanitizeHtml: (h: string) => h, ...o.deps } as IngestDeps,
+    deps: { parser: { parse: (r: RawMail) => parseMail(r) }, inspector: { inspect: async () => [] }, scanner: null, authenticator: null, policy: DEFAULT_ATTACHMENT_POLICY, sanitizeHtml: (h: string) => h, ...o.deps } as IngestDeps,
     mail,
-    raw: bytes,
+    raw: rawMailFromBuffer(bytes),
+    head: bytes,
     parsed,
     sender: parsed?.from?.address ?? null,
     senderUser: null,

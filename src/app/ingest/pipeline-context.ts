@@ -1,4 +1,5 @@
 import type { ParsedMail } from '../../domain/parsed-mail.js';
+import type { RawMail } from '../../domain/raw-mail.js';
 import type { Case, InboundMail, PipelineDecision, User } from '../../domain/records.js';
 import type { InspectedFile } from '../../domain/attachment-policy.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
@@ -10,7 +11,10 @@ export interface PipelineContext {
   app: AppContext;
   deps: IngestDeps;
   mail: InboundMail;
-  raw: Buffer;
+  /** The bytes as stored, read chunk by chunk: a big mail is never whole in memory. */
+  raw: RawMail;
+  /** The first chunk of the bytes (up to 1 MiB): the header block of any readable mail. */
+  head: Buffer;
   parsed: ParsedMail | null;
   /** The sender as identified by From (never Reply-To, S3), lower-cased. */
   sender: string | null;

@@ -1,9 +1,13 @@
 import type { ParsedMail } from '../../domain/parsed-mail.js';
+import type { RawMail } from '../../domain/raw-mail.js';
 import type { AttachmentPolicy, InspectedFile } from '../../domain/attachment-policy.js';
 
-/** Parses raw bytes within the limits; rejects with an error whose `code` is 'malformed' or 'loop'. */
+/**
+ * Parses raw bytes within the limits, reading them chunk by chunk; rejects with an error whose
+ * `code` is 'malformed' or 'loop' (any other error: the bytes could not be read now).
+ */
 export interface MimeParser {
-  parse(raw: Buffer): Promise<ParsedMail>;
+  parse(raw: RawMail): Promise<ParsedMail>;
 }
 
 export interface AttachmentInspector {
@@ -27,7 +31,7 @@ export interface SenderAuthResult {
 }
 
 export interface SenderAuthenticator {
-  check(raw: Buffer, envelope: { ip: string | null; helo: string | null; sender: string | null }): Promise<SenderAuthResult>;
+  check(raw: RawMail, envelope: { ip: string | null; helo: string | null; sender: string | null }): Promise<SenderAuthResult>;
 }
 
 /** What the pipeline applies to every mail and an admin may change while the server runs. */

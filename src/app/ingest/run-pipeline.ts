@@ -9,6 +9,7 @@ import { queueAutomaticReply } from './automatic-replies.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import { AppError } from '../errors.js';
 import type { GroupCommit } from '../group-commit.js';
+import type { RawMail } from '../../domain/raw-mail.js';
 
 export interface PipelineOutcome {
   mailId: string;
@@ -43,10 +44,11 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
     if (jobId) await app.store.jobs.complete(jobId, app.clock.now().toISOString());
     return { mailId, status: mail.status, reason: mail.reason, detail: mail.detail, caseNumber: mail.caseNumber, replyQueued: null };
   }
-  const raw = await app.store.inbound.raw(mailId);
+  const raw = await app.store.inbound.rawMail(mailId);
   if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
+  const head = await firstChunk(raw);
   const p: PipelineContext = {
-    app, deps, mail, raw, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [],
+    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [],
   };
   let verdict: Verdict = { kind: 'accept' };
   for (const step of PIPELINE_STEPS) {
@@ -116,4 +118,10 @@ function outcomeRow(p: PipelineContext, status: InboundStatus, reason: ReasonCod
     processedAt: p.app.clock.now().toISOString(),
     processingMs: Math.round(Number(process.hrtime.bigint() - started) / 1e6),
   };
+}
+
+/** The first chunk of a mail: its header block, for the steps that read trace headers or a bounce. */
+async function firstChunk(raw: RawMail): Promise<Buffer> {
+  for await (const chunk of raw.chunks()) return chunk;
+  return Buffer.alloc(0);
 }

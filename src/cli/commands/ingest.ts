@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { installationSettingsFor, type Runtime } from '../../composition.js';
-import { receiveMail } from '../../app/ingest/receive-mail.js';
+import { openRawSpool } from '../../app/ingest/receive-mail.js';
 import { processInboundMail } from '../../app/ingest/run-pipeline.js';
 import { createIngestDeps } from '../../inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../inbound/parse/parse-worker-pool.js';
@@ -12,12 +12,6 @@ const USAGE = 'supportal ingest [--file F] [--sender ADDRESS] [--recipient ADDRE
 /** EX_TEMPFAIL (sysexits.h): the MTA keeps the mail and retries (RELIABILITY promise 2, T9). */
 export const EX_TEMPFAIL = 75;
 
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
-
 /**
  * The MTA pipe: one message from stdin (or a file), stored, processed to its outcome, one JSON
  * line out. Exit 0 when the mail was handled in any way; 75 when it could not be stored or
@@ -25,25 +19,36 @@ async function readStdin(): Promise<Buffer> {
  */
 export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>): Promise<number> {
   const { values } = parse(argv, { file: { type: 'string' }, sender: { type: 'string' }, recipient: { type: 'string', multiple: true } }, USAGE);
-  let raw: Buffer;
-  try {
-    raw = values.file ? await readFile(values.file as string) : await readStdin();
-  } catch (e) {
-    process.stderr.write(`supportal: cannot read the mail: ${(e as Error).message}\n`);
-    return EX_TEMPFAIL;
-  }
   let stage = 'store';
   try {
     const r = await rt();
     // The admin's settings (attachment policy, size limit, notice wording) apply to piped mail too.
     const { installation, ctx } = installationSettingsFor(r);
     await installation.refresh();
-    const received = await receiveMail(ctx, {
-      raw,
+    // Streamed into the store as it is read: a big mail is never whole in memory.
+    const spool = openRawSpool(ctx, {
       channel: 'pipe',
       envelopeFrom: (values.sender as string | undefined) ?? null,
       envelopeTo: (values.recipient as string[] | undefined) ?? [r.config.supportAddress],
     });
+    try {
+      const source = values.file ? createReadStream(values.file as string) : process.stdin;
+      stage = 'read';
+      for await (const chunk of source) {
+        stage = 'store';
+        await spool.write(chunk as Buffer);
+        stage = 'read';
+      }
+      stage = 'store';
+    } catch (e) {
+      await spool.discard().catch(() => undefined);
+      if (stage === 'read') {
+        process.stderr.write(`supportal: cannot read the mail: ${(e as Error).message}\n`);
+        return EX_TEMPFAIL;
+      }
+      throw e;
+    }
+    const received = await spool.finish();
     if (received.duplicateOf) {
       printLine(JSON.stringify({ status: 'duplicate', reason: 'duplicate', case: null, mail: received.mailId }));
       return 0;
@@ -57,7 +62,7 @@ export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>):
     // Stored but not processed: the job stays queued and a serve worker finishes it; the MTA may
     // retry too — the stored copy makes the retry a duplicate, so nothing is processed twice.
     process.stderr.write(`supportal: could not ${stage} the mail now: ${(e as Error).message.split('\n')[0]}\n`);
-    printLine(JSON.stringify({ status: 'deferred', reason: stage === 'store' ? 'processing_failed' : 'processing_failed', case: null, mail: null }));
+    printLine(JSON.stringify({ status: 'deferred', reason: 'processing_failed', case: null, mail: null }));
     return EX_TEMPFAIL;
   } finally {
     await closeParseWorkers();

@@ -5,6 +5,7 @@ import * as m002 from './002-web.js';
 import * as m003 from './003-search-and-portal.js';
 import * as m004 from './004-installation-settings.js';
 import * as m005 from './005-mail-failing.js';
+import * as m006 from './006-raw-chunks.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '003-search-and-portal': m003,
   '004-installation-settings': m004,
   '005-mail-failing': m005,
+  '006-raw-chunks': m006,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

@@ -212,7 +212,8 @@ export function attachmentStore(db: Kysely<Database>): AttachmentStore {
         .select('blobs.content')
         .where('attachments.id', '=', id)
         .executeTakeFirst();
-      return r ? Buffer.from(r.content) : null;
+      // The driver returns a Buffer already; Buffer.from would copy a 25 MB file once more.
+      return r ? (Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content)) : null;
     },
   };
 }

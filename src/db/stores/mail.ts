@@ -5,9 +5,10 @@ import type { InboundMailStore, OutboundMailStore } from '../../app/ports.js';
 import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/records.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
+import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
 
 /** An inbound row (without its raw bytes) joined with its case number. */
-export type InboundRow = Omit<InboundMailTable, 'raw' | 'auth'> & { case_number?: number | null };
+export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth'> & { case_number?: number | null };
 
 export function toInbound(r: InboundRow): InboundMail {
   return {
@@ -55,8 +56,9 @@ export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter)
         remote_ip: m.remoteIp,
         message_id: m.messageId,
         sha256: m.sha256,
-        size: m.raw.length,
-        raw: m.raw,
+        size: m.chunked ? m.chunked.size : m.raw.length,
+        raw: m.chunked ? null : m.raw,
+        raw_chunks: m.chunked ? m.chunked.chunks : 0,
         duplicate_of: null,
         status: 'received',
       };
@@ -75,9 +77,10 @@ export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter)
         if (inserted) return { duplicateOf: null };
       }
       const original = existing ?? (await db.selectFrom('inbound_mails').select('id').where('sha256', '=', m.sha256).where('duplicate_of', 'is', null).executeTakeFirstOrThrow());
+      if (m.chunked) await this.deleteRawChunks(m.id);
       await db
         .insertInto('inbound_mails')
-        .values({ ...row, raw: null, duplicate_of: original.id, status: 'duplicate', reason: 'duplicate', processed_at: m.receivedAt, processing_ms: 0 })
+        .values({ ...row, raw: null, raw_chunks: 0, duplicate_of: original.id, status: 'duplicate', reason: 'duplicate', processed_at: m.receivedAt, processing_ms: 0 })
         .execute();
       return { duplicateOf: original.id };
     },
@@ -86,11 +89,46 @@ export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter)
       return r ? toInbound(r as never) : null;
     },
     async raw(id) {
-      const r = await db.selectFrom('inbound_mails').select(['raw', 'duplicate_of']).where('id', '=', id).executeTakeFirst();
+      const source = await this.rawMail(id);
+      return source ? readWholeRawMail(source) : null;
+    },
+    async rawMail(id) {
+      const r = await db.selectFrom('inbound_mails').select(['raw', 'raw_chunks', 'size', 'duplicate_of']).where('id', '=', id).executeTakeFirst();
       if (!r) return null;
-      if (r.raw) return Buffer.from(r.raw);
-      if (r.duplicate_of) return this.raw(r.duplicate_of);
+      if (r.raw) return rawMailFromBuffer(asBuffer(r.raw));
+      if (r.raw_chunks > 0) {
+        const count = Number(r.raw_chunks);
+        return {
+          size: Number(r.size),
+          freshChunks: true,
+          async *chunks() {
+            // One row at a time: the whole mail is never in memory at once.
+            for (let seq = 0; seq < count; seq++) {
+              const c = await db.selectFrom('inbound_mail_chunks').select('data').where('mail_id', '=', id).where('seq', '=', seq).executeTakeFirst();
+              if (!c) throw new Error(`chunk ${seq} of inbound mail ${id} is missing`);
+              yield asBuffer(c.data);
+            }
+          },
+        };
+      }
+      if (r.duplicate_of) return this.rawMail(r.duplicate_of);
       return null;
+    },
+    async appendRawChunk(mailId, seq, data, at) {
+      await db.insertInto('inbound_mail_chunks').values({ mail_id: mailId, seq, data, created_at: at }).execute();
+    },
+    async deleteRawChunks(mailId) {
+      await db.deleteFrom('inbound_mail_chunks').where('mail_id', '=', mailId).execute();
+    },
+    async sweepOrphanChunks(before) {
+      const r = await db
+        .deleteFrom('inbound_mail_chunks')
+        .where('created_at', '<', before)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('inbound_mails').select('inbound_mails.id').whereRef('inbound_mails.id', '=', 'inbound_mail_chunks.mail_id').where('inbound_mails.raw_chunks', '>', 0))),
+        )
+        .executeTakeFirst();
+      return Number(r.numDeletedRows);
     },
     async findOriginalByMessageId(messageId, exceptId) {
       const r = await db
@@ -248,4 +286,9 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): Outb
       return Number(r.rows[0]?.n ?? 0);
     },
   };
+}
+
+/** better-sqlite3 returns a Buffer, pg a Buffer too; anything else (a Uint8Array) is wrapped, not copied. */
+function asBuffer(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

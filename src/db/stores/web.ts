@@ -403,7 +403,8 @@ export function webStore(db: Kysely<Database>, dialect: DialectAdapter): WebStor
     },
     mailAdmin: {
       async dropRaw(id, o) {
-        const r = await db.updateTable('inbound_mails').set({ raw: null, status: o.status, reason: o.reason, detail: o.detail }).where('id', '=', id).executeTakeFirst();
+        const r = await db.updateTable('inbound_mails').set({ raw: null, raw_chunks: 0, status: o.status, reason: o.reason, detail: o.detail }).where('id', '=', id).executeTakeFirst();
+        await db.deleteFrom('inbound_mail_chunks').where('mail_id', '=', id).execute();
         return Number(r.numUpdatedRows) > 0;
       },
     },

@@ -2,34 +2,40 @@
  * Parsing in worker threads, so that a hostile mail can neither block the event loop nor run
  * for longer than its CPU budget (RELIABILITY §6, M2, M3): a worker over budget is terminated
  * and replaced. Workers are kept and reused, one mail at a time each, because starting one
- * costs tens of milliseconds while a small mail parses in well under one.
+ * costs tens of milliseconds while a small mail parses in well under one. The mail is handed
+ * over a chunk at a time, each when the worker asks for it (protocol in parse-worker.ts).
  *
  * Usage:
- *   const mail = await parseMailInWorker(raw);          // shared default pool
+ *   const mail = await parseMailInWorker(raw);          // Buffer or RawMail; shared default pool
  *   const pool = new ParseWorkerPool({ size: 2 }); await pool.parse(raw); await pool.close();
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedAttachment, ParsedMail } from '../../domain/parsed-mail.js';
+import { rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
 import { MailLoopError, MalformedMailError } from './parse-errors.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
-import type { ParseRequest, ParseResponse } from './parse-worker.js';
+import type { FromWorker, ParseResponse, ToWorker } from './parse-worker.js';
 
 export interface ParseOptions {
   /**
-   * Move the bytes to the worker instead of copying them. The caller's Buffer is unusable
-   * afterwards; only honoured when the Buffer owns its whole ArrayBuffer.
+   * Move chunks to the worker instead of copying them: a chunk that owns its whole ArrayBuffer
+   * is unusable afterwards. A Buffer of up to 1 MiB that owns its ArrayBuffer is one such
+   * chunk; the chunks of a larger Buffer are views into it and are copied.
    */
   transfer?: boolean;
 }
 
 interface Job {
   id: number;
-  raw: Buffer;
+  raw: RawMail;
   limits: Partial<ParseLimits>;
   transfer: boolean;
   resolve: (mail: ParsedMail) => void;
   reject: (err: Error) => void;
+  /** The promise is settled; the worker may still be winding the job down. */
+  settled: boolean;
+  chunks: AsyncIterator<Buffer> | null;
 }
 
 interface Slot {
@@ -38,6 +44,9 @@ interface Slot {
   timer: NodeJS.Timeout | null;
   startedActive: number;
   startedAt: number;
+  /** Time spent waiting for the source's chunks, which is not the worker's doing. */
+  sourceWaitMs: number;
+  sourceWaitSince: number | null;
 }
 
 // Compiled, the worker is parse-worker.js beside this file. Run from .ts sources (tsx), a worker
@@ -65,10 +74,12 @@ export class ParseWorkerPool {
     this.size = Math.max(1, options.size ?? Math.min(4, availableParallelism() - 1));
   }
 
-  parse(raw: Buffer, limits: Partial<ParseLimits> = {}, options: ParseOptions = {}): Promise<ParsedMail> {
+  parse(raw: Buffer | RawMail, limits: Partial<ParseLimits> = {}, options: ParseOptions = {}): Promise<ParsedMail> {
     if (this.closed) return Promise.reject(new Error('parse worker pool is closed'));
+    const source = Buffer.isBuffer(raw) ? rawMailFromBuffer(raw) : raw;
     return new Promise<ParsedMail>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, raw, limits, transfer: options.transfer === true, resolve, reject });
+      const transfer = options.transfer === true;
+      this.queue.push({ id: this.nextId++, raw: source, limits, transfer, resolve, reject, settled: false, chunks: null });
       this.dispatch();
     });
   }
@@ -92,8 +103,11 @@ export class ParseWorkerPool {
     const worker = startWorker();
     // An idle pool must not keep the process alive; a running job holds its timer instead.
     worker.unref();
-    const slot: Slot = { worker, job: null, timer: null, startedActive: 0, startedAt: 0 };
-    worker.on('message', (response: ParseResponse) => this.finish(slot, response));
+    const slot: Slot = { worker, job: null, timer: null, startedActive: 0, startedAt: 0, sourceWaitMs: 0, sourceWaitSince: null };
+    worker.on('message', (message: FromWorker) => {
+      if (message.type === 'pull') void this.feed(slot, message.id);
+      else this.finish(slot, message);
+    });
     worker.on('error', (err) => void this.retire(slot, new Error(`parse worker crashed: ${err.message}`)));
     worker.on('exit', () => void this.retire(slot, new Error('parse worker exited')));
     this.slots.push(slot);
@@ -102,20 +116,66 @@ export class ParseWorkerPool {
 
   private run(slot: Slot, job: Job): void {
     slot.job = job;
-    const { raw } = job;
-    const movable = job.transfer && raw.byteOffset === 0 && raw.byteLength === raw.buffer.byteLength;
-    const request: ParseRequest = { id: job.id, raw, limits: job.limits };
-    slot.worker.postMessage(request, movable ? [raw.buffer as ArrayBuffer] : []);
+    this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits });
     slot.startedActive = slot.worker.performance.eventLoopUtilization().active;
     slot.startedAt = performance.now();
+    slot.sourceWaitMs = 0;
+    slot.sourceWaitSince = null;
     this.arm(slot, job.limits.cpuBudgetMs ?? DEFAULT_PARSE_LIMITS.cpuBudgetMs);
+  }
+
+  /** Reads the next chunk of the job's mail, only now that the worker has consumed the last. */
+  private async feed(slot: Slot, id: number): Promise<void> {
+    const job = slot.job;
+    if (!job || job.id !== id || job.settled) return;
+    slot.sourceWaitSince = performance.now();
+    let next: IteratorResult<Buffer>;
+    try {
+      job.chunks ??= job.raw.chunks()[Symbol.asyncIterator]();
+      next = await job.chunks.next();
+    } catch (err) {
+      if (slot.job !== job) return;
+      this.stopWaiting(slot);
+      // The source failed (the database, say), not the mail: reject with its own error, and
+      // let the worker unwind the parse so that it is free for the next mail.
+      this.settle(job, err instanceof Error ? err : new Error(String(err)));
+      this.send(slot, { type: 'abort', id, message: 'the raw mail could not be read' });
+      return;
+    }
+    if (slot.job !== job || job.settled) return;
+    this.stopWaiting(slot);
+    if (next.done) {
+      this.send(slot, { type: 'end', id });
+      return;
+    }
+    const chunk = next.value;
+    if (job.transfer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer) {
+      this.send(slot, { type: 'chunk', id, bytes: chunk }, [chunk.buffer]);
+      return;
+    }
+    // A view is cloned together with its whole ArrayBuffer (a 1 MiB chunk of a 25 MB Buffer
+    // would cost 25 MB each time), so copy just the chunk's bytes and move the copy.
+    const copy = new Uint8Array(chunk);
+    this.send(slot, { type: 'chunk', id, bytes: copy }, [copy.buffer]);
+  }
+
+  private stopWaiting(slot: Slot): void {
+    if (slot.sourceWaitSince !== null) slot.sourceWaitMs += performance.now() - slot.sourceWaitSince;
+    slot.sourceWaitSince = null;
+  }
+
+  private send(slot: Slot, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    slot.worker.postMessage(message, transfer);
   }
 
   /**
    * The budget is counted in the worker's event-loop active time (time spent running parse
    * code, measured 510 ms after 500 ms of a synchronous loop, so a long synchronous call is
-   * seen while it runs), not in the time the job waited for the worker to start. The wall clock
-   * is the backstop: at twice the budget the worker is terminated regardless.
+   * seen while it runs), not in the time the job waited for the worker to start nor in the
+   * time the worker waited, idle, for its next chunk. The wall clock is the backstop: at twice
+   * the budget the worker is terminated regardless. It counts from the start of the job but
+   * leaves out the time spent reading the mail's chunks, so that a slow database does not fail
+   * a mail whose parse is well within budget (a stuck read is the caller's to time out).
    */
   private arm(slot: Slot, delayMs: number): void {
     const job = slot.job;
@@ -123,13 +183,14 @@ export class ParseWorkerPool {
       if (slot.job !== job || !job) return;
       const budget = job.limits.cpuBudgetMs ?? DEFAULT_PARSE_LIMITS.cpuBudgetMs;
       const used = slot.worker.performance.eventLoopUtilization().active - slot.startedActive;
-      const elapsed = performance.now() - slot.startedAt;
+      const now = performance.now();
+      const waiting = slot.sourceWaitMs + (slot.sourceWaitSince === null ? 0 : now - slot.sourceWaitSince);
+      const elapsed = now - slot.startedAt - waiting;
       if (used < budget && elapsed < budget * 2) {
         this.arm(slot, Math.max(10, Math.min(budget - used, budget * 2 - elapsed)));
         return;
       }
-      slot.job = null;
-      job.reject(new MalformedMailError(`parsing took more than ${budget} ms`));
+      this.settle(job, new MalformedMailError(`parsing took more than ${budget} ms`));
       void this.retire(slot, null);
     }, delayMs);
   }
@@ -140,9 +201,22 @@ export class ParseWorkerPool {
     if (slot.timer) clearTimeout(slot.timer);
     slot.job = null;
     slot.timer = null;
-    if (response.ok) job.resolve(revive(response.mail));
-    else job.reject(reviveError(response.error));
+    if (response.ok) this.settle(job, null, revive(response.mail));
+    else this.settle(job, reviveError(response.error));
     this.dispatch();
+  }
+
+  /** Settles the job once, and stops reading its mail. */
+  private settle(job: Job, err: Error | null, mail?: ParsedMail): void {
+    if (!job.settled) {
+      job.settled = true;
+      if (err) job.reject(err);
+      else job.resolve(mail!);
+    }
+    const chunks = job.chunks;
+    job.chunks = null;
+    // return() of an async generator waits for a read in progress; its outcome is of no interest.
+    void chunks?.return?.().catch(() => undefined);
   }
 
   private async retire(slot: Slot, reason: Error | null): Promise<void> {
@@ -151,7 +225,7 @@ export class ParseWorkerPool {
     if (slot.timer) clearTimeout(slot.timer);
     const job = slot.job;
     slot.job = null;
-    if (job && reason) job.reject(reason);
+    if (job) this.settle(job, reason ?? new Error('parse worker retired'));
     await slot.worker.terminate();
     if (!this.closed) this.dispatch();
   }
@@ -176,7 +250,7 @@ function reviveError(error: Extract<ParseResponse, { ok: false }>['error']): Err
 let defaultPool: ParseWorkerPool | null = null;
 
 /** parseMail in the shared worker pool, with the CPU budget enforced by terminating the worker. */
-export function parseMailInWorker(raw: Buffer, limits: Partial<ParseLimits> = {}, options: ParseOptions = {}): Promise<ParsedMail> {
+export function parseMailInWorker(raw: Buffer | RawMail, limits: Partial<ParseLimits> = {}, options: ParseOptions = {}): Promise<ParsedMail> {
   defaultPool ??= new ParseWorkerPool();
   return defaultPool.parse(raw, limits, options);
 }

@@ -1,42 +1,111 @@
 /**
- * The worker-thread side of parseMailInWorker: parses one mail per message and answers with
- * the ParsedMail (structured clone keeps the Map and Dates; Buffers arrive as Uint8Array).
+ * The worker-thread side of parseMailInWorker: parses one mail at a time and answers with the
+ * ParsedMail (structured clone keeps the Map and Dates; Buffers arrive as Uint8Array).
+ *
+ * Protocol, one mail at a time per worker:
+ *   pool → worker  start {id, size, limits}
+ *   worker → pool  pull {id}                 the previous chunk is consumed, send the next
+ *   pool → worker  chunk {id, bytes} | end {id} | abort {id, message}   (one per pull)
+ *   worker → pool  done {id, ok, mail | error}
+ * A pull is sent only when the pre-scan has seen the previous chunk and mailparser has taken
+ * it without waiting for 'drain', so neither side ever holds more than a chunk or two of the
+ * mail. After a cut the worker stops pulling and answers. `abort` (the pool could not read the
+ * mail) makes the parse fail so that the worker is free again.
  */
 import { parentPort } from 'node:worker_threads';
 import type { ParsedMail } from '../../domain/parsed-mail.js';
+import type { RawMail } from '../../domain/raw-mail.js';
 import { parseMail } from './mime-parser.js';
+import { exclusiveBuffers } from './attachment-content.js';
+import { releaseGarbage } from '../../app/release-garbage.js';
 import type { ParseLimits } from './parse-limits.js';
 
-export interface ParseRequest {
-  id: number;
-  raw: Uint8Array;
-  limits: Partial<ParseLimits>;
-}
+export type ToWorker =
+  | { type: 'start'; id: number; size: number; limits: Partial<ParseLimits> }
+  | { type: 'chunk'; id: number; bytes: Uint8Array }
+  | { type: 'end'; id: number }
+  | { type: 'abort'; id: number; message: string };
 
 export type ParseResponse =
   | { id: number; ok: true; mail: ParsedMail }
   | { id: number; ok: false; error: { name: string; code: string | null; message: string; detail: string | null } };
 
+export type FromWorker = { type: 'pull'; id: number } | ({ type: 'done' } & ParseResponse);
+
+type Delivery = Exclude<ToWorker, { type: 'start' }>;
+
+/** The mail as it arrives from the pool, one chunk per pull. */
+class PulledMail implements RawMail {
+  private waiting: ((delivery: Delivery) => void) | null = null;
+  private early: Delivery | null = null;
+
+  constructor(
+    private readonly post: (message: FromWorker) => void,
+    private readonly id: number,
+    readonly size: number,
+  ) {}
+
+  deliver(delivery: Delivery): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    if (waiting) waiting(delivery);
+    else this.early = delivery;
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    for (;;) {
+      // The chunk before this one is garbage now: collect it before the next arrives.
+      releaseGarbage();
+      const delivery = await this.pull();
+      if (delivery.type === 'end') return;
+      if (delivery.type === 'abort') throw new Error(delivery.message);
+      const { bytes } = delivery;
+      yield Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+  }
+
+  private pull(): Promise<Delivery> {
+    const early = this.early;
+    this.early = null;
+    if (early) return Promise.resolve(early);
+    return new Promise<Delivery>((resolve) => {
+      this.waiting = resolve;
+      this.post({ type: 'pull', id: this.id });
+    });
+  }
+}
+
 const port = parentPort;
 if (port) {
-  port.on('message', (request: ParseRequest) => {
-    const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-    parseMail(raw, request.limits).then(
+  const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+  let current: { id: number; raw: PulledMail } | null = null;
+
+  port.on('message', (message: ToWorker) => {
+    if (message.type !== 'start') {
+      if (current?.id === message.id) current.raw.deliver(message);
+      return;
+    }
+    const { id, limits } = message;
+    const raw = new PulledMail(post, id, message.size);
+    current = { id, raw };
+    parseMail(raw, limits).then(
       (mail) => {
-        // An attachment that owns its whole ArrayBuffer is moved; a view into a shared pool
-        // (small Buffers) is copied by the structured clone instead, as moving it would
-        // detach its neighbours.
+        current = null;
+        // An attachment that owns its whole ArrayBuffer (or is the only user of it) is moved; a
+        // view into a shared pool (small Buffers) is copied by the structured clone instead,
+        // as moving it would detach its neighbours.
         const transfer = mail.attachments
           .map((a) => a.content)
-          .filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer)
+          .filter((b) => b.buffer instanceof ArrayBuffer && (exclusiveBuffers.has(b.buffer) || (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)))
           .map((b) => b.buffer as ArrayBuffer);
-        port.postMessage({ id: request.id, ok: true, mail } satisfies ParseResponse, [...new Set(transfer)]);
+        post({ type: 'done', id, ok: true, mail }, [...new Set(transfer)]);
       },
       (err: unknown) => {
+        current = null;
         const e = err instanceof Error ? err : new Error(String(err));
         const code = 'code' in e && typeof e.code === 'string' ? e.code : null;
         const detail = 'detail' in e && typeof e.detail === 'string' ? e.detail : null;
-        port.postMessage({ id: request.id, ok: false, error: { name: e.name, code, message: e.message, detail } } satisfies ParseResponse);
+        post({ type: 'done', id, ok: false, error: { name: e.name, code, message: e.message, detail } });
       },
     );
   });

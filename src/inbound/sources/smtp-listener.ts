@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
-import type { ReceivedMail, ReceiveResult } from '../../app/ingest/receive-mail.js';
+import type { RawSpool, ReceivedEnvelope, ReceiveResult } from '../../app/ingest/receive-mail.js';
 import { LIMITS } from '../../config/limits.js';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from '../../domain/trace-headers.js';
 
@@ -12,8 +12,11 @@ export interface SmtpListenerOptions {
   maxMessageBytes: number;
   /** Which recipients we take: support address, its plus addresses, no-reply and bounce addresses. */
   acceptsRecipient(address: string): boolean;
-  /** Stores one mail durably (receiveMail); the listener answers 250 only after it resolved. */
-  receive(m: ReceivedMail): Promise<ReceiveResult>;
+  /**
+   * Opens the durable store of one mail (openRawSpool): the listener streams DATA into it and
+   * answers 250 only after its `finish` resolved.
+   */
+  openSpool(envelope: ReceivedEnvelope): RawSpool;
   onStored?(r: ReceiveResult): void;
   tls?: { keyFile: string; certFile: string } | null;
   log: Logger;
@@ -75,51 +78,45 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
       cb();
     },
     onData(stream, session: SMTPServerSession, cb) {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      stream.on('data', (c: Buffer) => {
-        size += c.length;
-        // Keep nothing past the limit; smtp-server answers 552 itself when the stream ends.
-        if (size <= o.maxMessageBytes) chunks.push(c);
-      });
-      stream.on('error', (err) => cb(tempError(`4.3.0 ${err.message}`)));
-      stream.on('end', () => {
-        if ((stream as unknown as { sizeExceeded?: boolean }).sizeExceeded) return cb(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
-        const raw = Buffer.concat(chunks, size);
-        // A mail that has passed more than 100 hops is looping: refused for good, nothing kept (L4).
-        // Mailbox and pipe mails cannot be refused; the pipeline stores them as ignored/loop.
-        if (countReceivedHeaders(raw) > MAX_RECEIVED_HEADERS) {
-          return cb(Object.assign(new Error(`5.4.6 Mail loop: more than ${MAX_RECEIVED_HEADERS} Received headers`), { responseCode: 554 }));
-        }
-        const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-        const base = { raw, channel: o.lmtp ? ('lmtp' as const) : ('smtp' as const), envelopeFrom, remoteIp: session.remoteAddress ?? null };
-        const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-        if (!o.lmtp) {
-          o.receive({ ...base, envelopeTo: rcpts }).then(
-            (r) => {
-              o.onStored?.(r);
-              cb(null, `2.0.0 Ok: stored as ${r.mailId}`);
-            },
-            (err) => {
-              o.log.error({ err }, 'storing an inbound mail failed; answered 451');
-              cb(storageFailure(err));
-            },
-          );
-          return;
-        }
-        // LMTP: one answer per recipient, in RCPT order.
-        Promise.allSettled(rcpts.map((rcpt) => o.receive({ ...base, envelopeTo: [rcpt] }))).then((results) => {
-          const answers = results.map((r, i) => {
-            if (r.status === 'fulfilled') {
-              o.onStored?.(r.value);
-              return `2.0.0 <${rcpts[i]}> stored as ${r.value.mailId}`;
+      const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+      const channel = o.lmtp ? ('lmtp' as const) : ('smtp' as const);
+      const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      // SMTP: one stored mail for all recipients. LMTP: one per recipient, each answered on its own (T8).
+      const spools = (o.lmtp ? rcpts.map((r) => [r]) : [rcpts]).map((envelopeTo) => ({
+        rcpt: envelopeTo.length === 1 && o.lmtp ? envelopeTo[0]! : undefined,
+        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: session.remoteAddress ?? null }),
+        error: null as unknown,
+      }));
+      void receiveData(stream, spools, o.maxMessageBytes).then(
+        (outcome) => {
+          if (outcome === 'too_big') return cb(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
+          if (outcome === 'loop') {
+            // A mail that has passed more than 100 hops is looping: refused for good, nothing kept (L4).
+            // Mailbox and pipe mails cannot be refused; the pipeline stores them as ignored/loop.
+            return cb(Object.assign(new Error(`5.4.6 Mail loop: more than ${MAX_RECEIVED_HEADERS} Received headers`), { responseCode: 554 }));
+          }
+          if (!o.lmtp) {
+            const only = spools[0]!;
+            if (only.error) {
+              o.log.error({ err: only.error }, 'storing an inbound mail failed; answered 451');
+              return cb(storageFailure(only.error));
             }
-            o.log.error({ err: r.reason, rcpt: rcpts[i] }, 'storing an inbound mail failed; answered 451 for this recipient');
-            return storageFailure(r.reason, rcpts[i]);
+            o.onStored?.(outcome[0]!);
+            return cb(null, `2.0.0 Ok: stored as ${outcome[0]!.mailId}`);
+          }
+          // LMTP: one answer per recipient, in RCPT order.
+          const answers = spools.map((s, i) => {
+            if (!s.error) {
+              o.onStored?.(outcome[i]!);
+              return `2.0.0 <${s.rcpt}> stored as ${outcome[i]!.mailId}`;
+            }
+            o.log.error({ err: s.error, rcpt: s.rcpt }, 'storing an inbound mail failed; answered 451 for this recipient');
+            return storageFailure(s.error, s.rcpt);
           });
           cb(null, answers as unknown as string);
-        });
-      });
+        },
+        (err: unknown) => cb(tempError(`4.3.0 ${(err as Error).message}`)),
+      );
     },
   });
   server.on('error', (err) => o.log.warn({ err }, 'SMTP listener error'));
@@ -136,4 +133,67 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     port: addr.port,
     stopAccepting: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+interface SpoolTarget {
+  spool: RawSpool;
+  /** Why this copy could not be stored (then it is answered 4xx and its chunks are discarded). */
+  error: unknown;
+}
+
+/**
+ * Streams DATA into every spool as it arrives: the mail is never concatenated in memory, a big
+ * one goes to the database chunk by chunk, and the socket is paused while a chunk is written.
+ * Past the size limit nothing more is kept (smtp-server answers 552 itself when the stream
+ * ends); a loop is judged on the header block once it is complete. The result per spool is its
+ * ReceiveResult, or its `error` is set.
+ */
+async function receiveData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, targets: SpoolTarget[], maxBytes: number): Promise<'too_big' | 'loop' | Array<ReceiveResult | null>> {
+  let size = 0;
+  const write = async (chunk: Buffer): Promise<void> => {
+    await Promise.all(
+      targets.map(async (t) => {
+        if (t.error) return;
+        try {
+          await t.spool.write(chunk);
+        } catch (err) {
+          t.error = err;
+        }
+      }),
+    );
+  };
+  const discardAll = () => Promise.all(targets.map((t) => t.spool.discard().catch(() => undefined)));
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= maxBytes) await write(chunk);
+    }
+  } catch (err) {
+    // The client went away before the final dot: nothing of the mail is kept (T3).
+    await discardAll();
+    throw err;
+  }
+  if (stream.sizeExceeded || size > maxBytes) {
+    await discardAll();
+    return 'too_big';
+  }
+  if (targets.length > 0 && countReceivedHeaders(targets[0]!.spool.head()) > MAX_RECEIVED_HEADERS) {
+    await discardAll();
+    return 'loop';
+  }
+  return Promise.all(
+    targets.map(async (t) => {
+      if (t.error) {
+        await t.spool.discard().catch(() => undefined);
+        return null;
+      }
+      try {
+        return await t.spool.finish();
+      } catch (err) {
+        t.error = err;
+        await t.spool.discard().catch(() => undefined);
+        return null;
+      }
+    }),
+  );
 }

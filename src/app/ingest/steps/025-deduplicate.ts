@@ -1,10 +1,34 @@
 import { createHash } from 'node:crypto';
+import type { RawMail } from '../../../domain/raw-mail.js';
 import { CONTINUE, stop, type PipelineStep } from '../pipeline-context.js';
 
-function bodyHash(raw: Buffer): string {
-  const i = raw.indexOf('\r\n\r\n');
-  const j = i >= 0 ? i + 4 : raw.indexOf('\n\n') + 2;
-  return createHash('sha256').update(raw.subarray(Math.max(0, j))).digest('hex');
+/**
+ * SHA-256 of everything after the header block (the first empty line, LF or CRLF), read chunk by
+ * chunk. A mail without an empty line hashes as an empty body.
+ */
+export async function bodyHash(raw: RawMail): Promise<string> {
+  const hash = createHash('sha256');
+  // Bytes since the last LF in the header block: 0 after an LF, 1 after LF CR; -1 otherwise.
+  let state = -1;
+  let inBody = false;
+  for await (const chunk of raw.chunks()) {
+    if (inBody) {
+      hash.update(chunk);
+      continue;
+    }
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (c === 0x0a) {
+        if (state === 0 || state === 1) {
+          inBody = true;
+          hash.update(chunk.subarray(i + 1));
+          break;
+        }
+        state = 0;
+      } else state = c === 0x0d && state === 0 ? 1 : -1;
+    }
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -19,8 +43,8 @@ export const deduplicateStep: PipelineStep = {
     if (!id) return CONTINUE;
     const earlier = await p.app.store.inbound.findOriginalByMessageId(id.toLowerCase(), p.mail.id);
     if (!earlier) return CONTINUE;
-    const earlierRaw = await p.app.store.inbound.raw(earlier.id);
-    if (earlierRaw && bodyHash(earlierRaw) === bodyHash(p.raw)) {
+    const earlierRaw = await p.app.store.inbound.rawMail(earlier.id);
+    if (earlierRaw && (await bodyHash(earlierRaw)) === (await bodyHash(p.raw))) {
       const original = await p.app.store.inbound.findById(earlier.id);
       if (original && original.receivedAt <= p.mail.receivedAt) return stop('duplicate', 'duplicate', `same Message-ID and body as mail ${earlier.id}`, false);
     }

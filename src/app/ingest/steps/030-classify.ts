@@ -18,7 +18,7 @@ export const classifyStep: PipelineStep = {
     if (c.kind === 'bounce') {
       const at = s.bounceAddress.lastIndexOf('@');
       const report = parseBounce(
-        { raw: p.raw, headers: m.headers, text: m.text, attachments: m.attachments.map((a) => ({ contentType: a.contentType, content: a.content })), envelopeTo: p.mail.envelopeTo },
+        { raw: p.head, headers: m.headers, text: m.text, attachments: m.attachments.map((a) => ({ contentType: a.contentType, content: a.content })), envelopeTo: p.mail.envelopeTo },
         { bounceLocalPart: s.bounceAddress.slice(0, at), mailDomain: s.bounceAddress.slice(at + 1) },
       );
       const recorded = await recordBounceIfPossible(p.app, report, p.mail.id);

@@ -10,7 +10,7 @@ export const sizeStep: PipelineStep = {
   name: '035-size',
   async run(p) {
     const limit = p.deps.settings ? Math.min((await p.deps.settings.current()).maxMessageBytes, p.app.mail.maxMessageBytes) : p.app.mail.maxMessageBytes;
-    if (p.raw.length <= limit) return CONTINUE;
-    return stop('quarantined', 'too_large', `${p.raw.length} bytes, the limit is ${limit}`, true);
+    if (p.raw.size <= limit) return CONTINUE;
+    return stop('quarantined', 'too_large', `${p.raw.size} bytes, the limit is ${limit}`, true);
   },
 };

@@ -16,7 +16,7 @@ export const authenticateStep: PipelineStep = {
     }
     // Behind Postfix/Exim (LMTP) the connecting peer is our own MTA; SPF must judge the client
     // that MTA recorded in the topmost Received header.
-    const client = p.mail.channel === 'lmtp' ? topReceivedClient(p.raw) : null;
+    const client = p.mail.channel === 'lmtp' ? topReceivedClient(p.head) : null;
     p.auth = await a.check(p.raw, { ip: client?.ip ?? p.mail.remoteIp, helo: client?.helo ?? null, sender: p.mail.envelopeFrom });
     if (p.auth.dmarcFailed) return stop('quarantined', 'auth_failed', `DMARC ${p.auth.dmarc}, SPF ${p.auth.spf}, DKIM ${p.auth.dkim}`, false);
     return CONTINUE;

@@ -1,0 +1,156 @@
+import { test, describe, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir } from '../../../test/support/corpus.js';
+import type { ParsedMail } from '../../domain/parsed-mail.js';
+import { rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
+import { MailLoopError, MalformedMailError, parseMail } from './mime-parser.js';
+import { ParseWorkerPool } from './parse-worker-pool.js';
+
+const pool = new ParseWorkerPool({ size: 2 });
+after(() => pool.close());
+
+function walk(dir: string, accept: (name: string) => boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return walk(path, accept);
+    return accept(entry.name) ? [path] : [];
+  });
+}
+
+// The same selection as mime-parser.corpus.test.ts.
+function mailFiles(): string[] {
+  const eml = (name: string): boolean => name.endsWith('.eml');
+  return [
+    ...walk(corpusDir('cpython-email'), (n) => /^msg_\d+\.txt$/.test(n)),
+    ...walk(corpusDir('nodemailer-mailparser'), eml),
+    ...walk(corpusDir('postal-mime'), eml),
+    ...walk(corpusDir('postalsys-mailauth'), eml),
+    ...walk(corpusDir('stalwart-mail-parser'), eml),
+    ...walk(corpusDir('mimekit/UnitTests/TestData/messages'), () => true),
+    ...walk(corpusDir('mimekit/UnitTests/TestData/tnef'), eml),
+    ...walk(corpusDir('fiedl-extended_email_reply_parser'), eml),
+  ];
+}
+
+async function outcome(work: Promise<ParsedMail>): Promise<ParsedMail | string> {
+  try {
+    return await work;
+  } catch (err) {
+    if (err instanceof MalformedMailError || err instanceof MailLoopError) return `${err.name}: ${err.message}`;
+    throw err;
+  }
+}
+
+const crlf = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1');
+
+/** A RawMail read through `read`, which sees each chunk's index as it is read. */
+function source(bytes: Buffer, chunkBytes: number, read: (index: number) => Promise<void> | void = () => undefined): RawMail {
+  return {
+    size: bytes.length,
+    async *chunks() {
+      let index = 0;
+      for await (const chunk of rawMailFromBuffer(bytes, chunkBytes).chunks()) {
+        await read(index++);
+        yield Buffer.from(chunk); // a fresh Buffer per chunk, as read from the database
+      }
+    },
+  };
+}
+
+const attachmentMail = crlf(
+  'From: a@example.com',
+  'Subject: streamed',
+  'Content-Type: multipart/mixed; boundary=b',
+  '',
+  '--b',
+  'Content-Type: text/plain',
+  '',
+  'text',
+  '--b',
+  'Content-Type: application/octet-stream; name=a.bin',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.alloc(3 * 1024 * 1024, 7).toString('base64').replace(/(.{76})/g, '$1\r\n'),
+  '--b--',
+);
+
+describe('parsing a RawMail chunk by chunk', () => {
+  test('every corpus mail gives the same ParsedMail from a Buffer and from 1 KiB chunks in the worker pool', async () => {
+    const files = mailFiles();
+    for (const file of files) {
+      const raw = readFileSync(file);
+      const fromBuffer = await outcome(pool.parse(raw));
+      const fromChunks = await outcome(pool.parse(rawMailFromBuffer(raw, 1024)));
+      assert.deepEqual(fromChunks, fromBuffer, file);
+    }
+    assert.ok(files.length >= 220, `only ${files.length} mail files found`);
+  });
+
+  test('a 3 MiB attachment arrives whole, in process and through the worker', async () => {
+    const inProcess = await parseMail(source(attachmentMail, 64 * 1024));
+    const inWorker = await pool.parse(source(attachmentMail, 1024 * 1024));
+    for (const mail of [inProcess, inWorker]) {
+      assert.equal(mail.subject, 'streamed');
+      assert.ok(mail.attachments[0]!.content.equals(Buffer.alloc(3 * 1024 * 1024, 7)));
+    }
+    assert.deepEqual(inWorker, inProcess);
+  });
+
+  test('the pool reads a chunk only when the worker asks for it; a cut stops reading', async () => {
+    const parts = Array.from({ length: 2000 }, (_, i) => `--p\r\n\r\n${'x'.repeat(1000)}${i}\r\n`).join('');
+    const raw = Buffer.from(`From: a@example.com\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n${parts}--p--\r\n`);
+    let read = 0;
+    // The cap is hit within the first 16 KiB: a pool that read ahead would have read more.
+    const mail = await pool.parse(source(raw, 16 * 1024, () => void read++), { maxParts: 10 });
+    assert.ok(mail.problems.includes('truncated: more than 10 MIME parts'));
+    assert.equal(read, 1);
+    read = 0;
+    assert.equal((await pool.parse(source(attachmentMail, 256 * 1024, () => void read++))).attachments.length, 1);
+    assert.equal(read, Math.ceil(attachmentMail.length / (256 * 1024)));
+  });
+
+  test('a slow source is not parse time: neither the CPU budget nor the wall clock fails it', async () => {
+    const slow = source(attachmentMail, 512 * 1024, () => new Promise((resolve) => setTimeout(resolve, 60)));
+    const mail = await pool.parse(slow, { cpuBudgetMs: 150 });
+    assert.equal(mail.attachments.length, 1);
+  });
+
+  test('a source that fails rejects with its own error; the worker goes on', async () => {
+    const single = new ParseWorkerPool({ size: 1 });
+    try {
+      for (const failAt of [0, 2]) {
+        const down = new Error('database is down');
+        const failing = source(attachmentMail, 256 * 1024, (index) => {
+          if (index === failAt) throw down;
+        });
+        await assert.rejects(single.parse(failing), (err: unknown) => err === down);
+        await assert.rejects(parseMail(failing), (err: unknown) => err === down);
+        const next = await single.parse(crlf('Subject: after', '', 'ok'));
+        assert.equal(next.subject, 'after');
+      }
+    } finally {
+      await single.close();
+    }
+  });
+
+  test('a mail shorter than its stated size is an error, not a malformed mail', async () => {
+    const raw = crlf('Subject: short', '', 'x');
+    const lying: RawMail = { size: raw.length + 10, chunks: () => rawMailFromBuffer(raw).chunks() };
+    await assert.rejects(pool.parse(lying), (err: unknown) => err instanceof Error && !(err instanceof MalformedMailError) && /expected/.test(err.message));
+  });
+
+  test('transfer moves chunks that own their ArrayBuffer, and copies views', async () => {
+    const owned = [Buffer.from(new Uint8Array(crlf('Subject: moved', '', '')).buffer), Buffer.from(new Uint8Array(Buffer.from('body')).buffer)];
+    const raw: RawMail = { size: owned[0]!.length + owned[1]!.length, chunks: async function* () { yield* owned; } };
+    assert.equal((await pool.parse(raw, {}, { transfer: true })).subject, 'moved');
+    assert.deepEqual(owned.map((b) => b.byteLength), [0, 0]);
+    const big = Buffer.from(new Uint8Array(attachmentMail).buffer);
+    await pool.parse(big, {}, { transfer: true });
+    assert.equal(big.byteLength, attachmentMail.length, 'the chunks of a large Buffer are views and are copied');
+    const kept = Buffer.from(new Uint8Array(crlf('Subject: kept', '', '')).buffer);
+    await pool.parse(kept);
+    assert.ok(kept.byteLength > 0);
+  });
+});

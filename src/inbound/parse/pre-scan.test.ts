@@ -1,0 +1,164 @@
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusDir } from '../../../test/support/corpus.js';
+import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
+import { PreScanner, preScan } from './pre-scan.js';
+
+const CHUNK_SIZES = [1, 7, 64, 4096];
+
+function walk(dir: string, accept: (name: string) => boolean): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return walk(path, accept);
+    return accept(entry.name) ? [path] : [];
+  });
+}
+
+// The same selection as mime-parser.corpus.test.ts.
+function mailFiles(): string[] {
+  const eml = (name: string): boolean => name.endsWith('.eml');
+  return [
+    ...walk(corpusDir('cpython-email'), (n) => /^msg_\d+\.txt$/.test(n)),
+    ...walk(corpusDir('nodemailer-mailparser'), eml),
+    ...walk(corpusDir('postal-mime'), eml),
+    ...walk(corpusDir('postalsys-mailauth'), eml),
+    ...walk(corpusDir('stalwart-mail-parser'), eml),
+    ...walk(corpusDir('mimekit/UnitTests/TestData/messages'), () => true),
+    ...walk(corpusDir('mimekit/UnitTests/TestData/tnef'), eml),
+    ...walk(corpusDir('fiedl-extended_email_reply_parser'), eml),
+  ];
+}
+
+type Outcome = { cut: number | null; problems: string[] } | { error: string };
+
+function whole(raw: Buffer, limits: ParseLimits): Outcome {
+  try {
+    const result = preScan(raw, limits);
+    return { cut: result.raw.length === raw.length ? null : result.raw.length, problems: result.problems };
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+}
+
+/** Scans in pieces of `size` bytes; the bytes handed back must be exactly the ones to parse. */
+function chunked(raw: Buffer, size: number, limits: ParseLimits): Outcome {
+  const scan = new PreScanner(limits);
+  const released: Buffer[] = [];
+  try {
+    for (let at = 0; at < raw.length && scan.cutAt === null; at += size) {
+      for (const piece of scan.push(raw.subarray(at, at + size))) released.push(piece);
+    }
+    for (const piece of scan.end()) released.push(piece);
+  } catch (err) {
+    return { error: `${(err as Error).name}: ${(err as Error).message}` };
+  }
+  const expected = raw.subarray(0, scan.cutAt ?? raw.length);
+  assert.ok(Buffer.concat(released).equals(expected), `released bytes differ (chunks of ${size})`);
+  return { cut: scan.cutAt === null || scan.cutAt === raw.length ? null : scan.cutAt, problems: scan.problems };
+}
+
+function assertSameInChunks(name: string, raw: Buffer, limits: ParseLimits = DEFAULT_PARSE_LIMITS, sizes = CHUNK_SIZES): Outcome {
+  const expected = whole(raw, limits);
+  for (const size of sizes) assert.deepEqual(chunked(raw, size, limits), expected, `${name}, chunks of ${size}`);
+  return expected;
+}
+
+const crlf = (...lines: string[]): Buffer => Buffer.from(lines.join('\r\n'), 'latin1');
+const small: ParseLimits = { ...DEFAULT_PARSE_LIMITS, maxParts: 3, maxDepth: 3, maxHeaderBytes: 300, maxReceived: 3, maxAddressesPerHeader: 3 };
+
+describe('PreScanner gives the whole-buffer decisions whatever the chunk size', () => {
+  test('every corpus mail, in chunks of 1, 7, 64 and 4096 bytes', () => {
+    const files = mailFiles();
+    for (const file of files) assertSameInChunks(file, readFileSync(file));
+    assert.ok(files.length >= 220, `only ${files.length} mail files found`);
+  });
+
+  test('the hostile mails of mime-parser.test.ts', () => {
+    let deep = 'From: a@example.com\r\n';
+    for (let i = 0; i < 10_000; i++) deep += `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`;
+    deep += 'Content-Type: text/plain\r\n\r\ndeep\r\n';
+    const tiny = Array.from({ length: 100_000 }, (_, i) => `--p\r\nContent-Type: text/plain\r\n\r\n${i}\r\n`).join('');
+    const to = Array.from({ length: 500_000 }, (_, i) => `u${i}@x.io`).join(',');
+    const nested = '('.repeat(50_000) + ')'.repeat(50_000);
+    const continuations = Array.from({ length: 10_000 }, (_, i) => ` filename*${i}*=a%41`).join(';\r\n');
+    const received = (n: number): string => `${'Received: from a by b; Tue, 1 Jul 2025 10:00:00 +0000\r\n'.repeat(n)}Subject: r\r\n\r\nx`;
+    const cases: Record<string, Buffer> = {
+      'M1 deep nesting': Buffer.from(deep),
+      'M2 100 000 parts': Buffer.from(`From: a@example.com\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n${tiny}--p--\r\n`),
+      'M3 500 000 addresses': Buffer.from(`From: a@example.com\r\nTo: ${to}\r\n\r\nhi\r\n`),
+      'M3 5 000 addresses': Buffer.from(`To: ${to.split(',', 5000).join(',')}\r\n\r\nhi`),
+      'M3 nested comments': Buffer.from(`From: a@example.com ${nested}\r\nTo: b@example.com ${nested}\r\n\r\nhi\r\n`),
+      'M4 100 KB header': Buffer.from(`Subject: ${'x'.repeat(100_000)}\r\nX-Long: ${'y'.repeat(100_000)}\r\n\r\nbody`),
+      'M5 missing closing boundary': crlf('Content-Type: multipart/mixed; boundary=abc', '', '--abcdef', '--abc', 'Content-Type: text/plain', '',
+        'first part', '--abc', 'Content-Type: multipart/alternative; boundary=inner', '', '--inner', 'Content-Type: text/plain', '', 'until the end'),
+      'M10 continuations': Buffer.from(`Subject: x\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: application/octet-stream;\r\n${continuations}\r\n\r\ndata\r\n--b--\r\n`),
+      'M11 empty': Buffer.alloc(0),
+      'M11 bare CR and LF': Buffer.from('Subject: bare\rX: y\n\r\n\rbody\r'),
+      'L4 101 Received': Buffer.from(received(101)),
+      'L4 100 Received': Buffer.from(received(100)),
+      'header block over 1 MiB': Buffer.from(`${'X-Pad: '.concat('z'.repeat(1000), '\r\n').repeat(1100)}\r\nbody`),
+    };
+    const outcomes = Object.entries(cases).map(([name, raw]) => [name, assertSameInChunks(name, raw)] as const);
+    const byName = Object.fromEntries(outcomes);
+    assert.deepEqual(byName['L4 101 Received'], { error: 'MailLoopError: mail loop: 101 Received headers' });
+    assert.ok('problems' in byName['M2 100 000 parts']! && byName['M2 100 000 parts'].cut !== null);
+    assert.ok('error' in byName['M3 500 000 addresses']!);
+  });
+});
+
+describe('PreScanner at chunk boundaries', () => {
+  test('a delimiter padded with a long run of blanks still cuts at the part cap', () => {
+    // The top level counts as a part: two more reach the cap of 3, the third delimiter cuts.
+    const parts = ['--b', '', 'one', '--b', '', 'two'];
+    const raw = crlf('Content-Type: multipart/mixed; boundary=b', '', ...parts, `--b${' \t'.repeat(300_000)}`, '', 'four', '--b--', '');
+    const outcome = assertSameInChunks('padded delimiter', raw, small, [7, 4096, 65536]);
+    assert.deepEqual(outcome, { cut: raw.indexOf(`--b ${'\t'}`), problems: ['truncated: more than 3 MIME parts'] });
+  });
+
+  test('a long line of dashes and blanks that is no delimiter is parsed, not cut', () => {
+    const raw = crlf('Content-Type: multipart/mixed; boundary=b', '', '--b', '', 'one', '--b', '', 'two',
+      `--b${' '.repeat(100_000)}x`, '--b--', '');
+    assert.deepEqual(assertSameInChunks('not a delimiter', raw, small, [7, 4096, 65536]), { cut: null, problems: [] });
+  });
+
+  test('CRLF, header lines and a delimiter split across chunks; the last line without a newline', () => {
+    const raw = crlf('Received: a', 'Received: b', 'Received: c', 'To: a@x, b@x,', ' c@x', 'Content-Type: multipart/mixed;', '\tboundary="q"', '',
+      '--q', 'Content-Type: message/rfc822', '', 'Content-Type: multipart/alternative; boundary=r', '', '--r', '', 'text', '--r--', '--q--');
+    assert.deepEqual(assertSameInChunks('split', raw, small, [1, 2, 3, 5, 7, 11]), { cut: null, problems: [] });
+    // Cut at depth 4: the inner multipart's part is the one too deep.
+    const deeper = { ...small, maxDepth: 2 };
+    const outcome = assertSameInChunks('split, depth cap', raw, deeper, [1, 2, 3, 5, 7, 11]);
+    assert.ok('cut' in outcome && outcome.cut !== null);
+    assert.equal(raw.subarray(outcome.cut).toString('latin1').split('\r\n')[0], 'Content-Type: multipart/alternative; boundary=r');
+  });
+
+  test('the top-level rules refuse the same mails in chunks', () => {
+    const cases = {
+      loop: crlf('Received: a', 'Received: b', 'Received: c', 'Received: d', '', 'x'),
+      addresses: crlf('To: a@x, b@x,', ' c@x, d@x', 'Subject: s', '', 'x'),
+      'long header line': Buffer.from(`Subject: ${'s'.repeat(400)}\r\n\r\nx`),
+      'blank line at the bound': Buffer.from(`Subject: ${'s'.repeat(288)}\r\n\r\n${'b'.repeat(1000)}`),
+      'header without end': Buffer.from(`Subject: ${'s'.repeat(100)}\r\n`.repeat(5)),
+      'CR at the bound': Buffer.from(`Subject: ${'s'.repeat(289)}\r`),
+    };
+    for (const [name, raw] of Object.entries(cases)) assertSameInChunks(name, raw, small, [1, 2, 3, 7, 64]);
+    assert.deepEqual(whole(cases.loop, small), { error: 'MailLoopError: mail loop: 4 Received headers' });
+    assert.deepEqual(whole(cases.addresses, small), { error: 'MalformedMailError: malformed mail: to lists more than 3 addresses' });
+  });
+
+  test('a body line of 3 MB without any newline is never assembled whole', () => {
+    const raw = Buffer.concat([crlf('Content-Type: multipart/mixed; boundary=b', '', '--b', '', ''), Buffer.alloc(3_000_000, 0x41)]);
+    assert.deepEqual(assertSameInChunks('long line', raw, DEFAULT_PARSE_LIMITS, [65536, 1024 * 1024]), {
+      cut: null,
+      problems: ['missing closing MIME boundary (body read to the end)'],
+    });
+  });
+
+  test('a Content-Type whose colon is far from its name, in a nested part', () => {
+    const name = `Content-Type${' '.repeat(60_000)}`;
+    const raw = crlf('Content-Type: multipart/mixed; boundary=b', '', '--b', `${name}: multipart/mixed; boundary=c`, '', '--c', '', 'x', '--c--', '--b--');
+    assertSameInChunks('far colon', raw, DEFAULT_PARSE_LIMITS, [1000, 4096]);
+  });
+});
