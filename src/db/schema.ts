@@ -74,7 +74,8 @@ export interface MessageTable {
   created_at: string;
 }
 
-export interface BlobTable { sha256: string; size: number; content: Buffer; created_at: string }
+export interface BlobTable { sha256: string; size: number; content: Buffer; chunks: number; created_at: string }
+export interface BlobChunkTable { sha256: string; seq: number; data: Buffer }
 
 export interface InboundMailChunkTable { mail_id: string; seq: number; data: Buffer; created_at: string }
 
@@ -174,6 +175,7 @@ export interface Database {
   case_participants: CaseParticipantTable;
   messages: MessageTable;
   blobs: BlobTable;
+  blob_chunks: BlobChunkTable;
   attachments: AttachmentTable;
   inbound_mails: InboundMailTable;
   inbound_mail_chunks: InboundMailChunkTable;

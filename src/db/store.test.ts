@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { DIALECTS } from '../../test/support/databases.js';
 import { testRuntime, type TestRuntime } from '../../test/support/runtime.js';
@@ -98,6 +98,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Buffer.from(blobs[0]!.content), content, 'NUL bytes survive');
       const list = await rt.ctx.store.attachments.listByCase(c.id);
       assert.deepEqual(await rt.ctx.store.attachments.content(list[1]!.id), content);
+    });
+
+    test('an attachment over 1 MiB is stored in 1 MiB rows, once per content, and read back whole', async () => {
+      const c = await openCase(rt.ctx, { customer: 'kim@example.org', subject: 'Big file', body: 'x' });
+      const content = randomBytes(2 * 1024 * 1024 + 17);
+      const sha = createHash('sha256').update(content).digest('hex');
+      const ids = [randomUUID(), randomUUID()];
+      for (const id of ids) {
+        await rt.ctx.store.transaction((tx) => tx.attachments.insert({ id, caseId: c.id, messageId: null, filename: 'big.png', detectedType: 'image/png', size: content.length, sha256: sha, scan: 'clean', createdAt: new Date().toISOString() }, content));
+      }
+      const rows = await rt.db.db.selectFrom('blob_chunks').select(['seq', 'data']).where('sha256', '=', sha).orderBy('seq').execute();
+      assert.deepEqual(rows.map((r) => [r.seq, r.data.length]), [[0, 1048576], [1, 1048576], [2, 17]], 'three rows, written once for both attachments');
+      for (const id of ids) assert.ok((await rt.ctx.store.attachments.content(id))!.equals(content));
     });
 
     test('demo data: a second run changes nothing', async () => {

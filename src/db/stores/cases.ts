@@ -4,6 +4,7 @@ import type { AttachmentStore, CaseStore, MessageStore } from '../../app/ports.j
 import type { Attachment, Case, CaseEvent, Message } from '../../domain/records.js';
 import type { CaseChannel, CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
 import { FIRST_CASE_NUMBER } from '../../domain/case.js';
+import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 
 export function toCase(r: CaseTable): Case {
   return {
@@ -181,11 +182,20 @@ export function messageStore(db: Kysely<Database>): MessageStore {
 export function attachmentStore(db: Kysely<Database>): AttachmentStore {
   return {
     async insert(a, content) {
-      await db
+      // Over 1 MiB in 1 MiB rows: the driver binds a blob as one buffer and SQLite copies it,
+      // so one row of a 25 MB file would cost 25 MB more memory while it is written.
+      const chunks = content.length > RAW_CHUNK_BYTES ? Math.ceil(content.length / RAW_CHUNK_BYTES) : 0;
+      const inserted = await db
         .insertInto('blobs')
-        .values({ sha256: a.sha256, size: content.length, content, created_at: a.createdAt })
+        .values({ sha256: a.sha256, size: content.length, content: chunks ? Buffer.alloc(0) : content, chunks, created_at: a.createdAt })
         .onConflict((oc) => oc.column('sha256').doNothing())
-        .execute();
+        .returning('sha256')
+        .executeTakeFirst();
+      if (inserted) {
+        for (let seq = 0; seq < chunks; seq++) {
+          await db.insertInto('blob_chunks').values({ sha256: a.sha256, seq, data: content.subarray(seq * RAW_CHUNK_BYTES, (seq + 1) * RAW_CHUNK_BYTES) }).execute();
+        }
+      }
       await db
         .insertInto('attachments')
         .values({
@@ -209,11 +219,21 @@ export function attachmentStore(db: Kysely<Database>): AttachmentStore {
       const r = await db
         .selectFrom('attachments')
         .innerJoin('blobs', 'blobs.sha256', 'attachments.sha256')
-        .select('blobs.content')
+        .select(['blobs.content', 'blobs.chunks', 'blobs.size', 'blobs.sha256'])
         .where('attachments.id', '=', id)
         .executeTakeFirst();
+      if (!r) return null;
       // The driver returns a Buffer already; Buffer.from would copy a 25 MB file once more.
-      return r ? (Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content)) : null;
+      if (r.chunks === 0) return Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content);
+      // Read row by row into one buffer: the file once, not its rows and their concatenation.
+      const out = Buffer.allocUnsafe(Number(r.size));
+      let at = 0;
+      for (let seq = 0; seq < r.chunks; seq++) {
+        const c = await db.selectFrom('blob_chunks').select('data').where('sha256', '=', r.sha256).where('seq', '=', seq).executeTakeFirstOrThrow();
+        at += Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength).copy(out, at);
+      }
+      if (at !== out.length) throw new Error(`attachment ${id} has ${at} of ${out.length} bytes`);
+      return out;
     },
   };
 }

@@ -142,7 +142,8 @@ describe('parsing a RawMail chunk by chunk', () => {
   });
 
   test('transfer moves chunks that own their ArrayBuffer, and copies views', async () => {
-    const owned = [Buffer.from(new Uint8Array(crlf('Subject: moved', '', '')).buffer), Buffer.from(new Uint8Array(Buffer.from('body')).buffer)];
+    // Over 1 MiB, so that it is streamed (a smaller mail goes to the worker whole, in one message).
+    const owned = [Buffer.from(new Uint8Array(crlf('Subject: moved', '', '')).buffer), Buffer.from(new Uint8Array(Buffer.alloc(1100 * 1024, 'body\r\n')).buffer)];
     const raw: RawMail = { size: owned[0]!.length + owned[1]!.length, chunks: async function* () { yield* owned; } };
     assert.equal((await pool.parse(raw, {}, { transfer: true })).subject, 'moved');
     assert.deepEqual(owned.map((b) => b.byteLength), [0, 0]);
@@ -152,5 +153,8 @@ describe('parsing a RawMail chunk by chunk', () => {
     const kept = Buffer.from(new Uint8Array(crlf('Subject: kept', '', '')).buffer);
     await pool.parse(kept);
     assert.ok(kept.byteLength > 0);
+    const small = Buffer.from(new Uint8Array(crlf('Subject: small', '', 'x')).buffer);
+    assert.equal((await pool.parse(small, {}, { transfer: true })).subject, 'small');
+    assert.equal(small.byteLength, 0, 'a small mail in one piece is moved whole');
   });
 });

@@ -12,7 +12,7 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedAttachment, ParsedMail } from '../../domain/parsed-mail.js';
-import { rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
+import { RAW_CHUNK_BYTES, rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
 import { MailLoopError, MalformedMailError } from './parse-errors.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
 import type { FromWorker, ParseResponse, ToWorker } from './parse-worker.js';
@@ -52,6 +52,14 @@ interface Slot {
 // Compiled, the worker is parse-worker.js beside this file. Run from .ts sources (tsx), a worker
 // does not get the loader from `--import tsx` in time on Node 20 ("Unknown file extension
 // .ts"), so a one-line bootstrap registers tsx's loader first and then imports the worker.
+// A mail up to this size is sent to the worker whole, with its start message.
+const WHOLE_BYTES = RAW_CHUNK_BYTES;
+
+/** The Buffer is the only view of its ArrayBuffer (not a slice of Node's shared pool). */
+function owns(b: Buffer): boolean {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
+}
+
 const selfUrl = import.meta.url;
 const fromSource = selfUrl.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './parse-worker.ts' : './parse-worker.js', selfUrl);
@@ -116,7 +124,43 @@ export class ParseWorkerPool {
 
   private run(slot: Slot, job: Job): void {
     slot.job = job;
-    this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits });
+    if (job.raw.size <= WHOLE_BYTES) void this.startWhole(slot, job);
+    else this.start(slot, job);
+  }
+
+  /**
+   * Almost every mail is small: read it at once and send it with the start, so that it costs
+   * one message each way, not four round trips to a main thread busy with the database.
+   */
+  private async startWhole(slot: Slot, job: Job): Promise<void> {
+    let whole: Buffer;
+    let movable: boolean;
+    try {
+      const pieces: Buffer[] = [];
+      for await (const chunk of job.raw.chunks()) pieces.push(chunk);
+      // One piece is the caller's own Buffer: moved only when the caller allows it. Joined
+      // pieces are a new Buffer of ours alone.
+      whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+      movable = pieces.length === 1 ? job.transfer && owns(whole) : owns(whole);
+      if (whole.length !== job.raw.size) throw new Error(`raw mail is ${whole.length} bytes, expected ${job.raw.size}`);
+    } catch (err) {
+      if (slot.job !== job) return;
+      slot.job = null;
+      this.settle(job, err instanceof Error ? err : new Error(String(err)));
+      this.dispatch();
+      return;
+    }
+    if (slot.job !== job) return;
+    this.start(slot, job, { whole, movable });
+  }
+
+  private start(slot: Slot, job: Job, small?: { whole: Buffer; movable: boolean }): void {
+    if (small) {
+      const bytes = small.movable ? small.whole : new Uint8Array(small.whole);
+      this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits, whole: bytes }, [bytes.buffer as ArrayBuffer]);
+    } else {
+      this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits });
+    }
     slot.startedActive = slot.worker.performance.eventLoopUtilization().active;
     slot.startedAt = performance.now();
     slot.sourceWaitMs = 0;
@@ -149,8 +193,8 @@ export class ParseWorkerPool {
       return;
     }
     const chunk = next.value;
-    if (job.transfer && chunk.byteOffset === 0 && chunk.byteLength === chunk.buffer.byteLength && chunk.buffer instanceof ArrayBuffer) {
-      this.send(slot, { type: 'chunk', id, bytes: chunk }, [chunk.buffer]);
+    if (job.transfer && owns(chunk)) {
+      this.send(slot, { type: 'chunk', id, bytes: chunk }, [chunk.buffer as ArrayBuffer]);
       return;
     }
     // A view is cloned together with its whole ArrayBuffer (a 1 MiB chunk of a 25 MB Buffer

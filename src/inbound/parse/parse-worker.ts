@@ -3,7 +3,7 @@
  * ParsedMail (structured clone keeps the Map and Dates; Buffers arrive as Uint8Array).
  *
  * Protocol, one mail at a time per worker:
- *   pool → worker  start {id, size, limits}
+ *   pool → worker  start {id, size, limits, whole?}   a small mail comes whole: no pulls at all
  *   worker → pool  pull {id}                 the previous chunk is consumed, send the next
  *   pool → worker  chunk {id, bytes} | end {id} | abort {id, message}   (one per pull)
  *   worker → pool  done {id, ok, mail | error}
@@ -21,7 +21,7 @@ import { releaseGarbage } from '../../app/release-garbage.js';
 import type { ParseLimits } from './parse-limits.js';
 
 export type ToWorker =
-  | { type: 'start'; id: number; size: number; limits: Partial<ParseLimits> }
+  | { type: 'start'; id: number; size: number; limits: Partial<ParseLimits>; whole?: Uint8Array }
   | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'end'; id: number }
   | { type: 'abort'; id: number; message: string };
@@ -85,9 +85,10 @@ if (port) {
       if (current?.id === message.id) current.raw.deliver(message);
       return;
     }
-    const { id, limits } = message;
-    const raw = new PulledMail(post, id, message.size);
-    current = { id, raw };
+    const { id, limits, whole } = message;
+    const pulled = new PulledMail(post, id, message.size);
+    current = { id, raw: pulled };
+    const raw = whole ? Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength) : pulled;
     parseMail(raw, limits).then(
       (mail) => {
         current = null;
