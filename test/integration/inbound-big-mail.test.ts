@@ -82,7 +82,39 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(queued.map((o) => o.kind), ['receipt']);
     });
 
-    test('over the size limit without a declared SIZE → 552 after DATA, and no chunk is left behind', async () => {
+    test('LMTP, a 2.5 MiB mail to two recipients: two answers 250, each copy streamed; the second is a duplicate and keeps no chunks', async () => {
+      const lmtp = await startSmtpListener({
+        host: '127.0.0.1',
+        port: 0,
+        lmtp: true,
+        maxMessageBytes: rt.config.maxMessageBytes,
+        acceptsRecipient: recipientFilter(rt),
+        openSpool: (envelope) => openRawSpool(rt.ctx, envelope),
+        log: rt.log,
+      });
+      try {
+        const body = Array.from({ length: 40_000 }, (_, i) => `Zeile ${i} aus dem Protokoll des Kunden.`).join('\r\n');
+        const raw = Buffer.from(`From: ${CUSTOMER}\r\nTo: ${SUPPORT}\r\nSubject: AW: [Case #${caseNumber}] Grafikfehler\r\nMessage-ID: <lmtp-big@kunde.example>\r\n\r\n${body}\r\n`);
+        assert.ok(raw.length > 1.5 * 1024 * 1024);
+        const rcpts = [SUPPORT, 'support+x@support.example.com'];
+        const sent = await smtplibSend(lmtp.port, CUSTOMER, rcpts, raw, { lmtp: true });
+        assert.equal(sent.code, 250, sent.detail);
+        assert.deepEqual(sent.perRecipient, {}, 'every recipient 250');
+        const stored = (await rt.ctx.store.inbound.list({ limit: 100 })).filter((m) => m.messageId === 'lmtp-big@kunde.example');
+        assert.equal(stored.length, 2);
+        const original = stored.find((m) => m.duplicateOf === null)!;
+        const copy = stored.find((m) => m.duplicateOf !== null)!;
+        assert.equal(copy.duplicateOf, original.id);
+        const rows = async (id: string) => (await rt.db.db.selectFrom('inbound_mail_chunks').select('seq').where('mail_id', '=', id).execute()).length;
+        assert.equal(await rows(original.id), Math.ceil(raw.length / (1024 * 1024)));
+        assert.equal(await rows(copy.id), 0);
+        assert.ok((await rt.ctx.store.inbound.raw(copy.id))!.equals(raw), 'the copy reads its original');
+      } finally {
+        await lmtp.stopAccepting();
+      }
+    });
+
+    test('T6: over the size limit without a declared SIZE → 552 after DATA, and the chunks written while it arrived are gone', async () => {
       const limit = rt.config.maxMessageBytes;
       const filler = Buffer.alloc(limit + 1024 * 1024, 'A');
       for (let i = 76; i < filler.length; i += 78) filler.write('\r\n', i, 'latin1');

@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
+import nodemailer from 'nodemailer';
 import { DIALECTS, freshDatabaseUrl } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
 import { startServer, type Server } from '../../src/server.js';
@@ -228,6 +229,10 @@ for (const dialect of DIALECTS) {
       const big = plainMail({ from: 'anna@kunde.example', to: support, subject: 'big', body: 'x'.repeat(300_000) });
       const r = await smtplibSend(smtpPort, 'anna@kunde.example', [support], big);
       assert.equal(r.code, 552, r.detail);
+      // nodemailer declares no SIZE for raw bytes: the listener finds out while reading DATA.
+      const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
+      await assert.rejects(transport.sendMail({ envelope: { from: 'anna@kunde.example', to: [support] }, raw: big }), (err: { responseCode?: number }) => err.responseCode === 552);
+      transport.close();
       assert.equal((await server.runtime.ctx.store.inbound.list({})).length, before);
     });
 

@@ -47,6 +47,19 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([rej.status, rej.reason], ['rejected', 'no_case_reference']);
     });
 
+    test('a 3 MiB mail on stdin is streamed into 1 MiB chunks, byte for byte, and processed', async () => {
+      const lines = Array.from({ length: 50_000 }, (_, i) => `Logzeile ${i}: alles in Ordnung, nichts passiert.`).join('\n');
+      const raw = plainMail({ from: 'kim@example.org', to: 'support@support.example.com', subject: 'Re: log', body: lines, headers: { 'In-Reply-To': `<${replyTo}>` } });
+      assert.ok(raw.length > 2 * 1024 * 1024 && raw.length < 3 * 1024 * 1024, `${raw.length} bytes`);
+      const r = await cliAsync(['ingest'], rt.env, raw);
+      assert.equal(r.status, 0, r.stderr);
+      const out = JSON.parse(r.stdout.trim());
+      assert.deepEqual([out.status, out.reason, out.case], ['accepted', null, caseNumber]);
+      const chunks = await rt.db.db.selectFrom('inbound_mail_chunks').select('seq').where('mail_id', '=', out.mail).execute();
+      assert.equal(chunks.length, 3);
+      assert.ok((await rt.ctx.store.inbound.raw(out.mail))!.equals(raw), 'stored as read');
+    });
+
     test('the pipe applies the size limit an admin lowered in the web UI', async () => {
       const settings = createInstallationSettingsStore(rt.db);
       await settings.put('max_message_bytes', 2000, new Date().toISOString(), null);
