@@ -1,6 +1,5 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freshDatabaseUrl } from '../support/databases.js';
@@ -9,38 +8,16 @@ import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolati
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
 import { startServer, type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
-import { buildZip } from '../../src/inbound/attachments/zip-writer.js';
-
-function crc32(buf: Buffer): number {
-  let c = ~0;
-  for (const b of buf) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-  }
-  return ~c >>> 0;
-}
+import { buildZip } from '../support/zip-writer.js';
+import { rgbPng } from '../support/png.js';
 
 /** A real 120×80 PNG (a colour gradient), so that the preview is visible in the screenshots. */
 function gradientPng(w: number, h: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(crc32(body));
-    return Buffer.concat([len, body, crc]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(w, 0);
-  ihdr.writeUInt32BE(h, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  const rows: Buffer[] = [];
-  for (let y = 0; y < h; y++) {
-    const row = Buffer.alloc(1 + w * 3);
-    for (let x = 0; x < w; x++) row.set([Math.round((x / w) * 255), Math.round((y / h) * 255), 160], 1 + x * 3);
-    rows.push(row);
-  }
-  return Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+  return rgbPng(w, h, (y) => {
+    const row = Buffer.alloc(w * 3);
+    for (let x = 0; x < w; x++) row.set([Math.round((x / w) * 255), Math.round((y / h) * 255), 160], x * 3);
+    return row;
+  });
 }
 const PNG = gradientPng(120, 80);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { DIALECTS } from '../support/databases.js';
 import { Client, httpHarness, realUploadGate, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
-import { buildZip } from '../../src/inbound/attachments/zip-writer.js';
+import { buildZip } from '../support/zip-writer.js';
 import type { UploadGate } from '../../src/app/portal/ports.js';
 
 function multipart(fields: Record<string, string>, files: Array<{ name: string; content: Buffer }>): { body: Buffer; headers: Record<string, string> } {

@@ -1,10 +1,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { DIALECTS } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
+import { rgbPng } from '../support/png.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
@@ -17,19 +18,6 @@ import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js'
 
 const CUSTOMER = 'anna@kunde.example';
 const SUPPORT = 'support@support.example.com';
-
-/** A real PNG (written by Python's zlib) of noise, so that it does not compress: about w × h × 3 bytes. */
-function noisePng(width: number, height: number): Buffer {
-  const script = `
-import os, sys, zlib, struct
-w, h = int(sys.argv[1]), int(sys.argv[2])
-def chunk(kind, data):
-    return struct.pack('>I', len(data)) + kind + data + struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff)
-rows = b''.join(b'\\x00' + os.urandom(w * 3) for _ in range(h))
-sys.stdout.buffer.write(b'\\x89PNG\\r\\n\\x1a\\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(rows, 1)) + chunk(b'IEND', b''))
-`;
-  return execFileSync('python3', ['-c', script, String(width), String(height)], { maxBuffer: 64 * 1024 * 1024 });
-}
 
 for (const dialect of DIALECTS) {
   describe(`a big reply over SMTP, streamed and stored in chunks, on ${dialect}`, () => {
@@ -61,7 +49,7 @@ for (const dialect of DIALECTS) {
     });
 
     test('a 4 MiB screenshot in a client-composed reply: 250, kept in 1 MiB chunks, accepted, the image byte for byte at the case', async () => {
-      const png = noisePng(1000, 1000);
+      const png = rgbPng(1000, 1000, () => randomBytes(3000), 0); // noise: 3 MB that do not compress
       const raw = pythonReply(original, { from: `Anna Kunde <${CUSTOMER}>`, body: 'Hier der Screenshot.', attachments: [{ filename: 'bildschirm.png', content: png, maintype: 'image', subtype: 'png' }] });
       assert.ok(raw.length > 3 * 1024 * 1024, `${raw.length} bytes`);
       const sent = await smtplibSend(listener.port, CUSTOMER, [SUPPORT], raw);

@@ -14,7 +14,7 @@ import type { IngestDeps, VirusScanner } from '../../src/app/ingest/ports.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { createClamdScanner } from '../../src/inbound/clamav/clamd-client.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
-import { buildZip } from '../../src/inbound/attachments/zip-writer.js';
+import { buildZip } from '../support/zip-writer.js';
 import { LIMITS } from '../../src/config/limits.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');

@@ -6,7 +6,7 @@ import { corpusDir } from '../../../test/support/corpus.js';
 import { DEFAULT_ATTACHMENT_POLICY, judgeAttachments } from '../../domain/attachment-policy.js';
 import type { ParsedAttachment } from '../../domain/parsed-mail.js';
 import { inspectAttachment, inspectAttachments } from './inspect-attachments.js';
-import { buildZip } from './zip-writer.js';
+import { buildZip } from '../../../test/support/zip-writer.js';
 import { imageDimensions } from '../../domain/image-dimensions.js';
 
 const policy = DEFAULT_ATTACHMENT_POLICY;

@@ -8,7 +8,7 @@ import { corpusDir } from '../../../test/support/corpus.js';
 import { DEFAULT_ATTACHMENT_POLICY } from '../../domain/attachment-policy.js';
 import type { ZipLimits, ZipProblem, ZipReport } from '../../domain/attachment-policy.js';
 import { inspectZip } from './inspect-zip.js';
-import { buildZip, unicodePathExtra } from './zip-writer.js';
+import { buildZip, unicodePathExtra } from '../../../test/support/zip-writer.js';
 
 const LIMITS = DEFAULT_ATTACHMENT_POLICY.zip;
 const MIB = 1024 * 1024;

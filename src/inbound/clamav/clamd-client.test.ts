@@ -5,7 +5,7 @@ import type { Server, Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { EICAR, startClamd } from '../../../test/support/clamd.js';
 import type { ClamdHandle } from '../../../test/support/clamd.js';
-import { buildZip } from '../attachments/zip-writer.js';
+import { buildZip } from '../../../test/support/zip-writer.js';
 import { createClamdScanner, interpretScanReply, parseClamdTarget } from './clamd-client.js';
 
 const MIB = 1024 * 1024;

@@ -1,35 +1,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { corpusDir } from '../../../test/support/corpus.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { relative } from 'node:path';
+import { corpusDir, corpusMailFiles, filesUnder } from '../../../test/support/corpus.js';
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import { MailLoopError, MalformedMailError, parseMail, parseMailInWorker } from './mime-parser.js';
 import { closeParseWorkers } from './parse-worker-pool.js';
 
 after(closeParseWorkers);
-
-function walk(dir: string, accept: (name: string) => boolean): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path, accept);
-    return accept(entry.name) ? [path] : [];
-  });
-}
-
-function mailFiles(): string[] {
-  const eml = (name: string): boolean => name.endsWith('.eml');
-  return [
-    ...walk(corpusDir('cpython-email'), (n) => /^msg_\d+\.txt$/.test(n)),
-    ...walk(corpusDir('nodemailer-mailparser'), eml),
-    ...walk(corpusDir('postal-mime'), eml),
-    ...walk(corpusDir('postalsys-mailauth'), eml),
-    ...walk(corpusDir('stalwart-mail-parser'), eml),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/messages'), () => true),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/tnef'), eml),
-    ...walk(corpusDir('fiedl-extended_email_reply_parser'), eml),
-  ];
-}
 
 async function parseOrRefuse(raw: Buffer): Promise<ParsedMail | 'refused'> {
   try {
@@ -41,7 +19,7 @@ async function parseOrRefuse(raw: Buffer): Promise<ParsedMail | 'refused'> {
 }
 
 test('every corpus mail parses (or is refused with our own error) within 2 s', async () => {
-  const files = mailFiles();
+  const files = corpusMailFiles();
   let parsed = 0;
   let refused = 0;
   let withProblems = 0;
@@ -67,7 +45,7 @@ test('every corpus mail parses (or is refused with our own error) within 2 s', a
 });
 
 test('a sample of the corpus gives the same result through the worker', async () => {
-  const files = mailFiles().filter((_, i) => i % 10 === 0);
+  const files = corpusMailFiles().filter((_, i) => i % 10 === 0);
   for (const file of files) {
     const raw = readFileSync(file);
     const direct = await parseOrRefuse(raw);
@@ -106,7 +84,7 @@ test('stalwart mail-parser oracle: subject, from and attachment count', async ()
   const root = corpusDir('stalwart-mail-parser/resources/eml');
   const counts = { mails: 0, subject: 0, subjectOk: 0, from: 0, fromOk: 0, attachmentsOk: 0 };
   const subjectMisses: string[] = [];
-  for (const eml of walk(root, (n) => n.endsWith('.eml'))) {
+  for (const eml of filesUnder(root, (n) => n.endsWith('.eml'))) {
     const oracle = eml.replace(/\.eml$/, '.json');
     if (!existsSync(oracle)) continue;
     const expected = stalwartExpectation(readFileSync(oracle, 'utf8'));

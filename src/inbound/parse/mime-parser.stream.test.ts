@@ -1,8 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { corpusDir } from '../../../test/support/corpus.js';
+import { readFileSync } from 'node:fs';
+import { corpusMailFiles } from '../../../test/support/corpus.js';
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import { rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
 import { MailLoopError, MalformedMailError, parseMail } from './mime-parser.js';
@@ -10,29 +9,6 @@ import { ParseWorkerPool } from './parse-worker-pool.js';
 
 const pool = new ParseWorkerPool({ size: 2 });
 after(() => pool.close());
-
-function walk(dir: string, accept: (name: string) => boolean): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path, accept);
-    return accept(entry.name) ? [path] : [];
-  });
-}
-
-// The same selection as mime-parser.corpus.test.ts.
-function mailFiles(): string[] {
-  const eml = (name: string): boolean => name.endsWith('.eml');
-  return [
-    ...walk(corpusDir('cpython-email'), (n) => /^msg_\d+\.txt$/.test(n)),
-    ...walk(corpusDir('nodemailer-mailparser'), eml),
-    ...walk(corpusDir('postal-mime'), eml),
-    ...walk(corpusDir('postalsys-mailauth'), eml),
-    ...walk(corpusDir('stalwart-mail-parser'), eml),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/messages'), () => true),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/tnef'), eml),
-    ...walk(corpusDir('fiedl-extended_email_reply_parser'), eml),
-  ];
-}
 
 async function outcome(work: Promise<ParsedMail>): Promise<ParsedMail | string> {
   try {
@@ -78,7 +54,7 @@ const attachmentMail = crlf(
 
 describe('parsing a RawMail chunk by chunk', () => {
   test('every corpus mail gives the same ParsedMail from a Buffer and from 1 KiB chunks in the worker pool', async () => {
-    const files = mailFiles();
+    const files = corpusMailFiles();
     for (const file of files) {
       const raw = readFileSync(file);
       const fromBuffer = await outcome(pool.parse(raw));

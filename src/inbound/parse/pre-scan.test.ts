@@ -1,35 +1,11 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { corpusDir } from '../../../test/support/corpus.js';
+import { readFileSync } from 'node:fs';
+import { corpusMailFiles } from '../../../test/support/corpus.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
 import { PreScanner, preScan } from './pre-scan.js';
 
 const CHUNK_SIZES = [1, 7, 64, 4096];
-
-function walk(dir: string, accept: (name: string) => boolean): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path, accept);
-    return accept(entry.name) ? [path] : [];
-  });
-}
-
-// The same selection as mime-parser.corpus.test.ts.
-function mailFiles(): string[] {
-  const eml = (name: string): boolean => name.endsWith('.eml');
-  return [
-    ...walk(corpusDir('cpython-email'), (n) => /^msg_\d+\.txt$/.test(n)),
-    ...walk(corpusDir('nodemailer-mailparser'), eml),
-    ...walk(corpusDir('postal-mime'), eml),
-    ...walk(corpusDir('postalsys-mailauth'), eml),
-    ...walk(corpusDir('stalwart-mail-parser'), eml),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/messages'), () => true),
-    ...walk(corpusDir('mimekit/UnitTests/TestData/tnef'), eml),
-    ...walk(corpusDir('fiedl-extended_email_reply_parser'), eml),
-  ];
-}
 
 type Outcome = { cut: number | null; problems: string[] } | { error: string };
 
@@ -70,7 +46,7 @@ const small: ParseLimits = { ...DEFAULT_PARSE_LIMITS, maxParts: 3, maxDepth: 3, 
 
 describe('PreScanner gives the whole-buffer decisions whatever the chunk size', () => {
   test('every corpus mail, in chunks of 1, 7, 64 and 4096 bytes', () => {
-    const files = mailFiles();
+    const files = corpusMailFiles();
     for (const file of files) assertSameInChunks(file, readFileSync(file));
     assert.ok(files.length >= 220, `only ${files.length} mail files found`);
   });

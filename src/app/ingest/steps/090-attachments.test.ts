@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { attachmentsStep } from './090-attachments.js';
 import { inspectAttachments } from '../../../inbound/attachments/inspect-attachments.js';
-import { buildZip } from '../../../inbound/attachments/zip-writer.js';
+import { buildZip } from '../../../../test/support/zip-writer.js';
 import { context } from '../../../../test/support/pipeline-step.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
