@@ -80,6 +80,7 @@ export interface CaseStore {
 
 export interface MessageStore {
   insert(m: Message): Promise<void>;
+  findById(id: string): Promise<Message | null>;
   listByCase(caseId: string): Promise<Message[]>;
 }
 

@@ -100,6 +100,13 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await rt.ctx.store.attachments.content(list[1]!.id), content);
     });
 
+    test('a message is found by its id; an unknown id gives null', async () => {
+      const c = await openCase(rt.ctx, { customer: 'kim@example.org', subject: 'Find me', body: 'Der erste Text.' });
+      const first = (await rt.ctx.store.messages.listByCase(c.id))[0]!;
+      assert.deepEqual(await rt.ctx.store.messages.findById(first.id), first);
+      assert.equal(await rt.ctx.store.messages.findById(randomUUID()), null);
+    });
+
     test('an attachment over 1 MiB is stored in 1 MiB rows, once per content, and read back whole', async () => {
       const c = await openCase(rt.ctx, { customer: 'kim@example.org', subject: 'Big file', body: 'x' });
       const content = randomBytes(2 * 1024 * 1024 + 17);

@@ -25,7 +25,8 @@ const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
  */
 export async function queueAgentNotifications(ctx: AppContext, prefs: AgentNotificationPrefs, input: { caseId: string; messageId: string }): Promise<{ queued: string[] }> {
   const c = await ctx.store.cases.findById(input.caseId);
-  const m = c ? (await ctx.store.messages.listByCase(c.id)).find((x) => x.id === input.messageId) : undefined;
+  const found = c ? await ctx.store.messages.findById(input.messageId) : null;
+  const m = found?.caseId === c?.id ? found : null;
   if (!c || !m || m.kind !== 'customer_reply') return { queued: [] };
   const recipients = (await prefs.emailNotificationRecipients()).filter((a) => (c.assigneeId ? a.id === c.assigneeId : true) && a.id !== m.authorId);
   if (recipients.length === 0) return { queued: [] };

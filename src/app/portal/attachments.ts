@@ -13,8 +13,8 @@ export async function attachmentFor(ctx: WebContext, user: User, id: string): Pr
   const c = a ? await ctx.store.cases.findById(a.caseId) : null;
   if (!a || !c || !canSeeCase(user, c)) throw new AppError('not_found', 'There is no such attachment.');
   if (!isStaff(user.role) && a.messageId) {
-    const m = (await ctx.store.messages.listByCase(c.id)).find((x) => x.id === a.messageId);
-    if (!m || m.kind === 'internal_note') throw new AppError('not_found', 'There is no such attachment.');
+    const m = await ctx.store.messages.findById(a.messageId);
+    if (!m || m.caseId !== c.id || m.kind === 'internal_note') throw new AppError('not_found', 'There is no such attachment.');
   }
   const content = await ctx.store.attachments.content(a.id);
   if (!content) throw new AppError('not_found', 'There is no such attachment.');

@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { AttachmentTable, CaseTable, Database } from '../schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AttachmentTable, CaseTable, Database, MessageTable } from '../schema.js';
 import type { AttachmentStore, CaseStore, MessageStore } from '../../app/ports.js';
 import type { Attachment, Case, CaseEvent, Message } from '../../domain/records.js';
 import type { CaseChannel, CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
@@ -157,25 +157,31 @@ export function messageStore(db: Kysely<Database>): MessageStore {
         })
         .execute();
     },
+    async findById(id) {
+      const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toMessage(r) : null;
+    },
     async listByCase(caseId) {
       const rows = await db.selectFrom('messages').selectAll().where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
-      return rows.map(
-        (r): Message => ({
-          id: r.id,
-          caseId: r.case_id,
-          authorId: r.author_id,
-          authorEmail: r.author_email,
-          kind: r.kind as MessageKind,
-          source: r.source as MessageSource,
-          bodyText: r.body_text,
-          bodyHtml: r.body_html,
-          quotedText: r.quoted_text,
-          inboundMailId: r.inbound_mail_id,
-          outboundMailId: r.outbound_mail_id,
-          createdAt: r.created_at,
-        }),
-      );
+      return rows.map(toMessage);
     },
+  };
+}
+
+function toMessage(r: Selectable<MessageTable>): Message {
+  return {
+    id: r.id,
+    caseId: r.case_id,
+    authorId: r.author_id,
+    authorEmail: r.author_email,
+    kind: r.kind as MessageKind,
+    source: r.source as MessageSource,
+    bodyText: r.body_text,
+    bodyHtml: r.body_html,
+    quotedText: r.quoted_text,
+    inboundMailId: r.inbound_mail_id,
+    outboundMailId: r.outbound_mail_id,
+    createdAt: r.created_at,
   };
 }
 
