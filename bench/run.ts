@@ -1,9 +1,9 @@
 /**
  * `npm run bench`: end-to-end figures of the inbound path on this machine, printed as a table.
  *
- *  1. replies/s: N small customer replies sent over SMTP (20 connections) to a real `serve`
- *     process on SQLite; measured from the first MAIL FROM to the last 250 (stored durably), and
- *     to the last outcome (processed, receipt queued).
+ *  1. replies/s: N small replies from 200 customers about their cases, sent over SMTP (20
+ *     connections) to a real `serve` process on SQLite; measured from the first MAIL FROM to the
+ *     last 250 (stored durably), and to the last outcome (processed, receipt queued).
  *  2. receipt latency: time from a mail's receipt to its receipt being queued (p50/p99).
  *  3. a 25 MiB mail, and four at once, first on the fresh process: serve's peak RSS growth while
  *     receiving and processing them (the kernel's high-water mark, reset before each).
@@ -21,18 +21,27 @@ import { repoRoot } from '../test/support/corpus.js';
 import { rgbPng } from '../test/support/png.js';
 
 const N = Number(process.env.BENCH_MAILS ?? 3000);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 200);
 
-async function run(args: string[], env: Record<string, string>): Promise<string> {
-  const p = spawn(process.execPath, [join(repoRoot, 'bin/supportal.js'), ...args], { env: { ...process.env, ...env } });
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (c) => (out += c));
-  p.stderr.on('data', (c) => (err += c));
-  const code = await new Promise<number>((r) => p.on('exit', (c) => r(c ?? 1)));
-  if (code !== 0) throw new Error(`supportal ${args.join(' ')} failed: ${err.trim()}`);
-  return out;
+/** Creates `count` customers (bench-0@…, bench-1@…) with one open case each; their case numbers. */
+async function seedCustomers(env: Record<string, string>, count: number): Promise<number[]> {
+  Object.assign(process.env, env);
+  const { createRuntime } = await import('../src/composition.js');
+  const { addUser } = await import('../src/app/users.js');
+  const { openCase } = await import('../src/app/cases.js');
+  const rt = await createRuntime({ createSecret: true, migrate: true });
+  try {
+    const numbers: number[] = [];
+    for (let k = 0; k < count; k++) {
+      await addUser(rt.ctx, { role: 'customer', email: `bench-${k}@kunde.example`, name: `Bench ${k}`, lang: k % 2 ? 'de' : 'en' });
+      numbers.push((await openCase(rt.ctx, { customer: `bench-${k}@kunde.example`, subject: `Bench ${k}`, body: 'x' })).number);
+    }
+    return numbers;
+  } finally {
+    await rt.close();
+  }
 }
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 
 function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -59,11 +68,15 @@ async function main(): Promise<void> {
     SUPPORTAL_SENDER_AUTH: 'off',
     SUPPORTAL_LOG_LEVEL: 'warn',
     SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
-    SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000',
   };
-  await run(['user', 'add', '--role', 'customer', '--email', 'bench@kunde.example', '--name', 'Bench', '--lang', 'en'], env);
-  const caseNo = JSON.parse(await run(['case', 'open', '--customer', 'bench@kunde.example', '--subject', 'Bench', '--body', 'x', '--json'], env)).number as number;
-  const serve = spawn(process.execPath, [join(repoRoot, 'bin/supportal.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  // Customers, each with an open case, as a help desk has them: replies come from many senders
+  // about many cases (one sender at 1,000 mails/s would be a loop, stopped by the hourly cap).
+  const caseNos = await seedCustomers(env, CUSTOMERS);
+  const caseNo = caseNos[0]!;
+  const sender = (i: number) => `bench-${((i % CUSTOMERS) + CUSTOMERS) % CUSTOMERS}@kunde.example`;
+  // BENCH_CPU_PROFILE=DIR: serve writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
+  const serve = spawn(process.execPath, [...profile, join(repoRoot, 'bin/supportal.js'), 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
     for (let i = 0; ; i++) {
       const ok = await fetch(`http://127.0.0.1:${httpPort}/readyz`).then((r) => r.ok).catch(() => false);
@@ -74,7 +87,7 @@ async function main(): Promise<void> {
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true, pool: true, maxConnections: CONNECTIONS, maxMessages: Infinity });
     const mail = (i: number) =>
       Buffer.from(
-        `From: Bench <bench@kunde.example>\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] Bench\r\nMessage-ID: <bench-${i}-${Date.now()}@kunde.example>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nReply number ${i}.\r\n\r\nOn Tue, Support wrote:\r\n> earlier text\r\n`,
+        `From: Bench <${sender(i)}>\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNos[((i % CUSTOMERS) + CUSTOMERS) % CUSTOMERS]}] Bench\r\nMessage-ID: <bench-${i}-${Date.now()}@kunde.example>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nReply number ${i}.\r\n\r\nOn Tue, Support wrote:\r\n> earlier text\r\n`,
       );
     const db = new Database(join(dir, 'supportal.sqlite'), { readonly: true });
     const settled = async () => {
@@ -86,7 +99,7 @@ async function main(): Promise<void> {
     };
     // Warm up (JIT, the parse worker, the SQLite cache), so that the big mails below measure
     // only what a big mail costs.
-    for (let i = 0; i < 50; i++) await transport.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: mail(-1 - i) });
+    for (let i = 0; i < 50; i++) await transport.sendMail({ envelope: { from: sender(-1 - i), to: ['support@support.example.com'] }, raw: mail(-1 - i) });
     await settled();
 
     // Big mails first, on the fresh process: a realistic 25 MB mail is a short text and an 18 MiB
@@ -95,7 +108,7 @@ async function main(): Promise<void> {
     const b64 = png.toString('base64').replace(/(.{76})/g, '$1\r\n');
     const bigMail = (tag: string) =>
       Buffer.from(
-        `From: bench@kunde.example\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] big\r\nMessage-ID: <big-${tag}-${Date.now()}@kunde.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nScreenshot attached.\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=screen.png\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b--\r\n`,
+        `From: bench-0@kunde.example\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] big\r\nMessage-ID: <big-${tag}-${Date.now()}@kunde.example>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nScreenshot attached.\r\n--b\r\nContent-Type: image/png\r\nContent-Disposition: attachment; filename=screen.png\r\nContent-Transfer-Encoding: base64\r\n\r\n${b64}\r\n--b--\r\n`,
       );
     const bigMiB = (bigMail('size').length / 1048576).toFixed(1);
     // Peak RSS growth of serve while it receives and processes `count` big mails at once. The
@@ -107,7 +120,7 @@ async function main(): Promise<void> {
       writeFileSync(`/proc/${serve.pid}/clear_refs`, '5');
       const base = rssKb(serve.pid!, 'VmRSS');
       const t = performance.now();
-      await Promise.all(mails.map((raw, i) => senders[i]!.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw })));
+      await Promise.all(mails.map((raw, i) => senders[i]!.sendMail({ envelope: { from: 'bench-0@kunde.example', to: ['support@support.example.com'] }, raw })));
       await settled();
       const seconds = (performance.now() - t) / 1000;
       const growthMiB = (rssKb(serve.pid!, 'VmHWM') - base) / 1024;
@@ -129,7 +142,7 @@ async function main(): Promise<void> {
       Array.from({ length: CONNECTIONS * 4 }, async () => {
         while (next < N) {
           const i = next++;
-          await transport.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: mail(i) });
+          await transport.sendMail({ envelope: { from: sender(i), to: ['support@support.example.com'] }, raw: mail(i) });
         }
       }),
     );
@@ -147,7 +160,7 @@ async function main(): Promise<void> {
       const due = ts0 + (i * 1000) / RATE;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      steady.push(transport.sendMail({ envelope: { from: 'bench@kunde.example', to: ['support@support.example.com'] }, raw: mail(N + i) }));
+      steady.push(transport.sendMail({ envelope: { from: sender(N + i), to: ['support@support.example.com'] }, raw: mail(N + i) }));
     }
     await Promise.all(steady);
     for (;;) {
@@ -160,7 +173,7 @@ async function main(): Promise<void> {
     db.close();
 
     const rows: Array<[string, string, string]> = [
-      ['small replies sent', String(N), ''],
+      ['small replies sent', `${N} from ${CUSTOMERS} customers`, ''],
       ['stored (250) per second', (N / ((tStored - t0) / 1000)).toFixed(0), '≥ 1000'],
       ['processed end to end per second', (N / ((tDone - t0) / 1000)).toFixed(0), '≥ 1000'],
       ['outcomes', JSON.stringify(outcomes), ''],
