@@ -218,6 +218,15 @@ describe('HTTP uploads without inspection, with a scanner, and an unbuilt UI', (
       assert.equal(res.statusCode, 201, res.body);
       const detail = (await alice.request('GET', `/api/cases/${res.json().case.number}`)).json();
       assert.equal(detail.attachments[0].scan, 'clean');
+      // An agent's file, scanned on upload like the customer's, is not recorded as unscanned.
+      const agent = new Client(h.app);
+      await agent.login(w.agent.email, PASSWORD);
+      const a = multipart({ payload: JSON.stringify({ body: 'Fixed, see picture.' }) }, [{ name: 'fix.png', content: PNG }]);
+      const reply = await agent.request('POST', `/api/cases/${res.json().case.number}/replies`, a.body, a.headers);
+      assert.equal(reply.statusCode, 201, reply.body);
+      const after = (await agent.request('GET', `/api/cases/${res.json().case.number}`)).json();
+      const mine = after.attachments.filter((f: { messageId: string }) => f.messageId === reply.json().message.id);
+      assert.deepEqual(mine.map((f: { scan: string }) => f.scan), ['clean']);
     } finally {
       await h.dispose();
     }

@@ -14,7 +14,10 @@ const input = z.object({
   caseNumber: z.number().int().positive(),
   agent: z.string().trim().toLowerCase().email(),
   body: z.string().trim().min(1).max(200_000),
-  attachments: z.array(z.object({ filename: z.string().min(1).max(255), content: z.instanceof(Buffer), contentType: z.string().optional() })).default([]),
+  // `scan`: what the caller's check found (portal uploads are scanned when clamd is configured).
+  attachments: z
+    .array(z.object({ filename: z.string().min(1).max(255), content: z.instanceof(Buffer), contentType: z.string().optional(), scan: z.enum(['clean', 'not_scanned']).optional() }))
+    .default([]),
   maxAttachmentBytes: z.number().int().positive(),
 });
 
@@ -81,7 +84,7 @@ export async function addAgentReply(ctx: AppContext, raw: AgentReplyInput): Prom
           detectedType: a.contentType ?? null,
           size: a.content.length,
           sha256: createHash('sha256').update(a.content).digest('hex'),
-          scan: 'not_scanned',
+          scan: a.scan ?? 'not_scanned',
           createdAt: now,
         },
         a.content,

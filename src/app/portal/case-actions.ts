@@ -83,7 +83,7 @@ export async function replyToCase(ctx: WebContext, user: User, number: number, i
   const { body } = parseInput(bodyInput, input);
   const c = await requireVisibleCase(ctx.store, user, number);
   if (isStaff(user.role)) {
-    const attachments = files.map((f) => ({ filename: f.filename, content: f.content, ...(f.detectedType ? { contentType: f.detectedType } : {}) }));
+    const attachments = files.map((f) => ({ filename: f.filename, content: f.content, scan: f.scan, ...(f.detectedType ? { contentType: f.detectedType } : {}) }));
     return (await addAgentReply(ctx, { caseNumber: c.number, agent: user.email, body, attachments })).message;
   }
   const message = await ctx.store.transaction(async (tx) => {
