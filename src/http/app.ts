@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
@@ -77,7 +77,8 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // 1 MiB of JSON is far more than a reply text; uploads will get their own route and limit.
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: true,
+    // Our own request log is the audit trail and the mail log; Fastify's per-request lines are noise.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: deps.trustProxy ?? false,
   });
   const events = deps.events ?? createPortalEventBus();
