@@ -8,7 +8,9 @@ import type { Store } from '../../app/ports.js';
 import { DIALECTS } from '../../../test/support/databases.js';
 import { startDovecot, type DovecotHandle } from '../../../test/support/dovecot.js';
 import { testRuntime, type TestRuntime } from '../../../test/support/runtime.js';
-import { PROCESSED_KEYWORD, parseImapUrl, recipientsOf, startImapSource, type ImapSource } from './imap-source.js';
+import { PROCESSED_KEYWORD, startImapSource, type ImapSource } from './imap-source.js';
+import { parseImapUrl } from './imap-endpoint.js';
+import { recipientsOf } from './imap-message.js';
 
 const log = pino({ level: 'silent' });
 const PROCESSED = ['Supportal', 'Processed'];

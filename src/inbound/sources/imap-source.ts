@@ -1,8 +1,10 @@
-import { ImapFlow, type FetchMessageObject } from 'imapflow';
+import { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../app/context.js';
 import { receiveMail, type ReceiveResult } from '../../app/ingest/receive-mail.js';
 import { LIMITS } from '../../config/limits.js';
+import { parseImapUrl } from './imap-endpoint.js';
+import { fetchRaw, recipientsOf } from './imap-message.js';
 
 /**
  * The mailbox channel: fetches every not-yet-processed message of one IMAP mailbox, stores it
@@ -31,10 +33,6 @@ const IDLE_RESTART_MS = 5 * 60_000;
 /** Reconnect back-off after a failed connection or pass: 1 s doubling to 60 s. */
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
-// Dovecot replaces NUL with 0x80 in BODY[] (IMAP literals may not carry NUL); BINARY[] carries
-// the stored bytes, but decodes base64/QP parts. See fetchRaw.
-const NUL_REPLACEMENT = 0x80;
-
 export interface ImapSourceOptions {
   /** `imap://user:pass@host:port/INBOX` (STARTTLS when offered) or `imaps://…` (TLS, default port 993). */
   url: string;
@@ -63,37 +61,6 @@ export interface ImapSource {
   fetchNow(): Promise<FetchSummary>;
 }
 
-export interface ImapEndpoint {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  pass: string;
-  mailbox: string;
-}
-
-/** Parses `imap[s]://user:pass@host[:port]/MAILBOX`; user and password may be percent-encoded. */
-export function parseImapUrl(url: string): ImapEndpoint {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error('the IMAP URL is not a URL: expected imap[s]://user:pass@host:port/MAILBOX');
-  }
-  if (u.protocol !== 'imap:' && u.protocol !== 'imaps:') throw new Error(`unsupported IMAP URL scheme ${u.protocol}`);
-  if (!u.hostname || !u.username) throw new Error('the IMAP URL needs a user and a host: imap[s]://user:pass@host:port/MAILBOX');
-  const secure = u.protocol === 'imaps:';
-  const mailbox = decodeURIComponent(u.pathname.replace(/^\/+/, '')) || 'INBOX';
-  return {
-    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
-    port: u.port ? Number(u.port) : secure ? 993 : 143,
-    secure,
-    user: decodeURIComponent(u.username),
-    pass: decodeURIComponent(u.password),
-    mailbox,
-  };
-}
-
 interface Connection {
   client: ImapFlow;
   /** 'move' when the processed mailbox exists or could be created, else 'keyword'. */
@@ -101,38 +68,6 @@ interface Connection {
 }
 
 type ItemResult = 'stored' | 'duplicate' | 'failed' | 'gone';
-
-/** Envelope recipients for an IMAP mail: To, Cc and Delivered-To, lower-cased, unique, bounded. */
-export function recipientsOf(m: Pick<FetchMessageObject, 'envelope' | 'headers'>): string[] {
-  const out = new Set<string>();
-  for (const a of [...(m.envelope?.to ?? []), ...(m.envelope?.cc ?? [])]) {
-    if (a.address) out.add(a.address.toLowerCase());
-  }
-  const head = m.headers?.toString('latin1') ?? '';
-  for (const match of head.matchAll(/^delivered-to:[ \t]*<?([^\s<>@]+@[^\s<>@]+)>?/gim)) out.add(match[1]!.toLowerCase());
-  // The same bound SMTP puts on RCPT (T7): more is an attack or a loop.
-  return [...out].slice(0, LIMITS.maxRecipients);
-}
-
-/**
- * The message's bytes as stored on the server. BODY.PEEK[] is exact for everything except NUL,
- * which Dovecot sends as 0x80. When 0x80 occurs and the server speaks BINARY, BINARY.PEEK[] is
- * fetched too and used only if it equals the BODY bytes with some 0x80 turned back into NUL
- * (BINARY decodes base64/QP parts, and such an answer differs in length or elsewhere) (M8).
- */
-async function fetchRaw(client: ImapFlow, uid: number): Promise<Buffer | null> {
-  const body = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true });
-  if (!body || !body.source) return null;
-  const raw = body.source;
-  if (!raw.includes(NUL_REPLACEMENT) || !client.capabilities.has('BINARY')) return raw;
-  const bin = await client.fetchOne(String(uid), { uid: true, source: true }, { uid: true, binary: true }).catch(() => false as const);
-  if (!bin || !bin.source || bin.source.length !== raw.length) return raw;
-  const b = bin.source;
-  for (let i = 0; i < raw.length; i++) {
-    if (raw[i] !== b[i] && !(raw[i] === NUL_REPLACEMENT && b[i] === 0)) return raw;
-  }
-  return b;
-}
 
 export function startImapSource(opts: ImapSourceOptions): ImapSource {
   const endpoint = parseImapUrl(opts.url);
