@@ -1,6 +1,7 @@
 /** What the mailbox channel reads of one message: its recipients and its exact bytes. */
 import type { FetchMessageObject, ImapFlow } from 'imapflow';
 import { LIMITS } from '../../config/limits.js';
+import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 
 // Dovecot replaces NUL with 0x80 in BODY[] (IMAP literals may not carry NUL); BINARY[] carries
 // the stored bytes, but decodes base64/QP parts. See fetchRaw.
@@ -36,4 +37,25 @@ export async function fetchRaw(client: ImapFlow, uid: number): Promise<Buffer | 
     if (raw[i] !== b[i] && !(raw[i] === NUL_REPLACEMENT && b[i] === 0)) return raw;
   }
   return b;
+}
+
+/** How streaming a message into storage ended. */
+export type StreamedMessage = 'complete' | 'gone' | 'maybe-nul';
+
+/**
+ * A big message's BODY.PEEK[] bytes in 1 MiB partial fetches, each handed to `write` as it
+ * comes, so that the message is never whole in memory. 'maybe-nul' when a 0x80 byte came and the
+ * server speaks BINARY: that byte may stand for a NUL, and restoring it (fetchRaw) compares two
+ * whole fetches, so the caller drops what was written and takes fetchRaw's way instead.
+ */
+export async function streamRaw(client: ImapFlow, uid: number, write: (chunk: Buffer) => Promise<void>): Promise<StreamedMessage> {
+  const download = await client.download(String(uid), undefined, { uid: true, chunkSize: RAW_CHUNK_BYTES });
+  if (!download.content) return 'gone';
+  const binary = client.capabilities.has('BINARY');
+  for await (const chunk of download.content as AsyncIterable<Buffer>) {
+    // Leaving the loop destroys the download stream; imapflow stops fetching.
+    if (binary && chunk.includes(NUL_REPLACEMENT)) return 'maybe-nul';
+    await write(chunk);
+  }
+  return 'complete';
 }

@@ -120,9 +120,13 @@ describe('parseImapUrl and recipientsOf', () => {
 
 describe('IMAP source against a real Dovecot', () => {
   let dovecot: DovecotHandle;
-  const users = Array.from({ length: 20 }, (_, i) => ({ user: `box${i}`, pass: `pass${i}` }));
+  const users = Array.from({ length: 30 }, (_, i) => ({ user: `box${i}`, pass: `pass${i}` }));
   let nextUser = 0;
-  const takeUser = () => users[nextUser++]!;
+  const takeUser = () => {
+    const u = users[nextUser++];
+    if (!u) throw new Error(`only ${users.length} mailboxes were created for these tests; add more`);
+    return u;
+  };
 
   before(async () => {
     dovecot = await startDovecot(users);
@@ -311,6 +315,55 @@ describe('IMAP source against a real Dovecot', () => {
           assert.ok(stored, 'raw bytes stored');
           assert.equal(stored.toString('hex'), raw.toString('hex'));
           assert.deepEqual(await dovecot.messages(u.user, u.pass), []);
+        } finally {
+          await stopSource();
+        }
+      });
+
+      test('a message over 1 MiB is streamed into storage in 1 MiB chunks, byte for byte, then moved', async () => {
+        const u = takeUser();
+        const lines = Array.from({ length: 60_000 }, (_, i) => `line ${i} of the log the customer sends along`).join('\r\n');
+        const raw = mail(`big-${dialect}`, `${lines}\r\n`);
+        assert.ok(raw.length > 2 * 1024 * 1024 && !raw.includes(0x80), `${raw.length} bytes, 7-bit`);
+        await dovecot.append(u.user, u.pass, raw);
+        const got = storedCollector();
+        start({ url: dovecot.url(u.user, u.pass), onStored: got.onStored });
+        try {
+          await got.count(1);
+          const id = got.results[0]!.mailId;
+          const chunks = await rt.db.db.selectFrom('inbound_mail_chunks').select('seq').where('mail_id', '=', id).execute();
+          assert.equal(chunks.length, Math.ceil(raw.length / (1024 * 1024)), 'written while it was fetched');
+          assert.ok((await rt.ctx.store.inbound.raw(id))!.equals(raw));
+          assert.deepEqual(await dovecot.messages(u.user, u.pass), []);
+          assert.equal((await dovecot.messages(u.user, u.pass, PROCESSED)).length, 1);
+        } finally {
+          await stopSource();
+        }
+      });
+
+      test('M8: a message over 1 MiB with NUL and 8-bit bytes is fetched whole after all, and arrives byte-identical', async () => {
+        const u = takeUser();
+        const filler = Array.from({ length: 40_000 }, (_, i) => `Zeile ${i} des Protokolls`).join('\r\n');
+        const raw = Buffer.concat([
+          Buffer.from(`From: a@example.org\r\nTo: support@support.example.com\r\nSubject: big-nul-${dialect}\r\n`, 'latin1'),
+          Buffer.from('Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n', 'latin1'),
+          Buffer.from(`${filler}\r\n`, 'latin1'),
+          Buffer.from('Grüße — am Ende, nul: [\0]\r\n', 'utf8'),
+        ]);
+        assert.ok(raw.length > 1024 * 1024 && raw.includes(0) && raw.includes(0x80));
+        await dovecot.append(u.user, u.pass, raw);
+        const got = storedCollector();
+        start({ url: dovecot.url(u.user, u.pass), onStored: got.onStored });
+        try {
+          await got.count(1);
+          const id = got.results[0]!.mailId;
+          assert.equal((await rt.ctx.store.inbound.raw(id))!.toString('hex'), raw.toString('hex'));
+          const orphans = await rt.db.db
+            .selectFrom('inbound_mail_chunks')
+            .select('mail_id')
+            .where(({ not, exists, selectFrom }) => not(exists(selectFrom('inbound_mails').select('id').whereRef('inbound_mails.id', '=', 'inbound_mail_chunks.mail_id'))))
+            .execute();
+          assert.deepEqual(orphans, [], 'the chunks streamed before the 0x80 byte are gone');
         } finally {
           await stopSource();
         }

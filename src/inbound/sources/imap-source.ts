@@ -1,10 +1,11 @@
 import { ImapFlow } from 'imapflow';
 import type { Logger } from 'pino';
 import type { AppContext } from '../../app/context.js';
-import { receiveMail, type ReceiveResult } from '../../app/ingest/receive-mail.js';
+import { openRawSpool, receiveMail, type ReceivedEnvelope, type ReceiveResult } from '../../app/ingest/receive-mail.js';
+import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 import { LIMITS } from '../../config/limits.js';
 import { parseImapUrl } from './imap-endpoint.js';
-import { fetchRaw, recipientsOf } from './imap-message.js';
+import { fetchRaw, recipientsOf, streamRaw } from './imap-message.js';
 
 /**
  * The mailbox channel: fetches every not-yet-processed message of one IMAP mailbox, stores it
@@ -59,6 +60,13 @@ export interface ImapSource {
   stop(): Promise<void>;
   /** Runs one pass now (after a running one); rejects when the server cannot be reached. */
   fetchNow(): Promise<FetchSummary>;
+}
+
+/** Storing failed (our fault, temporary), as opposed to the IMAP connection failing. */
+class StoreError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`storing failed: ${(cause as Error)?.message ?? String(cause)}`);
+  }
 }
 
 interface Connection {
@@ -166,6 +174,26 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
     if (!flagged) throw new Error(`the server refused to flag UID ${uid}`);
   }
 
+  /**
+   * A big message goes into storage chunk by chunk as it is fetched (never whole in memory);
+   * 'buffered' when it must be fetched whole after all (a 0x80 byte, see streamRaw). A storage
+   * fault is a StoreError.
+   */
+  async function streamToStore(client: ImapFlow, uid: number, envelope: ReceivedEnvelope): Promise<ReceiveResult | 'gone' | 'buffered'> {
+    const spool = openRawSpool(opts.ctx, envelope);
+    try {
+      const how = await streamRaw(client, uid, (chunk) => spool.write(chunk).catch((err: unknown) => Promise.reject(new StoreError(err))));
+      if (how !== 'complete') {
+        await spool.discard();
+        return how === 'gone' ? 'gone' : 'buffered';
+      }
+      return await spool.finish().catch((err: unknown) => Promise.reject(new StoreError(err)));
+    } catch (err) {
+      await spool.discard().catch(() => undefined);
+      throw err;
+    }
+  }
+
   async function processOne(c: Connection, uid: number, uidValidity: bigint): Promise<ItemResult> {
     const client = c.client;
     const meta = await client.fetchOne(String(uid), { uid: true, size: true, envelope: true, headers: ['delivered-to'] }, { uid: true });
@@ -176,14 +204,22 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
       log.error({ uid, size: meta.size, ceiling: LIMITS.maxMessageBytesCeiling }, 'message too large to fetch; left in the mailbox');
       return 'failed';
     }
-    const raw = await fetchRaw(client, uid);
-    if (raw === null) return 'gone';
+    const envelope = { channel: 'imap' as const, envelopeFrom: null, envelopeTo: recipientsOf(meta), remoteIp: null };
     let result: ReceiveResult;
     try {
-      result = await receiveMail(opts.ctx, { raw, channel: 'imap', envelopeFrom: null, envelopeTo: recipientsOf(meta), remoteIp: null });
+      const streamed = meta.size !== undefined && meta.size > RAW_CHUNK_BYTES ? await streamToStore(client, uid, envelope) : 'buffered';
+      if (streamed === 'gone') return 'gone';
+      if (streamed === 'buffered') {
+        const raw = await fetchRaw(client, uid);
+        if (raw === null) return 'gone';
+        result = await receiveMail(opts.ctx, { ...envelope, raw }).catch((err: unknown) => Promise.reject(new StoreError(err)));
+      } else {
+        result = streamed;
+      }
     } catch (err) {
+      if (!(err instanceof StoreError)) throw err;
       // Our own fault is temporary (promise 2): the message stays, untouched, for the next pass.
-      log.error({ uid, err: (err as Error).message }, 'storing the message failed; left in the mailbox');
+      log.error({ uid, err: (err.cause as Error).message }, 'storing the message failed; left in the mailbox');
       return 'failed';
     }
     try {
