@@ -5,6 +5,7 @@ import type { Attachment, Case, CaseEvent, Message } from '../../domain/records.
 import type { CaseChannel, CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
 import { FIRST_CASE_NUMBER } from '../../domain/case.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
+import { asBuffer } from './bytes.js';
 
 export function toCase(r: CaseTable): Case {
   return {
@@ -229,14 +230,13 @@ export function attachmentStore(db: Kysely<Database>): AttachmentStore {
         .where('attachments.id', '=', id)
         .executeTakeFirst();
       if (!r) return null;
-      // The driver returns a Buffer already; Buffer.from would copy a 25 MB file once more.
-      if (r.chunks === 0) return Buffer.isBuffer(r.content) ? r.content : Buffer.from(r.content);
+      if (r.chunks === 0) return asBuffer(r.content);
       // Read row by row into one buffer: the file once, not its rows and their concatenation.
       const out = Buffer.allocUnsafe(Number(r.size));
       let at = 0;
       for (let seq = 0; seq < r.chunks; seq++) {
         const c = await db.selectFrom('blob_chunks').select('data').where('sha256', '=', r.sha256).where('seq', '=', seq).executeTakeFirstOrThrow();
-        at += Buffer.from(c.data.buffer, c.data.byteOffset, c.data.byteLength).copy(out, at);
+        at += asBuffer(c.data).copy(out, at);
       }
       if (at !== out.length) throw new Error(`attachment ${id} has ${at} of ${out.length} bytes`);
       return out;

@@ -6,6 +6,7 @@ import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundS
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
 import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
+import { asBuffer } from './bytes.js';
 
 /** An inbound row (without its raw bytes) joined with its case number. */
 export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth'> & { case_number?: number | null };
@@ -286,9 +287,4 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): Outb
       return Number(r.rows[0]?.n ?? 0);
     },
   };
-}
-
-/** better-sqlite3 returns a Buffer, pg a Buffer too; anything else (a Uint8Array) is wrapped, not copied. */
-function asBuffer(b: Uint8Array): Buffer {
-  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }

@@ -19,6 +19,15 @@ const LIST_BYTES = 1024 * 1024;
  */
 export const exclusiveBuffers = new WeakSet<ArrayBufferLike>();
 
+/**
+ * The Buffer may be moved to another thread: it is the only view of its ArrayBuffer, or one of
+ * the exclusive ones above. A view into Node's shared pool is not: moving it would detach its
+ * neighbours.
+ */
+export function movable(b: Uint8Array): boolean {
+  return b.buffer instanceof ArrayBuffer && (exclusiveBuffers.has(b.buffer) || (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength));
+}
+
 export class AttachmentContent {
   private pieces: Buffer[] = [];
   private reserved: Buffer | null = null;

@@ -16,6 +16,7 @@ import { RAW_CHUNK_BYTES, rawMailFromBuffer, type RawMail } from '../../domain/r
 import { MailLoopError, MalformedMailError } from './parse-errors.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
 import type { FromWorker, ParseResponse, ToWorker } from './parse-worker.js';
+import { movable } from './attachment-content.js';
 
 export interface ParseOptions {
   /**
@@ -54,11 +55,6 @@ interface Slot {
 // .ts"), so a one-line bootstrap registers tsx's loader first and then imports the worker.
 // A mail up to this size is sent to the worker whole, with its start message.
 const WHOLE_BYTES = RAW_CHUNK_BYTES;
-
-/** The Buffer is the only view of its ArrayBuffer (not a slice of Node's shared pool). */
-function owns(b: Buffer): boolean {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer;
-}
 
 const selfUrl = import.meta.url;
 const fromSource = selfUrl.endsWith('.ts');
@@ -134,14 +130,14 @@ export class ParseWorkerPool {
    */
   private async startWhole(slot: Slot, job: Job): Promise<void> {
     let whole: Buffer;
-    let movable: boolean;
+    let move: boolean;
     try {
       const pieces: Buffer[] = [];
       for await (const chunk of job.raw.chunks()) pieces.push(chunk);
       // One piece is the caller's own Buffer: moved only when the caller allows it. Joined
       // pieces are a new Buffer of ours alone.
       whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
-      movable = pieces.length === 1 ? job.transfer && owns(whole) : owns(whole);
+      move = pieces.length === 1 ? job.transfer && movable(whole) : movable(whole);
       if (whole.length !== job.raw.size) throw new Error(`raw mail is ${whole.length} bytes, expected ${job.raw.size}`);
     } catch (err) {
       if (slot.job !== job) return;
@@ -151,12 +147,12 @@ export class ParseWorkerPool {
       return;
     }
     if (slot.job !== job) return;
-    this.start(slot, job, { whole, movable });
+    this.start(slot, job, { whole, move });
   }
 
-  private start(slot: Slot, job: Job, small?: { whole: Buffer; movable: boolean }): void {
+  private start(slot: Slot, job: Job, small?: { whole: Buffer; move: boolean }): void {
     if (small) {
-      const bytes = small.movable ? small.whole : new Uint8Array(small.whole);
+      const bytes = small.move ? small.whole : new Uint8Array(small.whole);
       this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits, whole: bytes }, [bytes.buffer as ArrayBuffer]);
     } else {
       this.send(slot, { type: 'start', id: job.id, size: job.raw.size, limits: job.limits });
@@ -193,7 +189,7 @@ export class ParseWorkerPool {
       return;
     }
     const chunk = next.value;
-    if (job.transfer && owns(chunk)) {
+    if (job.transfer && movable(chunk)) {
       this.send(slot, { type: 'chunk', id, bytes: chunk }, [chunk.buffer as ArrayBuffer]);
       return;
     }

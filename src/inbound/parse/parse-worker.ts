@@ -16,7 +16,7 @@ import { parentPort } from 'node:worker_threads';
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import type { RawMail } from '../../domain/raw-mail.js';
 import { parseMail } from './mime-parser.js';
-import { exclusiveBuffers } from './attachment-content.js';
+import { movable } from './attachment-content.js';
 import { releaseGarbage } from '../../app/release-garbage.js';
 import type { ParseLimits } from './parse-limits.js';
 
@@ -92,12 +92,10 @@ if (port) {
     parseMail(raw, limits).then(
       (mail) => {
         current = null;
-        // An attachment that owns its whole ArrayBuffer (or is the only user of it) is moved; a
-        // view into a shared pool (small Buffers) is copied by the structured clone instead,
-        // as moving it would detach its neighbours.
+        // Attachments that may be moved are; the structured clone copies the others.
         const transfer = mail.attachments
           .map((a) => a.content)
-          .filter((b) => b.buffer instanceof ArrayBuffer && (exclusiveBuffers.has(b.buffer) || (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength)))
+          .filter(movable)
           .map((b) => b.buffer as ArrayBuffer);
         post({ type: 'done', id, ok: true, mail }, [...new Set(transfer)]);
       },
