@@ -43,7 +43,7 @@ function ensureSystemDependencies() {
 
 function testFiles(dir, out = []) {
   for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name.startsWith('.')) continue;
+    if (name === 'node_modules' || name === 'corpus' || name.startsWith('.')) continue;
     const p = join(dir, name);
     if (statSync(p).isDirectory()) testFiles(p, out);
     else if (name.endsWith('.test.ts')) out.push(relative(root, p));

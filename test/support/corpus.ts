@@ -6,15 +6,15 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /**
- * The shared real-world mail corpus lives beside the repository (../shared/corpus). Tests that
- * need it fail loudly when it is missing: a silent skip would hide that nothing was tested.
+ * The real-world mail corpus (test/corpus, see its MANIFEST.md) is part of the repository, so a
+ * clone tests the same mails anywhere. A missing file fails loudly rather than skipping.
  */
+export const corpusRoot = join(repoRoot, 'test', 'corpus');
+
 export function corpusDir(...parts: string[]): string {
-  const dir = process.env.SUPPORTAL_CORPUS_DIR ?? resolve(repoRoot, '../shared/corpus');
-  if (!existsSync(dir)) {
-    throw new Error(`mail corpus not found at ${dir} (set SUPPORTAL_CORPUS_DIR)`);
-  }
-  return join(dir, ...parts);
+  const path = join(corpusRoot, ...parts);
+  if (!existsSync(path)) throw new Error(`mail corpus file not found: ${path}`);
+  return path;
 }
 
 /** The files below `dir` whose names `accept` takes, at any depth. */

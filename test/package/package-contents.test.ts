@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { repoRoot } from '../support/corpus.js';
+
+/** What `npm pack` would put into the package, from npm itself (the `files` field of package.json). */
+function packedFiles(): string[] {
+  const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: repoRoot, encoding: 'utf8' });
+  const [info] = JSON.parse(out) as { files: { path: string }[] }[];
+  assert.ok(info, 'npm pack --dry-run printed no package');
+  return info.files.map((f) => f.path);
+}
+
+test('the package ships the program and none of the test data (GPL-2.0 TNEF lists, third-party mails) or tests', () => {
+  const files = packedFiles();
+  assert.ok(files.includes('bin/supportal.js'), 'the supportal command is in the package');
+  assert.ok(files.includes('package.json') && files.includes('README.md'));
+  assert.ok(files.some((f) => f.startsWith('src/cli/')), 'the CLI code is in the package');
+  const unwanted = files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
+  assert.deepEqual(unwanted, []);
+});
