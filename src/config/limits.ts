@@ -1,6 +1,6 @@
 /**
  * Every bound Supportal puts on input, in one place, each with the reason for its number.
- * RELIABILITY.md §6 is the contract these implement.
+ * docs/reliability.md §6 is the contract these implement.
  */
 const MiB = 1024 * 1024;
 
