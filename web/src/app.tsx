@@ -5,12 +5,16 @@ import { Loading, PageTitle } from './components/ui.js';
 import { navigate, useLocation, match } from './router.js';
 import { isStaff, useSession } from './session.js';
 import { LoginPage, ProfilePage, ResetConfirmPage, ResetRequestPage, SignupPage, VerifyPage } from './pages/auth.js';
-import { MyCasesPage, NewCasePage } from './pages/cases.js';
+import { MyCasesPage } from './pages/cases.js';
+import { NewCasePage } from './pages/new-case.js';
 import { CasePage } from './pages/case.js';
 import { MailLogPage, MyMailsPage } from './pages/mails.js';
-import { NotificationsPage, PhoneCasePage, QuarantinePage, QueuesPage } from './pages/desk.js';
+import { NotificationsPage } from './pages/desk/notifications.js';
+import { PhoneCasePage } from './pages/desk/phone-case.js';
+import { QuarantinePage } from './pages/desk/quarantine.js';
+import { QueuesPage } from './pages/desk/queues.js';
 import { OverviewPage } from './pages/overview.js';
-import { AdminPage } from './pages/admin.js';
+import { AdminPage } from './pages/admin/admin-page.js';
 
 type Access = 'public' | 'customer' | 'staff' | 'admin';
 interface Route { pattern: string; access: Access; render(): ReactNode }

@@ -23,6 +23,31 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
   return { ...state, reload };
 }
 
+/**
+ * One thing the user does against the API (a form sent, a button pressed): `run` clears the last
+ * error, marks the action busy, and keeps a failure for <ErrorBox> instead of throwing it. It
+ * resolves to true when the work succeeded, so that a caller can follow up (clear a field).
+ */
+export function useAction(): { error: unknown; busy: boolean; run(work: () => Promise<unknown>): Promise<boolean>; fail(error: unknown): void; clear(): void } {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (work: () => Promise<unknown>): Promise<boolean> => {
+    setError(null);
+    setBusy(true);
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => setError(null), []);
+  return { error, busy, run, fail: setError, clear };
+}
+
 export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown): string {
   if (e instanceof ApiError) {
     const key = `errors.${e.code}`;

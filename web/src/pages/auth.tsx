@@ -5,7 +5,7 @@ import { currentLanguage } from '../i18n.js';
 import { Link, navigate, useLocation } from '../router.js';
 import { isStaff, useSession } from '../session.js';
 import type { Language, User } from '../types.js';
-import { ErrorBox, Notice, PageTitle, SelectField, TextField, useLoad } from '../components/ui.js';
+import { ErrorBox, Notice, PageTitle, SelectField, TextField, useAction, useLoad } from '../components/ui.js';
 
 export function LoginPage() {
   const { t } = useTranslation();
@@ -13,32 +13,25 @@ export function LoginPage() {
   const { search } = useLocation();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: FormEvent) => {
+  const action = useAction();
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void action.run(async () => {
       const user = await session.login(email, password);
       const next = search.get('next');
       navigate(next && next.startsWith('/') && !next.startsWith('//') ? next : isStaff(user) ? '/desk' : '/cases', { replace: true });
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <section className="narrow">
       <PageTitle>{t('login.title')}</PageTitle>
       {search.get('verified') ? <Notice kind="success">{t('verify.done')}</Notice> : null}
       {search.get('reset') ? <Notice kind="success">{t('reset.done')}</Notice> : null}
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <form onSubmit={submit} className="card">
         <TextField label={t('fields.email')} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
         <TextField label={t('fields.password')} type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
-        <button type="submit" disabled={busy}>
+        <button type="submit" disabled={action.busy}>
           {t('login.submit')}
         </button>
       </form>
@@ -52,24 +45,22 @@ export function LoginPage() {
 export function SignupPage() {
   const { t } = useTranslation();
   const [form, setForm] = useState({ name: '', email: '', password: '', password2: '' });
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const [mismatch, setMismatch] = useState(false);
   const [sent, setSent] = useState(false);
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
-  const submit = async (e: FormEvent) => {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
     if (form.password !== form.password2) {
+      action.clear();
       setMismatch(true);
       return;
     }
     setMismatch(false);
-    try {
+    void action.run(async () => {
       await api.post('/api/auth/signup', { name: form.name, email: form.email, password: form.password, language: currentLanguage() });
       setSent(true);
-    } catch (err) {
-      setError(err);
-    }
+    });
   };
   if (sent)
     return (
@@ -81,7 +72,7 @@ export function SignupPage() {
   return (
     <section className="narrow">
       <PageTitle>{t('signup.title')}</PageTitle>
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <form onSubmit={submit} className="card">
         <TextField label={t('fields.name')} autoComplete="name" required maxLength={200} value={form.name} onChange={set('name')} />
         <TextField label={t('fields.email')} type="email" autoComplete="email" required value={form.email} onChange={set('email')} />
@@ -132,21 +123,20 @@ export function ResetRequestPage() {
   const { t } = useTranslation();
   const [email, setEmail] = useState('');
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   return (
     <section className="narrow">
       <PageTitle>{t('reset.title')}</PageTitle>
       {sent ? <Notice kind="success">{t('reset.sent')}</Notice> : null}
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <form
         className="card"
         onSubmit={(e) => {
           e.preventDefault();
-          setError(null);
-          api.post('/api/auth/password-reset', { email }).then(
-            () => setSent(true),
-            (err: unknown) => setError(err),
-          );
+          void action.run(async () => {
+            await api.post('/api/auth/password-reset', { email });
+            setSent(true);
+          });
         }}
       >
         <TextField label={t('fields.email')} type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.currentTarget.value)} />
@@ -162,20 +152,20 @@ export function ResetConfirmPage() {
   const { search } = useLocation();
   const token = search.get('token') ?? '';
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   if (!token) return <ResetRequestPage />;
   return (
     <section className="narrow">
       <PageTitle>{t('reset.newTitle')}</PageTitle>
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <form
         className="card"
         onSubmit={(e) => {
           e.preventDefault();
-          api.post('/api/auth/password-reset/confirm', { token, password }).then(
-            () => navigate('/login?reset=1', { replace: true }),
-            (err: unknown) => setError(err),
-          );
+          void action.run(async () => {
+            await api.post('/api/auth/password-reset/confirm', { token, password });
+            navigate('/login?reset=1', { replace: true });
+          });
         }}
       >
         <TextField label={t('fields.newPassword')} type="password" autoComplete="new-password" required minLength={8} hint={t('fields.passwordHint')} value={password} onChange={(e) => setPassword(e.currentTarget.value)} />
@@ -194,30 +184,25 @@ export function ProfilePage() {
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   // Shown at once; the server's answer follows with the reload.
   const [notify, setNotify] = useState<boolean | null>(null);
   const prefs = useLoad(() => (isStaff(user) ? api.get<{ preferences?: { notifyByEmail: boolean } }>('/api/auth/me').then((r) => r.preferences ?? null) : Promise.resolve(null)), [user.id]);
-  const save = async (body: Record<string, unknown>, what: string): Promise<boolean> => {
-    setError(null);
+  const save = (body: Record<string, unknown>, what: string): Promise<boolean> => {
     setSaved(null);
-    try {
+    return action.run(async () => {
       const r = await api.patch<{ user: User }>('/api/auth/profile', body);
       session.setUser(r.user);
       prefs.reload();
       if (r.user.language !== currentLanguage()) await session.changeLanguage(r.user.language);
       setSaved(what);
-      return true;
-    } catch (e) {
-      setError(e);
-      return false;
-    }
+    });
   };
   return (
     <section className="narrow">
       <PageTitle>{t('profile.title')}</PageTitle>
       {saved ? <Notice kind="success">{saved}</Notice> : null}
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <form
         className="card"
         onSubmit={(e) => {
