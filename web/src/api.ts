@@ -35,7 +35,8 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let data: unknown = null;
+  // A proxy's HTML error page is no JSON: the status then speaks for itself.
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {

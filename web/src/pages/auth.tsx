@@ -87,21 +87,22 @@ export function SignupPage() {
   );
 }
 
+/** A confirmation link without its token is as invalid as one with a wrong token. */
+const MISSING_TOKEN = new ApiError(400, 'token_invalid', 'token missing');
+
 export function VerifyPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
   const token = search.get('token') ?? '';
-  const [state, setState] = useState<'working' | 'done' | unknown>('working');
+  const [verdict, setVerdict] = useState<'working' | 'done' | unknown>('working');
   useEffect(() => {
-    if (!token) {
-      setState(new ApiError(400, 'token_invalid', 'token missing'));
-      return;
-    }
+    if (!token) return;
     api.post('/api/auth/verify', { token }).then(
-      () => setState('done'),
-      (e: unknown) => setState(e),
+      () => setVerdict('done'),
+      (e: unknown) => setVerdict(e),
     );
   }, [token]);
+  const state = token ? verdict : MISSING_TOKEN;
   return (
     <section className="narrow">
       <PageTitle>{t('verify.title')}</PageTitle>

@@ -20,9 +20,11 @@ function overrideOf(w: Wording, built: Wording): Wording {
 /** The rendered preview of one language, refreshed 400 ms after the last keystroke. */
 function useLivePreview(name: string, lang: Language, draft: Wording | null): { preview: Preview | null; error: unknown } {
   const [state, setState] = useState<{ preview: Preview | null; error: unknown }>({ preview: null, error: null });
+  // The preview follows the draft's words, not the object holding them (a new one every render).
   const key = JSON.stringify(draft);
   useEffect(() => {
     let live = true;
+    const draft = JSON.parse(key) as Wording | null;
     const timer = setTimeout(() => {
       const req = draft
         ? api.post<Preview>(`/api/admin/templates/${encodeURIComponent(name)}/preview`, { lang, ...draft })
