@@ -33,7 +33,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T |
  * error, marks the action busy, and keeps a failure for <ErrorBox> instead of throwing it. It
  * resolves to true when the work succeeded, so that a caller can follow up (clear a field).
  */
-export function useAction(): { error: unknown; busy: boolean; run(work: () => Promise<unknown>): Promise<boolean>; fail(error: unknown): void; clear(): void } {
+export function useAction(): { error: unknown; busy: boolean; run(work: () => Promise<unknown>): Promise<boolean>; clear(): void } {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const run = useCallback(async (work: () => Promise<unknown>): Promise<boolean> => {
@@ -50,7 +50,7 @@ export function useAction(): { error: unknown; busy: boolean; run(work: () => Pr
     }
   }, []);
   const clear = useCallback(() => setError(null), []);
-  return { error, busy, run, fail: setError, clear };
+  return { error, busy, run, clear };
 }
 
 export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown): string {
