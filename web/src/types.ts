@@ -3,11 +3,11 @@
  * reason codes are the server's own lists from src/domain, so that a code added there reaches every
  * select and label here (and the locales' type check) without a second copy.
  */
-import { CASE_STATUSES, LANGUAGES, type CaseStatus, type Language, type UserRole } from '../../src/domain/case.js';
+import { CASE_STATUSES, LANGUAGES, USER_ROLES, type CaseStatus, type Language, type UserRole } from '../../src/domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES, type InboundStatus, type ReasonCode } from '../../src/domain/reason-codes.js';
 import type { OutboundStatus } from '../../src/domain/records.js';
 
-export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES };
+export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES, USER_ROLES };
 export type { CaseStatus, InboundStatus, Language, OutboundStatus, ReasonCode };
 export type Role = UserRole;
 export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;

@@ -4,7 +4,7 @@ import { api, ApiError, bodyWithFiles } from '../api.js';
 import { useLiveEvents } from '../events.js';
 import { Link, match, useLocation } from '../router.js';
 import { isStaff, useSession } from '../session.js';
-import type { Attachment, CaseDetail, CaseEvent, MailLogEntry, Message, OutboundMail, Person } from '../types.js';
+import { CASE_STATUSES, type Attachment, type CaseDetail, type CaseEvent, type MailLogEntry, type Message, type OutboundMail, type Person } from '../types.js';
 import { AttachmentList, AttachmentPicker, fileErrors } from '../components/attachments.js';
 import { explanationOf, OutcomeMark } from '../components/mail-outcome.js';
 import { RawMailLink } from '../components/mail-table.js';
@@ -241,7 +241,7 @@ function StaffControls({ detail, onChange }: { detail: CaseDetail; onChange(): v
       </SelectField>
       {detail.case.status !== 'closed' ? (
         <SelectField label={t('fields.status')} value={detail.case.status} onChange={(e) => act(`/api/cases/${n}/status`, { status: e.currentTarget.value })}>
-          {(['new', 'open', 'waiting_for_customer'] as const).map((s) => (
+          {CASE_STATUSES.filter((s) => s !== 'closed').map((s) => (
             <option key={s} value={s}>
               {t(`caseStatus.${s}`)}
             </option>

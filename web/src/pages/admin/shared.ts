@@ -6,7 +6,6 @@ export interface Preview { name: string; language: Language; subject: string; te
 export interface Wording { subject: string; text: string; html: string }
 export type EditableTemplate = 'receipt' | 'notice';
 export const EDITABLE: readonly string[] = ['receipt', 'notice'];
-export const LANGS = ['de', 'en'] as const;
 export const MIB = 1024 * 1024;
 
 export interface Policy { allowedImageTypes: string[]; maxArchives: number; allowEncryptedArchives: boolean; zip: { maxEntries: number; maxUncompressedBytes: number; maxRatio: number } }

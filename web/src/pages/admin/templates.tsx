@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.js';
-import type { Language } from '../../types.js';
+import { LANGUAGES, type Language } from '../../types.js';
 import { ErrorBox, Loading, Notice, SelectField, TextArea, TextField, useAction, useLoad } from '../../components/ui.js';
-import { EDITABLE, fieldOf, LANGS, loadSettings, type EditableTemplate, type Preview, type Settings, type Wording } from './shared.js';
+import { EDITABLE, fieldOf, loadSettings, type EditableTemplate, type Preview, type Settings, type Wording } from './shared.js';
 
 /** The wording being edited: the saved override field by field, else the built-in text. */
 function wordingOf(s: Settings, name: EditableTemplate, l: Language): Wording {
@@ -102,7 +102,7 @@ export function TemplatesAdminPage() {
   const save = async (reset: boolean) => {
     if (!editable || !s) return;
     setDone(null);
-    const body = Object.fromEntries(LANGS.map((l) => [l, reset ? null : overrideOf(wording(l)!, s.builtInTemplates[editable][l])]));
+    const body = Object.fromEntries(LANGUAGES.map((l) => [l, reset ? null : overrideOf(wording(l)!, s.builtInTemplates[editable][l])]));
     await action.run(async () => {
       await api.patch('/api/admin/settings', { templates: { [editable]: body } });
       setEdits({});
@@ -135,7 +135,7 @@ export function TemplatesAdminPage() {
           {done ? <Notice kind="success">{done}</Notice> : null}
           <ErrorBox error={action.error} />
           <div className="grid-2">
-            {LANGS.map((l) => (
+            {LANGUAGES.map((l) => (
               <WordingEditor key={`${editable}-${l}`} name={editable} lang={l} value={wording(l)!} error={action.error} onChange={(w) => setEdits({ ...edits, [l]: w })} />
             ))}
           </div>
@@ -148,7 +148,7 @@ export function TemplatesAdminPage() {
         </form>
       ) : !editable ? (
         <div className="grid-2">
-          {LANGS.map((l) => (
+          {LANGUAGES.map((l) => (
             <ReadOnlyPreview key={`${name}-${l}`} name={name} lang={l} />
           ))}
         </div>

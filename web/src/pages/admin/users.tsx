@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api.js';
-import type { Language, Role, User } from '../../types.js';
+import { USER_ROLES, type Language, type Role, type User } from '../../types.js';
 import { ErrorBox, Loading, Notice, SelectField, TextField, useAction, useLoad, TableWrap } from '../../components/ui.js';
 
 /** Every user with their role and language; an admin disables one or creates one (staff too). */
@@ -71,7 +71,7 @@ export function UsersAdminPage() {
       <form className="card" onSubmit={create}>
         <h2>{t('admin.newUser')}</h2>
         <SelectField label={t('fields.role')} value={form.role} onChange={set('role')}>
-          {(['customer', 'agent', 'admin'] as const).map((r) => (
+          {USER_ROLES.map((r) => (
             <option key={r} value={r}>
               {t(`roles.${r}`)}
             </option>
