@@ -6,6 +6,7 @@ import { ErrorBox, TextField, useAction, useLoad, TableWrap } from '../../compon
 /** A product of the catalogue with all its versions; a retired one is no longer offered in the case form. */
 interface CatalogProduct { id: string; name: string; active: boolean; versions: Array<{ id: string; name: string; active: boolean }> }
 
+/** The product catalogue: products and their versions are added, retired and offered again here. */
 export function ProductsAdminPage() {
   const { t } = useTranslation();
   const products = useLoad(() => api.get<{ products: CatalogProduct[] }>('/api/admin/products').then((r) => r.products), []);
@@ -93,4 +94,3 @@ export function ProductsAdminPage() {
     </>
   );
 }
-

@@ -127,4 +127,3 @@ function SettingsForm({ s, saved: done, onSaved, onEdit }: { s: Settings; saved:
     </form>
   );
 }
-

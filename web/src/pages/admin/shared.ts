@@ -1,13 +1,14 @@
 import { api, ApiError } from '../../api.js';
 import type { Language } from '../../types.js';
 
-/** The installation settings as GET /api/admin/settings answers them; the templates and settings pages share them. */
+/** A rendered mail template as the preview endpoints answer it. */
 export interface Preview { name: string; language: Language; subject: string; text: string; html: string }
 export interface Wording { subject: string; text: string; html: string }
 export type EditableTemplate = 'receipt' | 'notice';
 export const EDITABLE: readonly string[] = ['receipt', 'notice'];
 export const MIB = 1024 * 1024;
 
+/** The installation settings as GET /api/admin/settings answers them; the templates and settings pages share them. */
 export interface Policy { allowedImageTypes: string[]; maxArchives: number; allowEncryptedArchives: boolean; zip: { maxEntries: number; maxUncompressedBytes: number; maxRatio: number } }
 export interface Settings {
   attachmentPolicy: Policy;
@@ -29,4 +30,3 @@ export const loadSettings = () => api.get<{ settings: Settings }>('/api/admin/se
 export function fieldOf(e: unknown): string | null {
   return e instanceof ApiError && typeof e.details.field === 'string' ? e.details.field : null;
 }
-

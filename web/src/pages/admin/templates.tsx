@@ -169,4 +169,3 @@ function ReadOnlyPreview({ name, lang }: { name: string; lang: Language }) {
     </section>
   );
 }
-

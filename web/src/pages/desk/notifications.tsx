@@ -5,7 +5,7 @@ import { Link } from '../../router.js';
 import { NOTIFICATIONS_CHANGED, type NotificationItem } from '../../components/layout.js';
 import { ErrorBox, formatDate, Loading, PageTitle, useAction, useLoad } from '../../components/ui.js';
 
-/** The agent's notifications (new customer replies, new cases), newest first, with "mark all as read". */
+/** The agent's notifications (new customer replies, new cases), with "mark all as read". */
 export function NotificationsPage() {
   const { t } = useTranslation();
   const { data, error, loading, reload } = useLoad(() => api.get<{ notifications: NotificationItem[] }>('/api/notifications').then((r) => r.notifications), []);
