@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from '../router.js';
 import type { MailLogEntry } from '../types.js';
 import { OutcomeMark } from './mail-outcome.js';
@@ -28,16 +27,6 @@ export function mailColumns(t: Translate) {
     case: { key: 'case', header: t('fields.case'), cell: (m: MailLogEntry) => (m.caseNumber ? <Link to={`/cases/${m.caseNumber}`}>#{m.caseNumber}</Link> : '–') },
     outcome: { key: 'outcome', header: t('fields.outcome'), cell: (m: MailLogEntry) => <OutcomeMark mail={m} /> },
   } satisfies Record<string, MailColumn<MailLogEntry> | ((missing: string) => MailColumn<MailLogEntry>)>;
-}
-
-/** The download link of a mail's raw source, as staff and the customer's own list offer it. */
-export function RawMailLink({ mail }: { mail: MailLogEntry }) {
-  const { t } = useTranslation();
-  return (
-    <a href={`/api/mails/${encodeURIComponent(mail.id)}/raw`} download>
-      {t('mails.raw')}
-    </a>
-  );
 }
 
 /** Received mails as a table in a scroll box named `label`, one row per mail, columns as given. */

@@ -7,7 +7,7 @@ import { isStaff, useSession } from '../session.js';
 import { CASE_STATUSES, type Attachment, type CaseDetail, type CaseEvent, type MailLogEntry, type Message, type OutboundMail, type Person } from '../types.js';
 import { AttachmentList, AttachmentPicker, fileErrors } from '../components/attachments.js';
 import { explanationOf, OutcomeMark } from '../components/mail-outcome.js';
-import { RawMailLink } from '../components/mail-table.js';
+import { RawSourceLink } from '../components/raw-source.js';
 import { CaseStatusBadge, ErrorBox, formatDate, Loading, Notice, PageTitle, SelectField, TextArea, useAction, useLoad } from '../components/ui.js';
 
 type TimelineItem = { at: string; message: Message } | { at: string; event: CaseEvent };
@@ -177,7 +177,7 @@ function InboundList({ mails }: { mails: MailLogEntry[] }) {
           <p className="mail-card-subject">{m.subject ?? t('mails.noSubject')}</p>
           <p className="muted">{m.fromAddress ?? m.envelopeFrom ?? '–'}</p>
           {m.reason ? <p className="muted">{explanationOf(m)?.text}</p> : null}
-          <RawMailLink mail={m} />
+          <RawSourceLink mail={m} />
         </li>
       ))}
     </ul>

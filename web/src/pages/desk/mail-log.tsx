@@ -5,7 +5,8 @@ import { useLiveEvents } from '../../events.js';
 import { INBOUND_STATUSES, REASON_CODES, type MailLogEntry } from '../../types.js';
 import { LiveIndicator } from '../../components/live-indicator.js';
 import { OutcomeMark } from '../../components/mail-outcome.js';
-import { mailColumns, MailTable, RawMailLink } from '../../components/mail-table.js';
+import { mailColumns, MailTable } from '../../components/mail-table.js';
+import { RawSourceLink } from '../../components/raw-source.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
 
 /** Staff: the pipeline's notes and decisions on one mail, and its raw source. */
@@ -28,7 +29,7 @@ function MailDetails({ m }: { m: MailLogEntry }) {
           </ol>
         </details>
       ) : null}
-      <RawMailLink mail={m} />
+      <RawSourceLink mail={m} />
     </>
   );
 }

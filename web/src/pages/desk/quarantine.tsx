@@ -5,7 +5,8 @@ import { useLiveEvents } from '../../events.js';
 import { useSession } from '../../session.js';
 import type { MailLogEntry } from '../../types.js';
 import { OutcomeMark } from '../../components/mail-outcome.js';
-import { mailColumns, MailTable, RawMailLink } from '../../components/mail-table.js';
+import { mailColumns, MailTable } from '../../components/mail-table.js';
+import { RawSourceLink } from '../../components/raw-source.js';
 import { ErrorBox, Loading, Notice, PageTitle, useAction, useLoad } from '../../components/ui.js';
 
 /** A held mail, with its processing job when that gave up (a dead job is reprocessed from here too). */
@@ -77,7 +78,7 @@ export function QuarantinePage() {
                       {t('quarantine.delete')}
                     </button>
                   ) : null}
-                  <RawMailLink mail={m} />
+                  <RawSourceLink mail={m} />
                 </>
               ),
             },
