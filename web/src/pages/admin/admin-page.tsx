@@ -8,15 +8,16 @@ import { SettingsAdminPage } from './settings.js';
 import { TemplatesAdminPage } from './templates.js';
 import { UsersAdminPage } from './users.js';
 
-type Section = 'users' | 'organisations' | 'products' | 'templates' | 'settings';
-
-/** The administration's pages by the path below /admin; `/admin` itself (and any other path) is the users page. */
-const SECTIONS: Array<{ section: Section; path: string; render(): ReactNode }> = [
-  { section: 'users', path: '/admin', render: () => <UsersAdminPage /> },
-  { section: 'organisations', path: '/admin/organisations', render: () => <OrganisationsAdminPage /> },
-  { section: 'products', path: '/admin/products', render: () => <ProductsAdminPage /> },
-  { section: 'templates', path: '/admin/templates', render: () => <TemplatesAdminPage /> },
-  { section: 'settings', path: '/admin/settings', render: () => <SettingsAdminPage /> },
+/**
+ * The administration's pages: path, the text key of its tab and title, the page. `/admin` itself
+ * (and any path not listed) is the users page.
+ */
+const SECTIONS: Array<{ path: string; title: string; render(): ReactNode }> = [
+  { path: '/admin', title: 'admin.users', render: () => <UsersAdminPage /> },
+  { path: '/admin/organisations', title: 'admin.organisations', render: () => <OrganisationsAdminPage /> },
+  { path: '/admin/products', title: 'admin.products', render: () => <ProductsAdminPage /> },
+  { path: '/admin/templates', title: 'admin.templates', render: () => <TemplatesAdminPage /> },
+  { path: '/admin/settings', title: 'admin.settings', render: () => <SettingsAdminPage /> },
 ];
 
 function AdminNav() {
@@ -25,10 +26,10 @@ function AdminNav() {
   return (
     <nav aria-label={t('nav.admin')} className="tabs">
       <ul>
-        {SECTIONS.map(({ section, path: to }) => (
+        {SECTIONS.map(({ path: to, title }) => (
           <li key={to}>
             <Link to={to} aria-current={path === to ? 'page' : undefined}>
-              {t(`admin.${section}`)}
+              {t(title)}
             </Link>
           </li>
         ))}
@@ -44,7 +45,7 @@ export function AdminPage() {
   const current = SECTIONS.find((s) => s.path === path) ?? SECTIONS[0]!;
   return (
     <section>
-      <PageTitle>{t(`admin.${current.section}`)}</PageTitle>
+      <PageTitle>{t(current.title)}</PageTitle>
       <AdminNav />
       {current.render()}
     </section>
