@@ -5,7 +5,7 @@ import { Resolver } from 'node:dns/promises';
 import { authenticate } from 'mailauth';
 import type { Config } from '../config/config.js';
 import type { IngestDeps, SenderAuthenticator } from '../app/ingest/ports.js';
-import { parseMailInWorker } from './parse/mime-parser.js';
+import { parseMailInWorker } from './parse/parse-worker-pool.js';
 import { inspectAttachments } from './attachments/inspect-attachments.js';
 import { createClamdScanner } from './clamav/clamd-client.js';
 import { DEFAULT_ATTACHMENT_POLICY } from '../domain/attachment-policy.js';

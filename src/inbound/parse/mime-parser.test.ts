@@ -1,7 +1,7 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MailLoopError, MalformedMailError, parseMail, parseMailInWorker } from './mime-parser.js';
-import { ParseWorkerPool, closeParseWorkers } from './parse-worker-pool.js';
+import { MailLoopError, MalformedMailError, parseMail } from './mime-parser.js';
+import { ParseWorkerPool, closeParseWorkers, parseMailInWorker } from './parse-worker-pool.js';
 
 after(closeParseWorkers);
 
