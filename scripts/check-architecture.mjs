@@ -17,7 +17,7 @@ const LAYERS = {
   config: ['config', 'domain'],
   db: ['db', 'app', 'domain', 'config'],
   outbound: ['outbound', 'app', 'domain', 'config'],
-  inbound: ['inbound', 'app', 'domain', 'config', 'workers', 'composition.ts'],
+  inbound: ['inbound', 'app', 'domain', 'config'],
   http: ['http', 'app', 'domain', 'config'],
   cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
@@ -40,6 +40,8 @@ const LIBRARIES = {
   yauzl: ['inbound/attachments'],
   'file-type': ['inbound/attachments'],
 };
+/** The composition root: the files beside src/composition.ts that wire the adapters together. */
+const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts'];
 /** Node modules that do I/O: not in the domain. */
 const IO_MODULES = /^node:(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)/;
 
@@ -167,7 +169,7 @@ for (const file of files(srcDir)) {
     });
   }
   // The composition roots are the one place that knows every adapter.
-  if (floor === 'server.ts' || floor === 'composition.ts') continue;
+  if (COMPOSITION_ROOT.includes(floor)) continue;
   for (const spec of specs) {
     if (spec.startsWith('.')) {
       const target = relative(srcDir, resolve(dirname(file), spec)).replace(/\.js$/, '.ts');

@@ -91,3 +91,14 @@ test('asking which database it runs on is reported outside src/db, in every form
   );
   assert.ok(v.every((l) => /^app\/a\d+\.ts:1: only src\/db may ask which database it runs on/.test(l)), v.join('\n'));
 });
+
+test('the inbound adapters do not start workers nor see the composition root: src/start-inbound.ts does', () => {
+  const v = check(tree({
+    'composition.ts': 'export interface Runtime { n: number }\n',
+    'workers/worker-loop.ts': 'export const startWorkerLoop = 1;\n',
+    'inbound/start.ts': "import type { Runtime } from '../composition.js';\nimport { startWorkerLoop } from '../workers/worker-loop.js';\n",
+    'start-inbound.ts': "import type { Runtime } from './composition.js';\nimport { startWorkerLoop } from './workers/worker-loop.js';\nimport { x } from './inbound/x.js';\n",
+    'inbound/x.ts': 'export const x = 1;\n',
+  }));
+  assert.deepEqual(v.sort(), ['inbound/start.ts: inbound/ must not import composition.ts', 'inbound/start.ts: inbound/ must not import workers/worker-loop.ts'], v.join('\n'));
+});

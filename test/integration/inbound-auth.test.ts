@@ -13,7 +13,7 @@ import { rawMailFromBuffer } from '../../src/domain/raw-mail.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import { createIngestDeps, createMailauthAuthenticator } from '../../src/inbound/ingest-deps.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 

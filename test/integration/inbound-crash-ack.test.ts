@@ -13,7 +13,7 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { startSmtpListener } from '../../src/inbound/sources/smtp-listener.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { plainMail, smtplibSend } from '../support/mail-builders.js';
 
 for (const dialect of DIALECTS) {

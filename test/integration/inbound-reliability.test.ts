@@ -20,7 +20,7 @@ import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
 import type { IngestDeps, MimeParser } from '../../src/app/ingest/ports.js';
 import type { Store } from '../../src/app/ports.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
