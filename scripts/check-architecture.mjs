@@ -32,11 +32,11 @@ const LIBRARIES = {
   nodemailer: ['outbound'],
   'smtp-server': ['inbound/sources'],
   imapflow: ['inbound/sources'],
-  mailauth: ['inbound'],
+  mailauth: ['inbound/sender-auth'],
   fastify: ['http'],
   '@fastify/static': ['http'],
   '@fastify/multipart': ['http'],
-  'sanitize-html': ['inbound'],
+  'sanitize-html': ['inbound/html'],
   yauzl: ['inbound/attachments'],
   'file-type': ['inbound/attachments'],
 };
