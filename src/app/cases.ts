@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { AppContext } from './context.js';
 import type { CaseListFilter, Store } from './ports.js';
 import { AppError } from './errors.js';
-import { parseInput, requireUserByEmail } from './users.js';
+import { requireUserByEmail } from './users.js';
+import { parseInput } from './parse-input.js';
 import { CASE_CHANNELS, closeTransition, reopenTransition, type CaseStatus } from '../domain/case.js';
 import type { Attachment, Case, CaseEvent, Message, User } from '../domain/records.js';
 

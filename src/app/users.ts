@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
+import { parseInput } from './parse-input.js';
 import { LANGUAGES, USER_ROLES, normalizeEmail, type Language, type UserRole } from '../domain/case.js';
 import type { Organisation, User } from '../domain/records.js';
 
@@ -17,15 +18,6 @@ const addUserInput = z.object({
   emailVerified: z.boolean().optional(),
 });
 export type AddUserInput = z.input<typeof addUserInput>;
-
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new AppError('invalid_input', `${i.path.join('.') || 'input'}: ${i.message}`, { field: i.path.join('.') });
-  }
-  return r.data;
-}
 
 /** Finds the organisation by name or creates it (with its customer number). */
 export async function ensureOrganisation(ctx: AppContext, name: string, customerNo: string | null): Promise<Organisation> {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ApiTokenRecord, WebContext } from './ports.js';
 import type { Principal } from './principal.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { hashSecret, randomSecret } from './secrets.js';
 
 /** Personal API tokens look like `spt_<43 base64url characters>`: the prefix makes a leaked one findable by secret scanners. */

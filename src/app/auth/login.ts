@@ -3,7 +3,7 @@ import type { WebContext } from './ports.js';
 import type { User } from '../../domain/records.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
 import { createSession, endSession, type NewSession } from './sessions.js';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { WebContext } from './ports.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { queueMail } from '../outbound/queue-mail.js';
 import { hashSecret, randomSecret } from './secrets.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';

@@ -4,7 +4,7 @@ import type { Principal } from './principal.js';
 import { LANGUAGES, isStaff } from '../../domain/case.js';
 import type { User } from '../../domain/records.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { passwordSchema } from './signup.js';
 
 const profileInput = z

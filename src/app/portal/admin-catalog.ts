@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CatalogProduct, WebContext } from '../auth/ports.js';
 import { AppError } from '../errors.js';
-import { ensureOrganisation, parseInput } from '../users.js';
+import { ensureOrganisation } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import type { Organisation, User } from '../../domain/records.js';
 
 const noBreaks = (v: string) => !/[\r\n\0]/.test(v);

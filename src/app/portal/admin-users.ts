@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { WebContext } from '../auth/ports.js';
 import { AppError } from '../errors.js';
-import { addUser, parseInput, type AddUserInput } from '../users.js';
+import { addUser, type AddUserInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { USER_ROLES } from '../../domain/case.js';
 import type { Product, User } from '../../domain/records.js';
 import { userView, type UserView } from './views.js';

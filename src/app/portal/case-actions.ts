@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { WebContext } from '../auth/ports.js';
 import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { closeCase, openCase, reopenCase } from '../cases.js';
 import { addAgentReply } from '../outbound/agent-reply.js';
 import { isStaff, statusAfterCustomerReply, type CaseStatus } from '../../domain/case.js';

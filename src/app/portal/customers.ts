@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { WebContext } from '../auth/ports.js';
-import { addUser, parseInput } from '../users.js';
+import { addUser } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { LANGUAGES } from '../../domain/case.js';
 import type { Organisation, User } from '../../domain/records.js';
 import { requireStaff } from './access.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
 import type { User } from '../../domain/records.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WebContext } from '../auth/ports.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { isStaff } from '../../domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES } from '../../domain/reason-codes.js';
 import type { InboundMail, User } from '../../domain/records.js';
