@@ -6,7 +6,7 @@ import { AppError } from './errors.js';
 import { requireUserByEmail } from './users.js';
 import { parseInput } from './parse-input.js';
 import { CASE_CHANNELS, closeTransition, reopenTransition, type CaseStatus } from '../domain/case.js';
-import type { Attachment, Case, CaseEvent, Message, User } from '../domain/records.js';
+import type { Attachment, Case, CaseEvent, Message, User } from '../domain/entities.js';
 
 const noControl = (v: string) => !/[\r\n\0]/.test(v);
 

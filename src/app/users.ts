@@ -4,7 +4,7 @@ import type { AppContext } from './context.js';
 import { AppError } from './errors.js';
 import { parseInput } from './parse-input.js';
 import { LANGUAGES, USER_ROLES, normalizeEmail, type Language, type UserRole } from '../domain/case.js';
-import type { Organisation, User } from '../domain/records.js';
+import type { Organisation, User } from '../domain/entities.js';
 
 const addUserInput = z.object({
   role: z.enum(USER_ROLES),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ApiTokenRecord, WebContext } from './ports.js';
+import type { ApiTokenRecord } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import type { Principal } from './principal.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';

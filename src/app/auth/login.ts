@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
-import type { User } from '../../domain/records.js';
+import type { WebContext } from '../web-context.js';
+import type { User } from '../../domain/entities.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import type { Principal } from './principal.js';
 import { LANGUAGES, isStaff } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { passwordSchema } from './signup.js';

@@ -1,4 +1,5 @@
-import type { WebContext, SessionRecord } from './ports.js';
+import type { WebContext } from '../web-context.js';
+import type { SessionRecord } from './ports.js';
 import type { Principal } from './principal.js';
 import { hashSecret, randomSecret } from './secrets.js';
 

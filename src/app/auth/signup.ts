@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import { LANGUAGES, normalizeEmail, type Language } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import { AppError } from '../errors.js';
 import { addUser } from '../users.js';
 import { parseInput } from '../parse-input.js';

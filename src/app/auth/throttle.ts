@@ -1,4 +1,5 @@
-import type { AttemptKind, WebContext } from './ports.js';
+import type { AttemptKind } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 
 /**

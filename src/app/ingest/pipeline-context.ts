@@ -1,6 +1,6 @@
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import type { RawMail } from '../../domain/raw-mail.js';
-import type { Case, InboundMail, PipelineDecision, User } from '../../domain/records.js';
+import type { Case, InboundMail, PipelineDecision, User } from '../../domain/entities.js';
 import type { InspectedFile } from '../../domain/attachment-policy.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { AppContext } from '../context.js';

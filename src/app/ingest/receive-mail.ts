@@ -1,6 +1,6 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import type { AppContext } from '../context.js';
-import type { InboundChannel } from '../../domain/records.js';
+import type { InboundChannel } from '../../domain/entities.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 import type { Store } from '../ports.js';
 import type { GroupCommit } from '../group-commit.js';

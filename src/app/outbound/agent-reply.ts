@@ -7,7 +7,7 @@ import { requireUserByEmail } from '../users.js';
 import { parseInput } from '../parse-input.js';
 import { queueMail } from './queue-mail.js';
 import { statusAfterAgentReply, isStaff } from '../../domain/case.js';
-import type { Message, User } from '../../domain/records.js';
+import type { Message, User } from '../../domain/entities.js';
 import { quoteHistory } from './history.js';
 import { textToHtml } from '../../domain/html-text.js';
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.js';
 import type { Store } from '../ports.js';
 import type { TemplateName } from './mail-composer.js';
 import type { Language } from '../../domain/case.js';
-import type { Case, OutboundKind } from '../../domain/records.js';
+import type { Case, OutboundKind } from '../../domain/entities.js';
 import { caseSubject, makeCaseMessageId, makeMessageId, makePlusAddress, stripReplyPrefixes, threadIndex } from '../../domain/thread-tokens.js';
 import { AppError } from '../errors.js';
 

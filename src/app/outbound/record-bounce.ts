@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../context.js';
 import type { Store } from '../ports.js';
 import type { BounceReport } from '../../domain/bounce.js';
-import type { OutboundMail } from '../../domain/records.js';
+import type { OutboundMail } from '../../domain/entities.js';
 import { outboundIdFromVerp } from './queue-mail.js';
 
 /**

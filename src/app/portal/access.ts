@@ -1,7 +1,7 @@
 import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
 import { isStaff } from '../../domain/case.js';
-import type { Case, User } from '../../domain/records.js';
+import type { Case, User } from '../../domain/entities.js';
 
 /**
  * Who may see a case: staff all of them; a customer their own, and an organisation admin every

@@ -1,7 +1,7 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { isStaff } from '../../domain/case.js';
-import type { Attachment, User } from '../../domain/records.js';
+import type { Attachment, User } from '../../domain/entities.js';
 import { canSeeCase } from './access.js';
 
 /**

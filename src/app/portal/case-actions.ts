@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { closeCase, openCase, reopenCase } from '../cases.js';
 import { addAgentReply } from '../outbound/agent-reply.js';
 import { isStaff, statusAfterCustomerReply, type CaseStatus } from '../../domain/case.js';
-import type { Case, Message, User } from '../../domain/records.js';
+import type { Case, Message, User } from '../../domain/entities.js';
 import { requireStaff, requireVisibleCase } from './access.js';
-import { queueAgentNotifications } from './agent-notifications.js';
+import { queueAgentNotifications } from '../desk/agent-notifications.js';
 import type { CheckedFile } from './ports.js';
 
 const openInput = z.object({

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { WebContext, CaseSearch } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
+import type { CaseSearch } from './ports.js';
 import { CASE_STATUSES, isStaff, type CaseStatus } from '../../domain/case.js';
-import type { Case, CaseEvent, User } from '../../domain/records.js';
+import type { Case, CaseEvent, User } from '../../domain/entities.js';
 import { parseInput } from '../parse-input.js';
 import { requireVisibleCase } from './access.js';
 import { attachmentView, messageView, personView, type AttachmentView, type MessageView, type PersonView } from './views.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { isStaff } from '../../domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES } from '../../domain/reason-codes.js';
-import type { InboundMail, User } from '../../domain/records.js';
+import type { InboundMail, User } from '../../domain/entities.js';
 import { canSeeCase, requireStaff, requireVisibleCase } from './access.js';
 import { mailLogEntry, outboundView, type MailLogEntry, type OutboundView } from './views.js';
 

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { csvCell } from './csv-export.js';
-import { percentile } from './overview.js';
-import { formatCursor, resumeCursor } from './live-updates.js';
+import { csvCell } from '../desk/csv-export.js';
+import { percentile } from '../desk/overview.js';
+import { formatCursor, resumeCursor } from '../live/live-updates.js';
 import { restoreRemoteImages } from './message-html.js';
 
 test('W8: csvCell prefixes formula starts with a quote and quotes every cell', () => {

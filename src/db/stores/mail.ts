@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, InboundMailTable, OutboundMailTable } from '../schema.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import type { InboundMailStore, OutboundMailStore } from '../../app/ports.js';
-import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/records.js';
+import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/entities.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
 import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';

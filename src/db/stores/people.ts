@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserTable } from '../schema.js';
 import type { OrganisationStore, ProductStore, UserStore } from '../../app/ports.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import type { Language, UserRole } from '../../domain/case.js';
 import { randomUUID } from 'node:crypto';
 

@@ -3,14 +3,16 @@ import { sql, type Expression, type Kysely, type SqlBool } from 'kysely';
 import type { ApiTokenTable, Database, MessageTable, SessionTable } from '../schema.js';
 import type { DatabaseHandle } from '../database.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
-import type { ApiTokenRecord, AttemptKind, CatalogProduct, SessionRecord, WebStore } from '../../app/auth/ports.js';
+import type { ApiTokenRecord, AttemptKind, SessionRecord } from '../../app/auth/ports.js';
+import type { CatalogProduct } from '../../app/admin/ports.js';
+import type { WebStore } from '../../app/web-context.js';
 import type { CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
-import type { Message } from '../../domain/records.js';
+import type { Message } from '../../domain/entities.js';
 import { toAttachment, toCase } from './cases.js';
 import { toInbound } from './mail.js';
 import { toUser } from './people.js';
-import type { InstallationSettingsStore, StoredSetting } from '../../app/portal/ports.js';
+import type { InstallationSettingsStore, StoredSetting } from '../../app/settings/ports.js';
 
 function toSession(r: SessionTable): SessionRecord {
   return { idHash: r.id_hash, userId: r.user_id, csrfToken: r.csrf_token, createdAt: r.created_at, lastSeenAt: r.last_seen_at, expiresAt: r.expires_at, ip: r.ip, userAgent: r.user_agent };

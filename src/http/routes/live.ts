@@ -1,7 +1,7 @@
 import type { RouteDeps } from '../app.js';
 import { principalOf } from '../route-registry.js';
 import type { LiveStreams } from '../live-stream.js';
-import { pollLiveChanges, resumeCursor, formatCursor } from '../../app/portal/live-updates.js';
+import { pollLiveChanges, resumeCursor, formatCursor } from '../../app/live/live-updates.js';
 import { arrayOf, obj, str } from './schemas.js';
 
 export function liveRoutes({ ctx, router }: RouteDeps, streams: LiveStreams): void {

@@ -1,6 +1,6 @@
 import type { RouteDeps } from '../app.js';
 import { principalOf } from '../route-registry.js';
-import { deleteMailContent, listQuarantine, rawMail, releaseMail, reprocessMail } from '../../app/portal/quarantine.js';
+import { deleteMailContent, listQuarantine, rawMail, releaseMail, reprocessMail } from '../../app/desk/quarantine.js';
 import { arrayOf, idParams, mailLogSchema, obj } from './schemas.js';
 
 type MailParams = { Params: { mailId: string } };

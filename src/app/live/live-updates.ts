@@ -1,8 +1,8 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { isStaff } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import { mailLogEntryFor, sentBy } from './mail-log.js';
-import type { MailLogEntry } from './views.js';
+import type { User } from '../../domain/entities.js';
+import { mailLogEntryFor, sentBy } from '../portal/mail-log.js';
+import type { MailLogEntry } from '../portal/views.js';
 
 /**
  * Where a live-update stream stands: the newest mail outcome and case change it has sent, plus

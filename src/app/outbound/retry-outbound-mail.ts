@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.js';
 import { AppError } from '../errors.js';
-import type { OutboundMail } from '../../domain/records.js';
+import type { OutboundMail } from '../../domain/entities.js';
 
 /** An admin asks for another attempt now: a failed, retrying or bounced mail is queued again. */
 export async function retryOutboundMail(ctx: AppContext, id: string): Promise<OutboundMail> {

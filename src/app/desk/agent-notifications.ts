@@ -1,8 +1,8 @@
 import type { AppContext } from '../context.js';
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { queueMail } from '../outbound/queue-mail.js';
-import { requireStaff } from './access.js';
-import type { User } from '../../domain/records.js';
+import { requireStaff } from '../portal/access.js';
+import type { User } from '../../domain/entities.js';
 
 /** Who asked for notification mails (the web store's user settings implement it). */
 export interface AgentNotificationPrefs {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { addUser } from '../users.js';
 import { parseInput } from '../parse-input.js';
 import { LANGUAGES } from '../../domain/case.js';
-import type { Organisation, User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
+import type { Organisation, User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
 
 export interface CustomerView {
   id: string;

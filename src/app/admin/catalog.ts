@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { CatalogProduct, WebContext } from '../auth/ports.js';
+import type { CatalogProduct } from './ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { ensureOrganisation } from '../users.js';
 import { parseInput } from '../parse-input.js';
-import type { Organisation, User } from '../../domain/records.js';
+import type { Organisation, Product, User } from '../../domain/entities.js';
 
 const noBreaks = (v: string) => !/[\r\n\0]/.test(v);
 const oneLine = (max: number) => z.string().trim().min(1).max(max).refine(noBreaks, 'must be one line');
@@ -119,4 +120,9 @@ export async function setVersionActive(ctx: WebContext, admin: User, versionId: 
   await ctx.web.catalog.setVersionActive(versionId, active, ctx.clock.now().toISOString());
   await audit(ctx, admin, active ? 'admin.version.activate' : 'admin.version.deactivate', versionId, { productId: v.productId, version: v.name });
   return catalogProduct(ctx, v.productId);
+}
+
+/** Everyone: what a new case may name: active products, with their versions that are not retired. */
+export async function listProducts(ctx: WebContext): Promise<Product[]> {
+  return (await ctx.web.catalog.products(false)).map((p) => ({ id: p.id, name: p.name, versions: p.versions.map((v) => v.name) }));
 }

@@ -1,8 +1,8 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { INBOUND_STATUSES, type InboundStatus, type ReasonCode } from '../../domain/reason-codes.js';
 import type { CaseStatus } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** The mail charts cover two weeks: enough to see "since Tuesday nothing is accepted". */

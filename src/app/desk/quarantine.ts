@@ -1,11 +1,11 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { reprocessInboundMail } from '../ingest/reprocess.js';
 import { PROCESS_INBOUND_JOB } from '../ingest/receive-mail.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
-import { mailLogEntry, type MailLogEntry } from './views.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+import { mailLogEntry, type MailLogEntry } from '../portal/views.js';
 
 export type QuarantineEntry = MailLogEntry & { job: { status: 'dead'; attempts: number; lastError: string | null } | null };
 

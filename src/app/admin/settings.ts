@@ -3,9 +3,9 @@ import type { RenderedMail, TemplateName } from '../outbound/mail-composer.js';
 import { REASON_TEXTS } from '../ingest/reason-texts.js';
 import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import type { PortalContext } from './ports.js';
-import { EDITABLE_TEMPLATES, parseTemplateDraft, settingsLimits, TEMPLATE_VARIABLES, type EditableTemplate, type EffectiveInstallationSettings, type TemplateOverrides } from './installation-settings.js';
+import type { User } from '../../domain/entities.js';
+import type { PortalContext } from '../web-context.js';
+import { EDITABLE_TEMPLATES, parseTemplateDraft, settingsLimits, TEMPLATE_VARIABLES, type EditableTemplate, type EffectiveInstallationSettings, type TemplateOverrides } from '../settings/installation-settings.js';
 
 export const TEMPLATE_NAMES = ['agent_reply', 'receipt', 'notice', 'case_opened', 'signup', 'password_reset', 'agent_notification'] as const satisfies readonly TemplateName[];
 

@@ -1,6 +1,6 @@
-import type { WebContext } from '../auth/ports.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
+import type { WebContext } from '../web-context.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
 
 export interface AgentView {
   id: string;

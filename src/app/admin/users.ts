@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { addUser, type AddUserInput } from '../users.js';
 import { parseInput } from '../parse-input.js';
 import { USER_ROLES } from '../../domain/case.js';
-import type { Product, User } from '../../domain/records.js';
-import { userView, type UserView } from './views.js';
+import type { User } from '../../domain/entities.js';
+import { userView, type UserView } from '../portal/views.js';
 
 export async function listUsers(ctx: WebContext, input: { role?: string; organisationId?: string }): Promise<UserView[]> {
   const i = parseInput(z.object({ role: z.enum(USER_ROLES).optional(), organisationId: z.string().max(100).optional() }), input);
@@ -28,9 +28,4 @@ export async function setUserDisabled(ctx: WebContext, admin: User, userId: stri
   if (disabled) await ctx.web.sessions.deleteForUser(u.id);
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: admin.id, action: disabled ? 'admin.user.disable' : 'admin.user.enable', target: u.id });
   return userView({ ...u, disabled });
-}
-
-/** What a new case may name: active products, with their versions that are not retired. */
-export async function listProducts(ctx: WebContext): Promise<Product[]> {
-  return (await ctx.web.catalog.products(false)).map((p) => ({ id: p.id, name: p.name, versions: p.versions.map((v) => v.name) }));
 }

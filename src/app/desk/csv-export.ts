@@ -1,7 +1,7 @@
-import type { WebContext } from '../auth/ports.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
-import { listCasesFor, type CaseListInput } from './case-queries.js';
+import type { WebContext } from '../web-context.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+import { listCasesFor, type CaseListInput } from '../portal/case-queries.js';
 
 /** An export holds at most 5 000 cases: a spreadsheet, not a backup (that is `pg_dump`/`.backup`). */
 export const CSV_EXPORT_LIMIT = 5000;
