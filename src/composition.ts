@@ -6,7 +6,7 @@ import { argon2Hasher } from './security/argon2-hasher.js';
 import { createNodemailerComposer } from './outbound/nodemailer-composer.js';
 import { systemClock, type Clock } from './app/ports.js';
 import type { AppContext, MailSettings } from './app/context.js';
-import { createInstallationSettingsStore } from './db/stores/web.js';
+import { createInstallationSettingsStore } from './db/stores/settings.js';
 import { createInstallationSettings, type InstallationSettings } from './app/settings/installation-settings.js';
 import { withTemplateOverrides } from './outbound/nodemailer-composer.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from './domain/attachment-policy.js';

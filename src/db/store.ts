@@ -7,8 +7,9 @@ import { organisationStore, productStore, userStore } from './stores/people.js';
 import { attachmentStore, caseStore, messageStore } from './stores/cases.js';
 import { inboundMailStore, outboundMailStore } from './stores/mail.js';
 import { auditStore, jobStore } from './stores/jobs.js';
+import { runInTransactionScope } from './transaction-scope.js';
 
-function build(db: Kysely<Database>, d: DialectAdapter, inTransaction: boolean): Store {
+function build(root: Kysely<Database>, db: Kysely<Database>, d: DialectAdapter, inTransaction: boolean): Store {
   const store: Store = {
     organisations: organisationStore(db),
     users: userStore(db),
@@ -22,7 +23,8 @@ function build(db: Kysely<Database>, d: DialectAdapter, inTransaction: boolean):
     audit: auditStore(db),
     async transaction(fn) {
       if (inTransaction) return fn(store);
-      return db.transaction().execute((trx) => fn(build(trx, d, true)));
+      // The web stores and the settings join through the scope (transaction-scope.ts).
+      return db.transaction().execute((trx) => runInTransactionScope(root, trx, () => fn(build(root, trx, d, true))));
     },
     ping: () => d.ping(db),
   };
@@ -31,5 +33,5 @@ function build(db: Kysely<Database>, d: DialectAdapter, inTransaction: boolean):
 
 /** The Store port over a Kysely database. */
 export function createStore(h: DatabaseHandle): Store {
-  return build(h.db, h.dialect, false);
+  return build(h.db, h.db, h.dialect, false);
 }
