@@ -1,7 +1,7 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SqliteDialect, sql, type Kysely } from 'kysely';
+import { SqliteDialect, sql, type Kysely, type SqlBool } from 'kysely';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 
@@ -63,6 +63,16 @@ export function createSqliteAdapter(file: string): DialectAdapter {
     lockSuffix: '',
     isUniqueViolation: (err) => String((err as { code?: string })?.code ?? '').startsWith('SQLITE_CONSTRAINT_UNIQUE') || String((err as { code?: string })?.code) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     isTransient: (err) => /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(String((err as { code?: string })?.code ?? '')),
+    // The FTS5 tables that triggers keep in sync; `"term"*` is a quoted prefix query.
+    fullTextMatch(terms, includeInternalNotes) {
+      const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
+      const perTerm = terms.map((t) => {
+        const query = `"${t}"*`;
+        return sql<SqlBool>`(cases.id in (select case_id from case_subject_fts where case_subject_fts match ${query})
+          or cases.id in (select case_id from message_fts where message_fts match ${query}${notes}))`;
+      });
+      return sql<SqlBool>`(${sql.join(perTerm, sql` and `)})`;
+    },
     ping: async (db: Kysely<Database>) => {
       await sql`select 1`.execute(db);
     },

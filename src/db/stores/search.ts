@@ -1,4 +1,3 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
 import type { MessageTable } from '../schema.js';
 import type { Connection } from '../transaction-scope.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
@@ -22,29 +21,6 @@ function toMessage(r: MessageTable): Message {
  */
 export function searchTerms(q: string): string[] {
   return (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10);
-}
-
-/**
- * The one place where full-text search differs between the databases (migration 003 built the
- * indexes): the condition "every term occurs, also as a word prefix, in the case's subject or in
- * one of its messages" — terms may be spread over subject and messages ("printer smokes" finds a
- * case titled "Printer" whose description says it smokes). SQLite asks the FTS5 tables that
- * triggers keep in sync; PostgreSQL the GIN expression indexes, with the same expressions as the
- * index definitions so that the planner uses them. One indexed lookup pair per term (≤10).
- */
-function fullTextMatch(dialect: DialectAdapter['name'], terms: string[], includeInternalNotes: boolean): Expression<SqlBool> {
-  const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
-  const perTerm = terms.map((t) => {
-    if (dialect === 'sqlite') {
-      const query = `"${t}"*`;
-      return sql<SqlBool>`(cases.id in (select case_id from case_subject_fts where case_subject_fts match ${query})
-        or cases.id in (select case_id from message_fts where message_fts match ${query}${notes}))`;
-    }
-    const query = `${t}:*`;
-    return sql<SqlBool>`(to_tsvector('simple', cases.subject) @@ to_tsquery('simple', ${query})
-      or cases.id in (select case_id from messages where to_tsvector('simple', left(body_text, 100000)) @@ to_tsquery('simple', ${query})${notes}))`;
-  });
-  return sql<SqlBool>`(${sql.join(perTerm, sql` and `)})`;
 }
 
 /**
@@ -76,7 +52,7 @@ export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSea
         const terms = searchTerms(f.q);
         // Nothing searchable (only punctuation) matches nothing rather than everything.
         if (terms.length === 0) return [];
-        q = q.where(fullTextMatch(dialect.name, terms, f.includeInternalNotes));
+        q = q.where(dialect.fullTextMatch(terms, f.includeInternalNotes));
       }
       return (await q.execute()).map(toCase);
     },
