@@ -53,9 +53,10 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     throw e;
   }
   const dkim = config.dkimDomain ? { domain: config.dkimDomain, selector: config.dkimSelector, privateKeyFile: config.dkimPrivateKeyFile } : null;
+  const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
-    store: createStore(db),
-    clock: opts.clock ?? systemClock,
+    store: createStore(db, clock),
+    clock,
     hasher: argon2Hasher,
     mail: mailSettings(config),
     composer: createNodemailerComposer(dkim),
