@@ -6,10 +6,10 @@ import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { closeCase, openCase, reopenCase } from '../cases.js';
 import { addAgentReply } from '../outbound/agent-reply.js';
-import { isStaff, statusAfterCustomerReply, type CaseStatus } from '../../domain/case.js';
+import { isStaff, type CaseStatus } from '../../domain/case.js';
 import type { Case, Message, User } from '../../domain/entities.js';
 import { requireStaff, requireVisibleCase } from './access.js';
-import { queueAgentNotifications } from '../desk/agent-notifications.js';
+import { recordCustomerReply } from '../customer-reply.js';
 import type { CheckedFile } from './ports.js';
 
 const openInput = z.object({
@@ -86,39 +86,22 @@ export async function replyToCase(ctx: WebContext, user: User, number: number, i
     const attachments = files.map((f) => ({ filename: f.filename, content: f.content, scan: f.scan, ...(f.detectedType ? { contentType: f.detectedType } : {}) }));
     return (await addAgentReply(ctx, { caseNumber: c.number, agent: user.email, body, attachments })).message;
   }
-  const message = await ctx.store.transaction(async (tx) => {
+  return ctx.store.transaction(async (tx) => {
     const fresh = (await tx.cases.findById(c.id))!;
     if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
-    const now = ctx.clock.now().toISOString();
-    const m: Message = {
-      id: randomUUID(),
-      caseId: c.id,
+    return recordCustomerReply(ctx, tx, ctx.web.settings, {
+      case: fresh,
       authorId: user.id,
       authorEmail: user.email,
-      kind: 'customer_reply',
       source: 'portal',
       bodyText: body,
       bodyHtml: null,
       quotedText: null,
       inboundMailId: null,
-      outboundMailId: null,
-      createdAt: now,
-    };
-    await tx.messages.insert(m);
-    await storeFiles(tx, c.id, m.id, files, now);
-    const next = statusAfterCustomerReply(fresh.status);
-    await tx.cases.update(c.id, { status: next, updatedAt: now, lastActivityAt: now });
-    if (next !== fresh.status) {
-      await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: user.id, fromStatus: fresh.status, toStatus: next, detail: 'customer_reply', at: now });
-    }
-    return m;
+      files,
+      statusDetail: 'customer_reply',
+    });
   });
-  try {
-    await queueAgentNotifications(ctx, ctx.web.settings, { caseId: c.id, messageId: message.id });
-  } catch {
-    // The reply is committed; a lost notice mail is not worth failing it (the desk lists the reply anyway).
-  }
-  return message;
 }
 
 /** Staff: the working states of a case. Closing has its own action (it stamps closedAt); a closed case is reopened first. */
