@@ -39,6 +39,15 @@ const LIBRARIES = {
   yauzl: ['inbound/attachments'],
   'file-type': ['inbound/attachments'],
 };
+/**
+ * The widest a port may be: methods plus sub-ports (`readonly x: SomeStore`) of one interface in
+ * `ports.ts` under `src/app` or `src/app/web-context.ts`. Kysely's `Dialect`, the model of a narrow
+ * port, has 4. 12 is what the widest ports have today: the inbound mail store (11 methods: one
+ * table's receive → spool → de-duplicate → outcome life cycle) and the two unit-of-work bundles
+ * Store and WebStore (12 sub-ports each, every sub-port a narrow store). A 13th member means a
+ * split, not a bigger number here.
+ */
+export const MAX_PORT_MEMBERS = 12;
 /** Node modules that do I/O: not in the domain. */
 const IO_MODULES = /^node:(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)/;
 
@@ -47,6 +56,33 @@ function files(dir, out = []) {
     const p = join(dir, n);
     if (statSync(p).isDirectory()) files(p, out);
     else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The exported interfaces of a file with their member count (methods and `readonly` sub-ports). */
+export function portWidths(text) {
+  const out = [];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const m of code.matchAll(/export interface (\w+)[^{]*\{/g)) {
+    let depth = 0;
+    let members = 0;
+    let i = m.index + m[0].length;
+    let line = '';
+    // Walk the body; a member ends at `;` or a line break outside brackets, so that the
+    // parameters and object types of a member are not counted as members.
+    for (; i < code.length; i++) {
+      const ch = code[i];
+      if (depth === 0 && ch === '}') break;
+      if ('{(<['.includes(ch)) depth++;
+      else if ('})>]'.includes(ch) && code[i - 1] !== '=') depth--;
+      line += ch;
+      if (depth === 0 && (ch === ';' || ch === '\n')) {
+        if (/^\s*(readonly\s+\w+\??\s*:|\w+\??\s*[(<])/.test(line)) members++;
+        line = '';
+      }
+    }
+    out.push({ name: m[1], members });
   }
   return out;
 }
@@ -73,6 +109,13 @@ for (const file of files(srcDir)) {
     const lib = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
     const owners = LIBRARIES[lib];
     if (owners && !owners.some((o) => rel.startsWith(o + '/') || rel === o)) violations.push(`${rel}: only ${owners.join(', ')} may import ${lib}`);
+  }
+}
+for (const file of files(srcDir)) {
+  const rel = relative(srcDir, file);
+  if (!(rel.startsWith('app/') && (rel.endsWith('/ports.ts') || rel === 'app/web-context.ts'))) continue;
+  for (const p of portWidths(readFileSync(file, 'utf8'))) {
+    if (p.members > MAX_PORT_MEMBERS) violations.push(`${rel}: port ${p.name} has ${p.members} methods and sub-ports (at most ${MAX_PORT_MEMBERS}: split it by who uses what)`);
   }
 }
 return violations;

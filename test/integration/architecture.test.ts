@@ -4,9 +4,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain ESM script without types
-import { checkArchitecture } from '../../scripts/check-architecture.mjs';
+import { checkArchitecture, MAX_PORT_MEMBERS as maxPortMembers } from '../../scripts/check-architecture.mjs';
 
 const check = checkArchitecture as (dir?: string) => string[];
+const MAX_PORT_MEMBERS = maxPortMembers as number;
 
 test('the source tree keeps its dependency rules', () => {
   assert.deepEqual(check(), []);
@@ -24,4 +25,18 @@ test('a violation is reported: the domain importing the database, the app import
   assert.ok(v.some((l) => l.includes('domain/a.ts: the domain must not import node:fs')));
   assert.ok(v.some((l) => l.startsWith('app/b.ts: app/ must not import db/x.ts')));
   assert.ok(v.some((l) => l.startsWith('http/c.ts: only db may import kysely')));
+});
+
+test('a port wider than the limit is reported, one at the limit is not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+  mkdirSync(join(dir, 'app', 'desk'), { recursive: true });
+  const methods = (n: number) => Array.from({ length: n }, (_v, i) => `  /** Doc with (brackets) and { braces }. */\n  m${i}(a: { x: string }, b: (y: number) => void): Promise<Array<{ z: string }>>;`).join('\n');
+  writeFileSync(
+    join(dir, 'app', 'desk', 'ports.ts'),
+    `export interface WideStore {\n${methods(MAX_PORT_MEMBERS)}\n  readonly extra: OtherStore;\n  plainField: string;\n}\n` +
+      `export interface FitStore {\n${methods(MAX_PORT_MEMBERS - 1)}\n  readonly sub: OtherStore;\n  plainField: string;\n}\n` +
+      'export interface OtherStore { get(): Promise<void> }\n',
+  );
+  const v = check(dir);
+  assert.deepEqual(v, [`app/desk/ports.ts: port WideStore has ${MAX_PORT_MEMBERS + 1} methods and sub-ports (at most ${MAX_PORT_MEMBERS}: split it by who uses what)`]);
 });
