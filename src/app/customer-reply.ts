@@ -1,9 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { AppContext } from './context.js';
+import type { AgentNotificationDeps } from './outbound/agent-notification.js';
+import type { AppSlice } from './context.js';
 import type { Store } from './ports.js';
 import { queueAgentNotifications, type AgentNotificationPrefs } from './outbound/agent-notification.js';
 import { statusAfterCustomerReply } from '../domain/case.js';
 import type { Case, Message } from '../domain/entities.js';
+
+/** What this module's use cases reach of the context. */
+export type CustomerReplyDeps = AppSlice<never, 'clock'> & AgentNotificationDeps;
 
 /** A file of the reply that passed the attachment policy (and the scan, when configured). */
 export interface CustomerReplyFile {
@@ -39,7 +43,7 @@ export interface CustomerReply {
  * Usage:
  *   await store.transaction((tx) => recordCustomerReply(ctx, tx, web.settings, { case: c, ... }));
  */
-export async function recordCustomerReply(ctx: AppContext, tx: Store, notify: AgentNotificationPrefs | null | undefined, r: CustomerReply): Promise<Message> {
+export async function recordCustomerReply(ctx: CustomerReplyDeps, tx: Store, notify: AgentNotificationPrefs | null | undefined, r: CustomerReply): Promise<Message> {
   const now = ctx.clock.now().toISOString();
   const c = r.case;
   const message: Message = {

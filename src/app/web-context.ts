@@ -1,4 +1,5 @@
 import type { AppContext } from './context.js';
+import type { Store } from './ports.js';
 import type { CatalogStore, OrganisationAdminStore } from './admin/ports.js';
 import type { ApiTokenStore, AttemptStore, OneTimeTokenStore, SessionStore, UserSettingsStore } from './auth/ports.js';
 import type { DirectoryQueries, MailAdminStore, ReportQueries } from './desk/ports.js';
@@ -47,3 +48,13 @@ export interface PortalContext extends WebContext {
   installation: InstallationSettings;
   zipListing: ZipListing;
 }
+
+/**
+ * The slice of the PortalContext a web use-case module reaches: the Store sub-stores `S`, the web
+ * stores `W` and the context fields `C` it names (see AppSlice). Kysely's four-method `Dialect` is
+ * the model: a module that only reads sessions gets a port that only has sessions.
+ */
+export type WebSlice<S extends keyof Store = never, W extends keyof WebStore = never, C extends Exclude<keyof PortalContext, 'store' | 'web'> = never> = {
+  store: Pick<Store, S>;
+  web: Pick<WebStore, W>;
+} & Pick<PortalContext, C>;

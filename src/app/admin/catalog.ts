@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { UsersDeps } from '../users.js';
+import type { WebSlice } from '../web-context.js';
 import type { CatalogProduct } from './ports.js';
-import type { WebContext } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { ensureOrganisation } from '../users.js';
 import { parseInput } from '../parse-input.js';
 import type { Organisation, Product, User } from '../../domain/entities.js';
+
+/** What this module's use cases reach of the web context. */
+export type CatalogDeps = WebSlice<'audit' | 'organisations' | 'products' | 'transaction' | 'users', 'catalog' | 'organisations', 'clock'> & UsersDeps;
 
 const noBreaks = (v: string) => !/[\r\n\0]/.test(v);
 const oneLine = (max: number) => z.string().trim().min(1).max(max).refine(noBreaks, 'must be one line');
@@ -14,24 +18,24 @@ function requireAdmin(user: User): void {
   if (user.role !== 'admin') throw new AppError('forbidden');
 }
 
-async function audit(ctx: WebContext, admin: User, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
+async function audit(ctx: CatalogDeps, admin: User, action: string, target: string, detail?: Record<string, unknown>): Promise<void> {
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: admin.id, action, target, ...(detail ? { detail } : {}) });
 }
 
 export type OrganisationView = Organisation & { members: number };
 
-export async function listOrganisations(ctx: WebContext, admin: User): Promise<OrganisationView[]> {
+export async function listOrganisations(ctx: CatalogDeps, admin: User): Promise<OrganisationView[]> {
   requireAdmin(admin);
   return ctx.web.organisations.list();
 }
 
-async function organisationView(ctx: WebContext, id: string): Promise<OrganisationView> {
+async function organisationView(ctx: CatalogDeps, id: string): Promise<OrganisationView> {
   const o = (await ctx.web.organisations.list()).find((x) => x.id === id);
   if (!o) throw new AppError('not_found', 'There is no such organisation.');
   return o;
 }
 
-export async function createOrganisation(ctx: WebContext, admin: User, input: { name: string; customerNo?: string }): Promise<OrganisationView> {
+export async function createOrganisation(ctx: CatalogDeps, admin: User, input: { name: string; customerNo?: string }): Promise<OrganisationView> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200), customerNo: oneLine(50).optional() }), input);
   if (await ctx.store.organisations.findByName(i.name)) throw new AppError('invalid_input', `an organisation named "${i.name}" exists already`, { field: 'name' });
@@ -48,7 +52,7 @@ export async function createOrganisation(ctx: WebContext, admin: User, input: { 
 }
 
 /** Renames an organisation or sets (null: removes) its customer number. */
-export async function updateOrganisation(ctx: WebContext, admin: User, id: string, input: { name?: string; customerNo?: string | null }): Promise<OrganisationView> {
+export async function updateOrganisation(ctx: CatalogDeps, admin: User, id: string, input: { name?: string; customerNo?: string | null }): Promise<OrganisationView> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200).optional(), customerNo: oneLine(50).nullable().optional() }).strict(), input);
   const r = await ctx.web.organisations.update(id, i);
@@ -59,7 +63,7 @@ export async function updateOrganisation(ctx: WebContext, admin: User, id: strin
 }
 
 /** Makes a member of the organisation its admin (they see every case of the organisation), or not. */
-export async function setOrganisationAdmin(ctx: WebContext, admin: User, organisationId: string, input: { userId: string; orgAdmin: boolean }): Promise<{ userId: string; orgAdmin: boolean }> {
+export async function setOrganisationAdmin(ctx: CatalogDeps, admin: User, organisationId: string, input: { userId: string; orgAdmin: boolean }): Promise<{ userId: string; orgAdmin: boolean }> {
   requireAdmin(admin);
   const i = parseInput(z.object({ userId: z.string().min(1).max(100), orgAdmin: z.boolean() }), input);
   await organisationView(ctx, organisationId);
@@ -72,18 +76,18 @@ export async function setOrganisationAdmin(ctx: WebContext, admin: User, organis
 }
 
 /** Admin: every product and version, also the deactivated ones. */
-export async function listCatalog(ctx: WebContext, admin: User): Promise<CatalogProduct[]> {
+export async function listCatalog(ctx: CatalogDeps, admin: User): Promise<CatalogProduct[]> {
   requireAdmin(admin);
   return ctx.web.catalog.products(true);
 }
 
-async function catalogProduct(ctx: WebContext, id: string): Promise<CatalogProduct> {
+async function catalogProduct(ctx: CatalogDeps, id: string): Promise<CatalogProduct> {
   const p = (await ctx.web.catalog.products(true)).find((x) => x.id === id);
   if (!p) throw new AppError('not_found', 'There is no such product.');
   return p;
 }
 
-export async function createProduct(ctx: WebContext, admin: User, input: { name: string; versions?: string[] }): Promise<CatalogProduct> {
+export async function createProduct(ctx: CatalogDeps, admin: User, input: { name: string; versions?: string[] }): Promise<CatalogProduct> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200), versions: z.array(oneLine(100)).max(100).default([]) }), input);
   if (await ctx.store.products.findByName(i.name)) throw new AppError('invalid_input', `a product named "${i.name}" exists already`, { field: 'name' });
@@ -96,7 +100,7 @@ export async function createProduct(ctx: WebContext, admin: User, input: { name:
   return catalogProduct(ctx, id);
 }
 
-export async function addProductVersion(ctx: WebContext, admin: User, productId: string, input: { name: string }): Promise<CatalogProduct> {
+export async function addProductVersion(ctx: CatalogDeps, admin: User, productId: string, input: { name: string }): Promise<CatalogProduct> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(100) }), input);
   await catalogProduct(ctx, productId);
@@ -106,14 +110,14 @@ export async function addProductVersion(ctx: WebContext, admin: User, productId:
 }
 
 /** A deactivated product is no longer offered for new cases; its cases keep it. */
-export async function setProductActive(ctx: WebContext, admin: User, productId: string, active: boolean): Promise<CatalogProduct> {
+export async function setProductActive(ctx: CatalogDeps, admin: User, productId: string, active: boolean): Promise<CatalogProduct> {
   requireAdmin(admin);
   if (!(await ctx.web.catalog.setProductActive(productId, active))) throw new AppError('not_found', 'There is no such product.');
   await audit(ctx, admin, active ? 'admin.product.activate' : 'admin.product.deactivate', productId);
   return catalogProduct(ctx, productId);
 }
 
-export async function setVersionActive(ctx: WebContext, admin: User, versionId: string, active: boolean): Promise<CatalogProduct> {
+export async function setVersionActive(ctx: CatalogDeps, admin: User, versionId: string, active: boolean): Promise<CatalogProduct> {
   requireAdmin(admin);
   const v = await ctx.web.catalog.version(versionId);
   if (!v) throw new AppError('not_found', 'There is no such version.');
@@ -123,6 +127,6 @@ export async function setVersionActive(ctx: WebContext, admin: User, versionId: 
 }
 
 /** Everyone: what a new case may name: active products, with their versions that are not retired. */
-export async function listProducts(ctx: WebContext): Promise<Product[]> {
+export async function listProducts(ctx: CatalogDeps): Promise<Product[]> {
   return (await ctx.web.catalog.products(false)).map((p) => ({ id: p.id, name: p.name, versions: p.versions.map((v) => v.name) }));
 }

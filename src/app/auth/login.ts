@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AppSlice } from '../context.js';
 import type { WebContext } from '../web-context.js';
 import type { User } from '../../domain/entities.js';
 import { normalizeEmail } from '../../domain/case.js';
@@ -6,6 +7,9 @@ import { AppError } from '../errors.js';
 import { parseInput } from '../parse-input.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
 import { createSession, endSession, type NewSession } from './sessions.js';
+
+/** What this module's use cases reach of the context. */
+export type LoginDeps = AppSlice<'audit' | 'users', 'clock' | 'hasher'>;
 
 const loginInput = z.object({
   email: z.string().trim().min(1).max(320),

@@ -1,6 +1,9 @@
-import type { WebContext } from '../web-context.js';
+import type { WebSlice } from '../web-context.js';
 import { requireStaff } from '../portal/access.js';
 import type { User } from '../../domain/entities.js';
+
+/** What this module's use cases reach of the web context. */
+export type AgentNotificationsDeps = WebSlice<never, 'search' | 'settings', 'clock'>;
 
 /** Without a "read" mark, the desk lists the replies of the last 7 days (a returning agent's backlog). */
 const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
@@ -17,7 +20,7 @@ export interface NotificationItem {
 }
 
 /** Staff: the unread customer replies on cases assigned to them or to nobody, newest first. */
-export async function listNotifications(ctx: WebContext, user: User): Promise<{ notifications: NotificationItem[]; unread: number; readUntil: string | null }> {
+export async function listNotifications(ctx: AgentNotificationsDeps, user: User): Promise<{ notifications: NotificationItem[]; unread: number; readUntil: string | null }> {
   requireStaff(user);
   const settings = await ctx.web.settings.get(user.id);
   const since = settings.notificationsReadAt ?? new Date(ctx.clock.now().getTime() - DEFAULT_WINDOW_MS).toISOString();
@@ -30,7 +33,7 @@ export async function listNotifications(ctx: WebContext, user: User): Promise<{ 
 }
 
 /** Marks everything up to now as read. */
-export async function markNotificationsRead(ctx: WebContext, user: User): Promise<{ readUntil: string }> {
+export async function markNotificationsRead(ctx: AgentNotificationsDeps, user: User): Promise<{ readUntil: string }> {
   requireStaff(user);
   const now = ctx.clock.now().toISOString();
   await ctx.web.settings.update(user.id, { notificationsReadAt: now }, now);

@@ -1,7 +1,11 @@
-import type { AppContext } from '../context.js';
+import type { QueueMailDeps } from './queue-mail.js';
+import type { AppSlice } from '../context.js';
 import type { Store } from '../ports.js';
 import { queueMail } from './queue-mail.js';
 import type { User } from '../../domain/entities.js';
+
+/** What this module's use cases reach of the context. */
+export type AgentNotificationDeps = AppSlice<never, never> & QueueMailDeps;
 
 /** Notice mails quote the reply up to 2 000 characters: enough to triage, the case has the rest. */
 const QUOTE_CHARS = 2000;
@@ -20,7 +24,7 @@ export interface AgentNotificationPrefs {
  * Usage:
  *   await store.transaction((tx) => queueAgentNotifications(ctx, tx, web.settings, { caseId, messageId }));
  */
-export async function queueAgentNotifications(ctx: AppContext, tx: Store, prefs: AgentNotificationPrefs, input: { caseId: string; messageId: string }): Promise<{ queued: string[] }> {
+export async function queueAgentNotifications(ctx: AgentNotificationDeps, tx: Store, prefs: AgentNotificationPrefs, input: { caseId: string; messageId: string }): Promise<{ queued: string[] }> {
   const c = await tx.cases.findById(input.caseId);
   const found = c ? await tx.messages.findById(input.messageId) : null;
   const m = found?.caseId === c?.id ? found : null;

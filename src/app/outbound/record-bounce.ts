@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { AppSlice } from '../context.js';
 import type { AppContext } from '../context.js';
 import type { Store } from '../ports.js';
 import type { BounceReport } from '../../domain/bounce.js';
 import type { OutboundMail } from '../../domain/entities.js';
 import { outboundIdFromVerp } from './queue-mail.js';
+
+/** What this module's use cases reach of the context. */
+export type RecordBounceDeps = AppSlice<'transaction', 'clock'>;
 
 /**
  * RFC 3464 actions that do not mean "not delivered": the remote MTA still tries (`delayed`) or

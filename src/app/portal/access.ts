@@ -14,7 +14,7 @@ export function canSeeCase(user: User, c: Case): boolean {
   return user.orgAdmin && user.organisationId !== null && c.organisationId === user.organisationId;
 }
 
-export async function requireVisibleCase(store: Store, user: User, number: number): Promise<Case> {
+export async function requireVisibleCase(store: Pick<Store, 'cases'>, user: User, number: number): Promise<Case> {
   const c = Number.isSafeInteger(number) ? await store.cases.findByNumber(number) : null;
   if (!c || !canSeeCase(user, c)) throw new AppError('case_not_found', `there is no case ${number}`);
   return c;
