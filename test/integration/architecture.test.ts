@@ -40,3 +40,11 @@ test('a port wider than the limit is reported, one at the limit is not', () => {
   const v = check(dir);
   assert.deepEqual(v, [`app/desk/ports.ts: port WideStore has ${MAX_PORT_MEMBERS + 1} methods and sub-ports (at most ${MAX_PORT_MEMBERS}: split it by who uses what)`]);
 });
+
+test('asking which database runs is reported outside db/dialects and allowed inside', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+  for (const d of ['db/stores', 'db/dialects']) mkdirSync(join(dir, d), { recursive: true });
+  writeFileSync(join(dir, 'db', 'stores', 'search.ts'), "export const f = (d: { name: string }) => (d.name === 'sqlite' ? 1 : 2);\n");
+  writeFileSync(join(dir, 'db', 'dialects', 'sqlite.ts'), "export const g = (d: { name: string }) => d.name === 'sqlite';\n");
+  assert.deepEqual(check(dir), ['db/stores/search.ts: asks which database it runs on; move the difference into the DialectAdapter (db/dialects)']);
+});

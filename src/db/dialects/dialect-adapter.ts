@@ -28,6 +28,11 @@ export interface DialectAdapter {
    * digits only (search.ts `searchTerms`), so no query syntax can come from the user.
    */
   fullTextMatch(terms: string[], includeInternalNotes: boolean): Expression<SqlBool>;
+  /**
+   * The statements of migration 003 that build the indexes `fullTextMatch` reads. Part of a
+   * migration that has run on installations: never change them; a new index needs a new migration.
+   */
+  readonly fullTextIndexStatements: readonly string[];
   /** Checks that the database answers. */
   ping(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;

@@ -32,6 +32,11 @@ export function createPostgresAdapter(url: string, opts: { poolSize?: number } =
     },
     // The GIN expression indexes, with the same expressions as their definitions so that the
     // planner uses them; `term:*` is a prefix query.
+    // Migration 003: GIN expression indexes; fullTextMatch repeats their expressions exactly.
+    fullTextIndexStatements: [
+      `create index cases_subject_search on cases using gin (to_tsvector('simple', subject))`,
+      `create index messages_body_search on messages using gin (to_tsvector('simple', left(body_text, 100000)))`,
+    ],
     fullTextMatch(terms, includeInternalNotes) {
       const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
       const perTerm = terms.map((t) => {
