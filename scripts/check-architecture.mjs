@@ -48,6 +48,8 @@ const LIBRARIES = {
  * split, not a bigger number here.
  */
 export const MAX_PORT_MEMBERS = 12;
+/** A parameter typed with the whole web context. */
+const WIDE_CONTEXT_PARAMETER = /\b\w+\??\s*:\s*(WebContext|PortalContext)\s*[,)=]/;
 /** A comparison with a database's name: `dialect.name === 'sqlite'`, `'postgres' !== d.name`. */
 const DIALECT_TEST = /\.name\s*[!=]==?\s*'(sqlite|postgres)'|'(sqlite|postgres)'\s*[!=]==?\s*\w+\.name\b/;
 /** Node modules that do I/O: not in the domain. */
@@ -98,6 +100,8 @@ for (const file of files(srcDir)) {
   // The composition roots are the one place that knows every adapter.
   if (floor === 'server.ts' || floor === 'composition.ts') continue;
   const text = readFileSync(file, 'utf8');
+  // A use case names the slice of the web context it uses (WebSlice), never the whole of it.
+  if (floor === 'app' && rel !== 'app/web-context.ts' && WIDE_CONTEXT_PARAMETER.test(text)) violations.push(`${rel}: a use case takes the whole WebContext/PortalContext; declare the slice it uses (WebSlice)`);
   // Every difference between the databases lives behind the DialectAdapter (src/db/dialects).
   if (!rel.startsWith('db/dialects/') && DIALECT_TEST.test(text)) violations.push(`${rel}: asks which database it runs on; move the difference into the DialectAdapter (db/dialects)`);
   for (const m of text.matchAll(/^\s*(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)) {

@@ -48,3 +48,11 @@ test('asking which database runs is reported outside db/dialects and allowed ins
   writeFileSync(join(dir, 'db', 'dialects', 'sqlite.ts'), "export const g = (d: { name: string }) => d.name === 'sqlite';\n");
   assert.deepEqual(check(dir), ['db/stores/search.ts: asks which database it runs on; move the difference into the DialectAdapter (db/dialects)']);
 });
+
+test('a use case that takes the whole web context is reported; one that names its slice is not', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+  mkdirSync(join(dir, 'app', 'desk'), { recursive: true });
+  writeFileSync(join(dir, 'app', 'desk', 'wide.ts'), "import type { PortalContext } from '../web-context.js';\nexport async function f(\n  ctx: PortalContext,\n  id: string,\n) {}\n");
+  writeFileSync(join(dir, 'app', 'desk', 'narrow.ts'), "import type { WebSlice } from '../web-context.js';\nexport async function g(ctx: WebSlice<'cases', 'search', 'clock'>) {}\n");
+  assert.deepEqual(check(dir), ['app/desk/wide.ts: a use case takes the whole WebContext/PortalContext; declare the slice it uses (WebSlice)']);
+});

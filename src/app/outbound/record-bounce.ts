@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { AppSlice } from '../context.js';
-import type { AppContext } from '../context.js';
 import type { Store } from '../ports.js';
 import type { BounceReport } from '../../domain/bounce.js';
 import type { OutboundMail } from '../../domain/entities.js';
@@ -49,7 +48,7 @@ function diagnosticOf(report: BounceReport): string {
  *   await recordBounce(ctx, { report, inboundMailId });  // → { outboundId, caseId }
  */
 export async function recordBounce(
-  ctx: AppContext,
+  ctx: RecordBounceDeps,
   input: { report: BounceReport; inboundMailId: string | null },
 ): Promise<{ outboundId: string | null; caseId: string | null; effect: 'bounced' | 'noted' | null }> {
   const { report } = input;
