@@ -1,9 +1,8 @@
 import type { RouteDeps } from '../app.js';
 import { principalOf } from '../route-registry.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import {
-  addProductVersion, createOrganisation, createProduct, listCatalog, listOrganisations, setOrganisationAdmin, setProductActive, setVersionActive, updateOrganisation,
-} from '../../app/admin/catalog.js';
+import { addProductVersion, createProduct, listCatalog, setProductActive, setVersionActive } from '../../app/admin/catalog.js';
+import { createOrganisation, listOrganisations, setOrganisationAdmin, updateOrganisation } from '../../app/admin/organisations.js';
 import { effectiveSettings, previewTemplate, TEMPLATE_NAMES } from '../../app/admin/settings.js';
 import { EDITABLE_TEMPLATES, updateInstallationSettings, type SettingsUpdate } from '../../app/settings/installation-settings.js';
 import { arrayOf, idParams, obj, str } from './schemas.js';
