@@ -1,5 +1,7 @@
 import type { Organisation } from '../../domain/entities.js';
 
+/** The admin pages' stores: the product catalog and the organisations (`src/db/stores/admin.ts`). */
+
 export interface CatalogProduct {
   id: string;
   name: string;

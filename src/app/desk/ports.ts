@@ -2,6 +2,8 @@ import type { CaseStatus } from '../../domain/case.js';
 import type { Organisation, User } from '../../domain/entities.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 
+/** The agents' read models and the quarantine's one write (`src/db/stores/desk.ts`). */
+
 export interface MailWindowRow {
   receivedAt: string;
   processedAt: string | null;

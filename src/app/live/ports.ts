@@ -1,5 +1,7 @@
 import type { Case, InboundMail } from '../../domain/entities.js';
 
+/** The live-update streams: the in-process wake-up bus and the "changed since" polls (`src/db/stores/live.ts`). */
+
 /**
  * Something changed that an open page may want to show. Only ids travel: each listener decides
  * itself what its user may see.
