@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../../test/support/databases.js';
+import { testedDialects } from '../../test/support/databases.js';
 import { testRuntime, type TestRuntime } from '../../test/support/runtime.js';
 import { createWebStore } from '../db/stores/web.js';
 import { addUser } from './users.js';
@@ -9,7 +9,7 @@ import { replyToCase } from './portal/case-actions.js';
 import type { WebContext } from './web-context.js';
 import type { Case, User } from '../domain/entities.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`a customer reply and its agent notice commit together on ${dialect}`, () => {
     let rt: TestRuntime;
     let ctx: WebContext;

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../../test/support/databases.js';
+import { testedDialects } from '../../test/support/databases.js';
 import { testRuntime, type TestRuntime } from '../../test/support/runtime.js';
 import { addUser } from '../app/users.js';
 import type { WebStore } from '../app/web-context.js';
@@ -13,7 +13,7 @@ function within<T>(ms: number, p: Promise<T>): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`web stores inside a transaction on ${dialect}`, () => {
     let rt: TestRuntime;
     let web: WebStore;

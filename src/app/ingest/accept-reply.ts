@@ -3,7 +3,7 @@ import type { PipelineContext } from './pipeline-context.js';
 import { recordCustomerReply } from '../customer-reply.js';
 import { splitReply } from '../../domain/reply-text.js';
 import { splitReplyHtml } from '../../domain/reply-html.js';
-import { safeName } from './safe-name.js';
+import { safeAttachmentName } from '../../domain/safe-name.js';
 
 /**
  * 110-accept: the reply becomes a case message with its attachments, a waiting case is opened
@@ -31,7 +31,7 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
     inboundMailId: p.mail.id,
     files: m.attachments.map((a, i) => {
       const detectedType = p.files[i]?.detectedType ?? null;
-      return { filename: safeName(a.filename, detectedType, i), detectedType, content: a.content, scan: p.scan === 'clean' ? ('clean' as const) : ('not_scanned' as const) };
+      return { filename: safeAttachmentName(a.filename, detectedType, i), detectedType, content: a.content, scan: p.scan === 'clean' ? ('clean' as const) : ('not_scanned' as const) };
     }),
     statusDetail: 'customer e-mail reply',
   });

@@ -1,14 +1,14 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DIALECTS } from '../../../test/support/databases.js';
+import { testedDialects } from '../../../test/support/databases.js';
 import { manualClock, testRuntime, type TestRuntime } from '../../../test/support/runtime.js';
 import { addUser } from '../../app/users.js';
 
 /** Far from the wall clock, so that a `new Date()` in a store cannot pass by chance. */
 const FIXED = new Date('2031-02-03T04:05:06.000Z');
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`the stores take their time from the Clock port on ${dialect}`, () => {
     let rt: TestRuntime;
     before(async () => {
