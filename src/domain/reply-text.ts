@@ -11,6 +11,8 @@
  *   const { reply, quoted, signature } = splitReply(mail.text);
  */
 
+import { FORWARD_MARKERS, FROM_LABELS, MOBILE, OPENER, OTHER_LABELS, WROTE } from './reply-headers.js';
+
 export interface SplitReply {
   /** The text the customer wrote, trimmed. Never empty when the input has any content. */
   reply: string;
@@ -62,18 +64,9 @@ const DASHES = /^[ \t*]*(?:-{5,}|={5,})[ \t*]*$/;
 /** Characters that mail clients leave on otherwise empty lines (tracking marks, NBSP, ZWSP). */
 const BLANK = /^[\s\u1427\u200b\u200c\u200d\u2060\ufeff]*$/;
 
-const FORWARD_MARKERS = [
-  /^[ \t>*]*-{2,}[ \t]*(?:original message|original-nachricht|originalnachricht|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht|message transféré|message d'origine|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|vidarebefordrat meddelande|alkuperäinen viesti)[ \t]*-{2,}/i,
-  /^[ \t>*]*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)[ \t]*:/i,
-];
-
-/** Verbs that end "On <date>, <name> wrote:" in the languages our customers' clients use. */
-const WROTE =
-  '(?:wrote|schrieb|a écrit|ha scritto|napisał\\(a\\)|napisała|napisał|escreveu|escribió|het volgende geschreven|schreef|skrev|kirjoitti|написал\\(а\\)|написала|написал|пише|写道|寫道|írta|napsal|yazdı)';
 const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*(?:[:：]|-{2,})[ \\t-]*$`, 'i');
 const ENDS_WITH_BARE_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*$`, 'i');
 const CONTAINS_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}(?=[\\s:：,]|$)`, 'i');
-const OPENER = /^(?:On|Am|Le|Il|El|Em|Op|Dnia|Den|At|Pada|Dne)[ \t]/;
 const ENDS_WITH_COLON = /[:：][ \t]*$/;
 const DIGIT = /\d/;
 /** Anchored at the "@" so that the scan is linear even on lines without one. */
@@ -86,35 +79,12 @@ const VIA = /\svia\s/;
 const UNFINISHED = /[<,"(][ \t]*$/;
 const BARE_ADDRESS_START = /^[ \t>]*(?:<|&lt;)?(?:mailto:)?[^\s@<>]{1,200}@/;
 
-const FROM_LABELS = '(?:From|Von|De|Da|Från|Fra|Van|Od|От|Kimden)';
-const OTHER_LABELS =
-  '(?:Sent|Gesendet|Envoyé le|Message du|Date|Datum|Envoyé|Enviada em|Enviado el|Enviado|Data|Skickat|Sendt|Verzonden|Fecha|To|An|À|A|Para|Till|Til|Aan|Cc|Bcc|Kopie|Copie à|Subject|Betreff|Objet|Sujet|Asunto|Assunto|Oggetto|Ämne|Emne|Onderwerp|Reply-To|Antwort an|Répondre à|Risposta|Organization|Priority|Wichtigkeit|Importance)';
 // French clients put a (non-breaking) space before the colon: "De\u00a0: …".
 const FROM_FIELD = new RegExp(`^[ \\t*\u00a0]*${FROM_LABELS}[ \\t*\u00a0]*[:：]`, 'i');
 const ANY_FIELD = new RegExp(
   `^[ \\t*\u00a0]*(?:${FROM_LABELS}|${OTHER_LABELS})[ \\t*\u00a0]*[:：]`,
   'i',
 );
-
-/** Whole-line boilerplate that mail apps append; anchored at both ends so prose never matches. */
-const MOBILE = [
-  // At most 8 words after "Sent from": "Sent from my cell, please excuse any typos." is
-  // boilerplate, "Sent from my desk, is much easier then my mobile phone." is a sentence.
-  /^[ \t(<]*sent (?:from|via|with|by|using)(?:[ \t]+\S+){1,8}[ \t]*$/i,
-  /^[ \t]*\S+ from mobile[ \t]*$/i,
-  /^[ \t]*from my .{1,20}$/i,
-  /^[ \t]*get (?:\[)?outlook for .{1,80}$/i,
-  /^[ \t]*(?:von meinem|vom meinem) .{1,60} gesendet\.?[ \t]*$/i,
-  /^[ \t]*gesendet (?:von|vom|mit|aus) .{1,80}$/i,
-  /^[ \t]*von outlook für .{1,40} gesendet[ \t]*$/i,
-  /^[ \t]*diese nachricht wurde von .{1,80} gesendet\.?[ \t]*$/i,
-  /^[ \t]*envoyé (?:depuis|de) (?:mon|ma) .{1,60}$/i,
-  /^[ \t]*enviado (?:desde|do|de) (?:mi|meu) .{1,60}$/i,
-  /^[ \t]*inviato da .{1,60}$/i,
-  /^[ \t]*(?:sendt|skickat) fr[aå]n? min .{1,60}$/i,
-  /^[ \t]*verzonden (?:met|vanaf|van) .{1,60}$/i,
-  /^[ \t]*從我的 .{1,40} 傳送[ \t]*$/,
-];
 
 function isQuoteHeader(s: string): boolean {
   if (FORWARD_MARKERS.some((r) => r.test(s))) return true;
@@ -249,10 +219,32 @@ function includeLeadingRules(kinds: readonly Kind[], cut: number): number {
   return start;
 }
 
-export function splitReply(text: string): SplitReply {
-  const normalized = text.replace(/\r\n?/g, '\n');
-  const lines = normalized.split('\n');
+/** Where a reply's lines divide into the customer's text, the signature and the history. */
+export interface ReplyLines {
+  /** The first line of the quoted history that ends the reply; the line count when there is none. */
+  cut: number;
+  /** The first line of the signature; `cut` when there is none. */
+  sigStart: number;
+  /** The first quote header or header block, wherever it stands (a forward's too); -1 when none. */
+  firstHeader: number;
+  /** Lines before `cut` that still belong to the history (headers of inline answers, a trailing `>` block). */
+  quotedLine: boolean[];
+  /** Lines that carry nothing visible. */
+  empty: boolean[];
+}
+
+/**
+ * Divides the lines of a reply. `knownHeaders` are lines that the caller already knows to start
+ * the history (the HTML splitter passes the first line of a client's quote container).
+ */
+export function analyseReplyLines(lines: readonly string[], knownHeaders: ReadonlySet<number> = new Set()): ReplyLines {
   const { kinds, headerEnd } = classify(lines);
+  for (const i of knownHeaders) {
+    if (i < 0 || i >= lines.length) continue;
+    kinds[i] = 'header';
+    if (!headerEnd.has(i)) headerEnd.set(i, i);
+  }
+  let firstHeader = -1;
   const n = lines.length;
   /** Lines outside the main cut that still belong to the quoted history. */
   const quotedLine = new Array<boolean>(n).fill(false);
@@ -262,6 +254,7 @@ export function splitReply(text: string): SplitReply {
   let seenText = false;
   for (let i = 0; i < n; ) {
     const end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    if (end >= 0 && firstHeader < 0) firstHeader = includeLeadingRules(kinds, i);
     if (end < 0) {
       if (kinds[i] === 'text') seenText = true;
       i++;
@@ -315,12 +308,20 @@ export function splitReply(text: string): SplitReply {
     for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
   }
 
+  return { cut, sigStart, firstHeader, quotedLine, empty: kinds.map((k) => k === 'empty') };
+}
+
+export function splitReply(text: string): SplitReply {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const lines = normalized.split('\n');
+  const { cut, sigStart, quotedLine, empty } = analyseReplyLines(lines);
+  const n = lines.length;
   const replyLines: string[] = [];
   const quotedLines: string[] = [];
   const signatureLines: string[] = [];
   for (let i = 0; i < n; i++) {
     // Blank-looking lines (tracking marks, NBSP) become empty so that trimming removes them.
-    const line = kinds[i] === 'empty' ? '' : (lines[i] ?? '');
+    const line = empty[i] ? '' : (lines[i] ?? '');
     if (i >= cut || quotedLine[i]) quotedLines.push(line);
     else if (i >= sigStart) signatureLines.push(line);
     else replyLines.push(line);
