@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Store } from '../ports.js';
 import type { PipelineContext } from './pipeline-context.js';
-import { splitReply } from '../../domain/reply-text.js';
-import { splitReplyHtml } from '../../domain/reply-html.js';
+import { splitCustomerReply } from '../../domain/reply.js';
 import { statusAfterCustomerReply } from '../../domain/case.js';
 import { safeName } from './safe-name.js';
 
@@ -14,13 +13,8 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
   const m = p.parsed!;
   const c = p.matched!.case;
   const now = p.app.clock.now().toISOString();
-  const sourceText = m.text ?? (m.html ? htmlToText(m.html) : '');
-  const split = splitReply(sourceText);
-  let bodyHtml: string | null = null;
-  if (m.html) {
-    const h = splitReplyHtml(m.html);
-    bodyHtml = p.deps.sanitizeHtml(h.replyHtml);
-  }
+  const split = splitCustomerReply({ text: m.text, html: m.html });
+  const bodyHtml = split.replyHtml === null ? null : p.deps.sanitizeHtml(split.replyHtml);
   const messageId = randomUUID();
   await tx.messages.insert({
     id: messageId,
@@ -29,9 +23,9 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
     authorEmail: p.sender,
     kind: 'customer_reply',
     source: 'email',
-    bodyText: split.reply || '(no text)',
+    bodyText: split.replyText || '(no text)',
     bodyHtml,
-    quotedText: [split.quoted, split.signature].filter(Boolean).join('\n\n') || null,
+    quotedText: split.quotedText || null,
     inboundMailId: p.mail.id,
     outboundMailId: null,
     createdAt: now,
@@ -59,22 +53,4 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
     await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: p.senderUser?.id ?? null, fromStatus: c.status, toStatus: next, detail: 'customer e-mail reply', at: now });
   }
   return { messageId };
-}
-
-/** A text fallback for HTML-only mails: tags out, entities of the common kinds decoded. */
-function htmlToText(html: string): string {
-  return html
-    .slice(0, 2_000_000)
-    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, '')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h\d)>/gi, '\n')
-    .replace(/<[^>]{0,2000}>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
