@@ -6,4 +6,5 @@ declare module 'html-to-text' {
     selectors?: Array<{ selector: string; format?: string; options?: Record<string, unknown> }>;
   }
   export function convert(html: string, options?: HtmlToTextOptions): string;
+  export function compile(options?: HtmlToTextOptions): (html: string) => string;
 }

@@ -49,6 +49,8 @@ const MAX_MOBILE_LINE = 120;
 /** An Outlook header block needs its "From:" line plus at least 2 fields within this window. */
 const FIELD_WINDOW = 8;
 const MIN_EXTRA_FIELDS = 2;
+/** Fields a client puts above "From:" ("Gesendet:", "Date:"); Outlook for Mac and GMX put one or two. */
+const MAX_FIELDS_BEFORE_FROM = 3;
 
 const QUOTE = /^[ \t]*>/;
 /**
@@ -254,18 +256,23 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
   let seenText = false;
   for (let i = 0; i < n; ) {
     const end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
-    if (end >= 0 && firstHeader < 0) firstHeader = includeLeadingRules(kinds, i);
     if (end < 0) {
       if (kinds[i] === 'text') seenText = true;
       i++;
       continue;
     }
+    // GMX and Web.de put "Gesendet:" above "Von:": fields right above the "From:" line belong to the block.
+    let start = i;
+    if (kinds[i] !== 'header') {
+      while (start > 0 && i - start < MAX_FIELDS_BEFORE_FROM && kinds[start - 1] === 'field') start--;
+    }
+    if (firstHeader < 0) firstHeader = includeLeadingRules(kinds, start);
     if (!seenText) {
       // Nothing written above the header: bottom-posting or a plain forward. The header and
       // its `>` block are history; whatever follows is the customer's text.
       let j = end + 1;
       while (j < n && (kinds[j] === 'empty' || kinds[j] === 'quote' || kinds[j] === 'namedquote')) j++;
-      for (let k = i; k < j; k++) quotedLine[k] = true;
+      for (let k = start; k < j; k++) quotedLine[k] = true;
       i = j;
       continue;
     }
@@ -279,11 +286,11 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
     if (quotes > 0 && kinds[j] === 'text') {
       // Answers between quoted lines: the quotes give the answers their meaning, so only the
       // header goes.
-      for (let k = i; k <= end; k++) quotedLine[k] = true;
+      for (let k = start; k <= end; k++) quotedLine[k] = true;
       i = end + 1;
       continue;
     }
-    cut = includeLeadingRules(kinds, i);
+    cut = includeLeadingRules(kinds, start);
     break;
   }
 
