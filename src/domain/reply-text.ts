@@ -284,9 +284,8 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
       j++;
     }
     if (quotes > 0 && kinds[j] === 'text') {
-      // Answers between quoted lines: the quotes give the answers their meaning, so only the
-      // header goes.
-      for (let k = start; k <= end; k++) quotedLine[k] = true;
+      // Answers between quoted lines: the quotes give the answers their meaning, and the header
+      // says whose words they are, so both stay (as in the github and fiedl parsers' tests).
       i = end + 1;
       continue;
     }
