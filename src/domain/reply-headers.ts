@@ -10,23 +10,23 @@
 
 /** "-----Original Message-----", "---------- Forwarded message ---------", "Begin forwarded message:". */
 export const FORWARD_MARKERS: readonly RegExp[] = [
-  /^[ \t>*]*-{2,}[ \t]*(?:original message|original-nachricht|originalnachricht|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht|message transféré|message d'origine|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|vidarebefordrat meddelande|alkuperäinen viesti|пересылаемое сообщение|исходное сообщение|пересланное сообщение)[ \t]*-{2,}/i,
-  /^[ \t>*]*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|inizio messaggio inoltrato|begin doorgestuurd bericht)[ \t]*:/i,
+  /^[ \t>*]*-{2,}[ \t]*(?:original message|original-nachricht|originalnachricht|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht|message transféré|message d'origine|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|vidarebefordrat meddelande|alkuperäinen viesti|oprindelig besked|opprinnelig melding|ursprungligt meddelande|пересылаемое сообщение|исходное сообщение|пересланное сообщение)[ \t]*-{2,}/i,
+  /^[ \t>*]*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié|inicio del mensaje reenviado|inizio messaggio inoltrato|begin doorgestuurd bericht)[ \t]*:[ \t]*$/i,
 ];
 
 /** Verbs that end "On <date>, <name> wrote:" ("Am … schrieb …:", "… пишет:"). */
 export const WROTE =
-  '(?:wrote|schrieb|a écrit|ha scritto|napisał\\(a\\)|napisała|napisał|escreveu|escribió|het volgende geschreven|schreef|skrev|kirjoitti|написал\\(а\\)|написала|написал|пишет|писал\\(а\\)|писала|писал|пише|写道|寫道|írta|napsal|yazdı)';
+  '(?:wrote|schrieb|a écrit|ha scritto|napisał\\(a\\)|napisała|napisał|escreveu|escribió|het volgende geschreven|schreef|skrev|kirjoitti|написал\\(а\\)|написала|написал|пишет|писал\\(а\\)|писала|писал|пише|pisze|写道|寫道|írta|napsal|yazdı)';
 
 /** Words that open such a header line ("On", "Am", "Le", "El", "Il", "Op", …). */
 export const OPENER = /^(?:On|Am|Le|Il|El|Em|Op|Dnia|Den|At|Pada|Dne)[ \t]/;
 
 /** The first field of an Outlook-style header block ("From:", "Von:", "De :", "От кого:"). */
-export const FROM_LABELS = '(?:From|Von|De|Da|Från|Fra|Van|Od|От кого|От|Kimden)';
+export const FROM_LABELS = '(?:From|Von|De|Da|Från|Fra|Van|Od|От кого|От|Kimden|发件人|寄件者)';
 
 /** The other fields of such a block. */
 export const OTHER_LABELS =
-  '(?:Sent|Gesendet|Envoyé le|Message du|Date|Datum|Envoyé|Enviada em|Enviado el|Enviado|Inviato il|Inviato|Data|Skickat|Sendt|Verzonden|Fecha|To|An|À|A|Para|Pour|Till|Til|Aan|Cc|Bcc|Kopie|Copie à|CC|Subject|Betreff|Objet|Sujet|Asunto|Assunto|Oggetto|Ämne|Emne|Onderwerp|Reply-To|Antwort an|Répondre à|Risposta|Organization|Priority|Wichtigkeit|Importance|Отправлено|Дата|Кому|Копия|Тема)';
+  '(?:Sent|Gesendet|Envoyé le|Message du|Date|Datum|Envoyé|Enviada em|Enviado el|Enviado|Inviato il|Inviato|Data|Skickat|Sendt|Verzonden|Fecha|To|An|À|A|Para|Pour|Till|Til|Aan|Cc|Bcc|Kopie|Copie à|CC|Subject|Betreff|Objet|Sujet|Asunto|Assunto|Oggetto|Ämne|Emne|Onderwerp|Reply-To|Antwort an|Répondre à|Risposta|Organization|Priority|Wichtigkeit|Importance|Отправлено|Дата|Кому|Копия|Тема|Dato|发送时间|收件人|抄送|主题|寄件日期|收件者|主旨)';
 
 /** Whole-line boilerplate that mail apps append; anchored at both ends so prose never matches. */
 export const MOBILE: readonly RegExp[] = [
@@ -41,6 +41,7 @@ export const MOBILE: readonly RegExp[] = [
   /^[ \t]*von outlook für .{1,40} gesendet[ \t]*$/i,
   /^[ \t]*diese nachricht wurde von .{1,80} gesendet\.?[ \t]*$/i,
   /^[ \t]*envoyé (?:depuis|de) (?:mon|ma) .{1,60}$/i,
+  /^[ \t]*envoyé à partir de .{1,80}$/i,
   /^[ \t]*enviado (?:desde|do|de) (?:mi|meu) .{1,60}$/i,
   /^[ \t]*inviato da .{1,60}$/i,
   /^[ \t]*(?:sendt|skickat) fr[aå]n? min .{1,60}$/i,

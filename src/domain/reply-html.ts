@@ -35,6 +35,8 @@ export interface SplitReplyHtml {
   cutLine: number;
   /** The first quote header or container, wherever it stands (a forward's too); -1 when none. */
   firstHeader: number;
+  /** Where the history begins by the line rules, before the rule that keeps a bare forward whole: the first header, else a trailing quote. */
+  historyLine: number;
 }
 
 /**
@@ -247,7 +249,7 @@ function cutFrom(document: Document, start: ChildNode): string {
 export function splitReplyHtml(html: string, forcedCut?: number): SplitReplyHtml {
   const document = parseDocument(html);
   const lines = toLines(document);
-  if (lines === null) return { replyHtml: html, quotedHtml: '', lines: [], cutLine: 0, firstHeader: -1 };
+  if (lines === null) return { replyHtml: html, quotedHtml: '', lines: [], cutLine: 0, firstHeader: -1, historyLine: 0 };
   const n = lines.text.length;
   const whole = { replyHtml: html, quotedHtml: '', lines: lines.text, cutLine: n };
 
@@ -263,20 +265,22 @@ export function splitReplyHtml(html: string, forcedCut?: number): SplitReplyHtml
   while (historyStart < n && analysis.empty[historyStart]) historyStart++;
   let cutLine = forcedCut ?? Math.min(analysis.sigStart, historyStart);
   const firstHeader = analysis.firstHeader;
-  if (cutLine >= n) return { ...whole, firstHeader };
+  const historyLine = firstHeader >= 0 ? Math.min(firstHeader, historyStart) : historyStart;
+  if (cutLine >= n) return { ...whole, firstHeader, historyLine };
   // A cut on a line with no node of its own (text after a <br> in the same text node) moves to
   // the next line that has one.
   let startNode = lines.start[cutLine] ?? null;
   while (startNode === null && cutLine < n - 1) startNode = lines.start[++cutLine] ?? null;
-  if (startNode === null) return { ...whole, firstHeader };
+  if (startNode === null) return { ...whole, firstHeader, historyLine };
 
   const quotedHtml = cutFrom(document, outermostStart(startNode, document));
-  if (!hasVisibleContent(document)) return { ...whole, firstHeader };
+  if (!hasVisibleContent(document)) return { ...whole, firstHeader, historyLine };
   return {
     replyHtml: DomUtils.getOuterHTML(document.children, SERIALIZE),
     quotedHtml,
     lines: lines.text,
     cutLine,
     firstHeader,
+    historyLine,
   };
 }

@@ -61,8 +61,13 @@ const NAMED_QUOTE = /^[ \t]*[A-Za-z]{1,12}>/;
 const QUOTE_WITHOUT_CONTENT = /^[ \t>]*$/;
 const STARTS_LOWER = /^[ \t]*\p{Ll}/u;
 const SIG_DASH = /^--[ \t]*$/;
-const UNDERSCORES = /^[ \t*]*_{5,}[ \t*]*$/;
-const DASHES = /^[ \t*]*(?:-{5,}|={5,})[ \t*]*$/;
+const UNDERSCORES = /^[ \t*]*_{2,}[ \t*]*$/;
+const DASHES = /^[ \t*]*(?:-{4,}|={4,})[ \t*]*$/;
+/**
+ * A sign-off of one to four capitalised words right after a dash ("-Abhishek Kona"), which the
+ * github and willdurand parsers hide as a signature. "- item" (a list) and "-rw-r--r--" are not.
+ */
+const DASH_NAME = /^[ \t]*-\p{Lu}[\p{L}.'-]*(?:[ \t]\p{Lu}[\p{L}.'-]*){0,3}[ \t]*$/u;
 /** Characters that mail clients leave on otherwise empty lines (tracking marks, NBSP, ZWSP). */
 const BLANK = /^[\s\u1427\u200b\u200c\u200d\u2060\ufeff]*$/;
 
@@ -127,7 +132,7 @@ function classifyLine(line: string): Kind {
   if (BLANK.test(line)) return 'empty';
   if (QUOTE.test(line)) return 'quote';
   if (NAMED_QUOTE.test(line)) return 'namedquote';
-  if (SIG_DASH.test(line)) return 'sigdash';
+  if (SIG_DASH.test(line) || DASH_NAME.test(line)) return 'sigdash';
   if (UNDERSCORES.test(line)) return 'underscores';
   if (isQuoteHeader(line)) return 'header';
   if (isMobile(line)) return 'mobile';
@@ -148,6 +153,14 @@ function classify(lines: readonly string[]): Classified {
   for (let i = 0; i < lines.length; i++) {
     const kind = kinds[i];
     if (kind === 'header') {
+      // "pe 20. lokakuuta 2017 klo 17.50 John Coe" + "<john@example.com> kirjoitti:": a header
+      // whose line starts with the address began on the dated line above it.
+      const previous = lines[i - 1] ?? '';
+      if (i > 0 && kinds[i - 1] === 'text' && !headerEnd.has(i - 1) && BARE_ADDRESS_START.test(lines[i] ?? '') && previous.length <= MAX_HEADER_CHARS && DIGIT.test(previous)) {
+        kinds[i - 1] = 'header';
+        headerEnd.set(i - 1, i);
+        continue;
+      }
       headerEnd.set(i, i);
       continue;
     }
@@ -180,6 +193,15 @@ function classify(lines: readonly string[]): Classified {
 
 function isFromField(line: string): boolean {
   return line.length <= MAX_PATTERN_LINE && FROM_FIELD.test(line);
+}
+
+/**
+ * "From: Max <max@example.com>" alone, with nothing above it and an empty line below: the header
+ * of a forwarded or quoted mail (the willdurand parser's from-header tests).
+ */
+function isLoneFromHeader(lines: readonly string[], kinds: readonly Kind[], i: number): boolean {
+  const line = lines[i] ?? '';
+  return kinds[i] === 'field' && isFromField(line) && ANGLE_EMAIL.test(line) && (i + 1 >= kinds.length || kinds[i + 1] === 'empty');
 }
 
 /** The last line of the Outlook header block starting at `i`, or -1 when there is none. */
@@ -248,6 +270,20 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
   }
   let firstHeader = -1;
   const n = lines.length;
+  // interleaved[k]: from line k on, text, then a quote, then text again (answers between
+  // quotes). One backward pass keeps this linear.
+  const interleaved = new Array<boolean>(n + 1).fill(false);
+  {
+    let textAfter = false;
+    let quoteThenText = false;
+    for (let k = n - 1; k >= 0; k--) {
+      const kind = kinds[k];
+      if (kind === 'text' && quoteThenText) interleaved[k] = true;
+      else interleaved[k] = interleaved[k + 1] ?? false;
+      if ((kind === 'quote' || kind === 'namedquote') && textAfter) quoteThenText = true;
+      if (kind === 'text') textAfter = true;
+    }
+  }
   /** Lines outside the main cut that still belong to the quoted history. */
   const quotedLine = new Array<boolean>(n).fill(false);
 
@@ -255,7 +291,8 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
   let cut = n;
   let seenText = false;
   for (let i = 0; i < n; ) {
-    const end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    let end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    if (end < 0 && !seenText && isLoneFromHeader(lines, kinds, i)) end = i;
     if (end < 0) {
       if (kinds[i] === 'text') seenText = true;
       i++;
@@ -268,10 +305,22 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
     }
     if (firstHeader < 0) firstHeader = includeLeadingRules(kinds, start);
     if (!seenText) {
-      // Nothing written above the header: bottom-posting or a plain forward. The header and
-      // its `>` block are history; whatever follows is the customer's text.
+      if (end === i && kinds[i] === 'field') {
+        // A lone "From: Max <max@example.com>" with nothing above: a quoted mail without quote
+        // marks, all of it history (the display then shows the mail whole, see splitReply).
+        // A forward marker or a full header block instead keeps the forwarded text as the
+        // reply, as the discourse trimmer expects.
+        cut = includeLeadingRules(kinds, start);
+        break;
+      }
       let j = end + 1;
       while (j < n && (kinds[j] === 'empty' || kinds[j] === 'quote' || kinds[j] === 'namedquote')) j++;
+      if (interleaved[j]) {
+        // Answers between quoted lines below the header: header and quotes stay with them.
+        i = end + 1;
+        continue;
+      }
+      // Bottom-posting: the header and its `>` block are history; what follows is the reply.
       for (let k = start; k < j; k++) quotedLine[k] = true;
       i = j;
       continue;
@@ -310,14 +359,17 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
   let k = sigStart - 1;
   const isQuote = (kind: Kind | undefined): boolean => kind === 'quote' || kind === 'namedquote';
   while (k >= 0 && (quotedLine[k] || kinds[k] === 'empty' || isQuote(kinds[k]))) k--;
-  if (k >= 0) {
-    for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
-  }
+  // (A mail of nothing but quotes is all history; splitReply then shows it whole.)
+  for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
 
   return { cut, sigStart, firstHeader, quotedLine, empty: kinds.map((k) => k === 'empty') };
 }
 
-export function splitReply(text: string): SplitReply {
+/**
+ * `wholeWhenOnlyHistory: false` returns the bare split (an empty reply for a mail that is only
+ * quotes); the measurement against other parsers' expectations uses it (docs/mail-quality.md).
+ */
+export function splitReply(text: string, { wholeWhenOnlyHistory = true } = {}): SplitReply {
   const normalized = text.replace(/\r\n?/g, '\n');
   const lines = normalized.split('\n');
   const { cut, sigStart, quotedLine, empty } = analyseReplyLines(lines);
@@ -333,7 +385,7 @@ export function splitReply(text: string): SplitReply {
     else replyLines.push(line);
   }
   const reply = replyLines.join('\n').trim();
-  if (reply === '') {
+  if (reply === '' && wholeWhenOnlyHistory) {
     // Only quotes or only a signature: showing the whole mail beats showing nothing.
     return { reply: normalized.trim(), quoted: '', signature: '' };
   }
