@@ -359,8 +359,10 @@ export function analyseReplyLines(lines: readonly string[], knownHeaders: Readon
   let k = sigStart - 1;
   const isQuote = (kind: Kind | undefined): boolean => kind === 'quote' || kind === 'namedquote';
   while (k >= 0 && (quotedLine[k] || kinds[k] === 'empty' || isQuote(kinds[k]))) k--;
-  // (A mail of nothing but quotes is all history; splitReply then shows it whole.)
-  for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
+  // A mail of nothing but quotes keeps them: there is no reply they could follow.
+  if (k >= 0) {
+    for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
+  }
 
   return { cut, sigStart, firstHeader, quotedLine, empty: kinds.map((k) => k === 'empty') };
 }
