@@ -188,7 +188,10 @@ describe('splitReply: normalisation and fallbacks', () => {
 });
 
 describe('splitReply: linear time (RELIABILITY M12)', () => {
-  const seeds = ['a', '>', ' ', '-', '_', '@', '<', '1', '\n', 'a\n', 'On 1 ', 'Am 1 schrieb ', 'From: ', '-- \n', 'x@y.de ', 'Sent from my ', 'On 1, a <\n', 'A>'];
+  const seeds = ['a', '>', ' ', '-', '_', '@', '<', '1', '\n', 'a\n', 'On 1 ', 'Am 1 schrieb ', 'From: ', '-- \n', 'x@y.de ', 'Sent from my ', 'On 1, a <\n', 'A>',
+    // The patterns added with the HTML splitter: "-Name" sign-offs, "__"/"====" rules, a header
+    // whose second line starts with the address, a lone From line, fields above "From:", Cyrillic.
+    '-A', '-Ab Cd ', '__', '==', '1\n<a@b.de> kirjoitti:\n', 'From: a <b@c.de>\n\n', 'Gesendet: x\n', 'От кого: ', ' пишет:', 'envoyé à partir de '];
   test('M12: 50 KB of repeated characters finishes in < 1 s per input', () => {
     for (const seed of seeds) {
       // A single 50 KB line, and 50 KB of lines just under the pattern length bound.
