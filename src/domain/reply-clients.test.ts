@@ -177,6 +177,27 @@ describe('HTML replies from clients without a public sample (written here)', () 
     expectSplit(html, 'Спасибо, всё работает.', ['12.03.2024, 10:15', 'Старый текст']);
   });
 
+  test('Outlook on the web: the signature element (div#Signature) and the reply container are both cut', () => {
+    // Modelled on Outlook on the web / new Outlook: reply in div.elementToProof, the signature in
+    // div#Signature, then #appendonsend, <hr> and #divRplyFwdMsg.
+    const html = `<html><body><div class="elementToProof" style="font-family:Aptos">${REPLY}</div><div id="Signature"><div>Max Mustermann</div><div>ACME GmbH · Tel. 0123 456</div></div><div id="appendonsend"></div><hr style="display:inline-block;width:98%"><div id="divRplyFwdMsg" dir="ltr"><b>Von:</b> Support &lt;support@example.com&gt;<br><b>Gesendet:</b> Dienstag, 12. März 2024 10:15<br><b>An:</b> Max<br><b>Betreff:</b> Ihre Anfrage</div><div>Alter Text</div></body></html>`;
+    expectSplit(html, REPLY, ['Von:', 'Alter Text'], 'Max Mustermann');
+  });
+
+  test('Gmail: the signature element (div.gmail_signature) without a quote below it', () => {
+    const html = `<div dir="ltr">${REPLY}<br clear="all"><div><br></div><span class="gmail_signature_prefix">-- </span><br><div dir="ltr" class="gmail_signature"><div dir="ltr">Max Mustermann<div>ACME GmbH</div></div></div></div>`;
+    const result = splitCustomerReply({ html });
+    assert.equal(result.replyText, REPLY);
+    assert.match(result.quotedText, /^--\s+Max Mustermann/);
+  });
+
+  test('iOS Mail: div#AppleMailSignature holds the signature even when it is not boilerplate', () => {
+    const html = `<html><body dir="auto"><div dir="ltr">${REPLY}</div><div dir="ltr"><br id="lineBreakAtBeginningOfSignature"><div dir="ltr" id="AppleMailSignature">Max Mustermann, ACME GmbH</div></div></body></html>`;
+    const result = splitCustomerReply({ html });
+    assert.equal(result.replyText, REPLY);
+    assert.equal(result.quotedText, 'Max Mustermann, ACME GmbH');
+  });
+
   test('a webmailer\'s "… пишет:" above a plain <blockquote>', () => {
     const html = `<div>Спасибо, всё работает.</div><div>12.03.2024 10:15, Support пишет:</div><blockquote>Старый текст</blockquote>`;
     expectSplit(html, 'Спасибо, всё работает.', ['пишет:', 'Старый текст']);

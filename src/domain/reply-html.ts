@@ -67,6 +67,15 @@ function isQuoteContainer(element: Element): boolean {
   return element.name === 'blockquote' && element.attribs['type']?.toLowerCase() === 'cite';
 }
 
+/** Where a client's signature element begins (only a signature when some text stands above it). */
+function isSignatureElement(element: Element): boolean {
+  const id = element.attribs['id'];
+  if (id === 'Signature' || id === 'AppleMailSignature' || id === 'ms-outlook-mobile-signature') {
+    return true; // Outlook on the web and new Outlook, iOS Mail, Outlook mobile
+  }
+  return hasClass(element, 'gmail_signature') || hasClass(element, 'moz-signature'); // Gmail, Thunderbird
+}
+
 const INVISIBLE = new Set(['head', 'style', 'script', 'title', 'template']);
 const BLOCK = new Set([
   'address', 'article', 'aside', 'blockquote', 'caption', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset',
@@ -82,6 +91,8 @@ interface Lines {
   start: Array<ChildNode | null>;
   /** Lines that begin a client's quote container. */
   containers: Set<number>;
+  /** Lines that begin a client's signature element. */
+  signatures: Set<number>;
 }
 
 /** The document as lines of text; null when it nests deeper than MAX_DEPTH. */
@@ -89,6 +100,8 @@ function toLines(root: ParentNode): Lines | null {
   const text: string[] = [];
   const start: Array<ChildNode | null> = [];
   const containers = new Set<number>();
+  const signatures = new Set<number>();
+  let signaturePending = false;
   let current = '';
   let explicit = false; // a <br> or an NBSP: the line exists even when it shows nothing
   let lineStart: ChildNode | null = null;
@@ -105,6 +118,10 @@ function toLines(root: ParentNode): Lines | null {
       if (containerPending && current.trim() !== '') {
         containers.add(text.length - 1);
         containerPending = false;
+      }
+      if (signaturePending && current.trim() !== '') {
+        signatures.add(text.length - 1);
+        signaturePending = false;
       }
     }
     current = '';
@@ -177,6 +194,9 @@ function toLines(root: ParentNode): Lines | null {
     if (isQuoteContainer(node)) {
       breakLine();
       containerPending = true;
+    } else if (isSignatureElement(node)) {
+      breakLine();
+      signaturePending = true;
     }
     if (current === '' && pendingStart === null) pendingStart = node;
     if (name === 'blockquote') quoteDepth++;
@@ -186,7 +206,7 @@ function toLines(root: ParentNode): Lines | null {
     pushChildren(node, depth + 1);
   }
   breakLine();
-  return { text, start, containers };
+  return { text, start, containers, signatures };
 }
 
 /** Keep "ß" and "ä" as characters; only markup-significant characters become entities. */
@@ -253,7 +273,7 @@ export function splitReplyHtml(html: string, forcedCut?: number): SplitReplyHtml
   const n = lines.text.length;
   const whole = { replyHtml: html, quotedHtml: '', lines: lines.text, cutLine: n };
 
-  const analysis = analyseReplyLines(lines.text, lines.containers);
+  const analysis = analyseReplyLines(lines.text, lines.containers, lines.signatures);
   // The history ends the reply: the main cut, or a trailing `>` block (a plain <blockquote>
   // after the customer's text), whichever comes first.
   let historyStart = analysis.cut;

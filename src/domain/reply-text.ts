@@ -259,10 +259,16 @@ export interface ReplyLines {
 
 /**
  * Divides the lines of a reply. `knownHeaders` are lines that the caller already knows to start
- * the history (the HTML splitter passes the first line of a client's quote container).
+ * the history (the HTML splitter passes the first line of a client's quote container),
+ * `knownSignatures` lines that start a signature (the first line of a client's signature element).
  */
-export function analyseReplyLines(lines: readonly string[], knownHeaders: ReadonlySet<number> = new Set()): ReplyLines {
+export function analyseReplyLines(
+  lines: readonly string[],
+  knownHeaders: ReadonlySet<number> = new Set(),
+  knownSignatures: ReadonlySet<number> = new Set(),
+): ReplyLines {
   const { kinds, headerEnd } = classify(lines);
+  for (const i of knownSignatures) if (kinds[i] !== 'header' && kinds[i] !== 'empty') kinds[i] = 'sigdash';
   for (const i of knownHeaders) {
     if (i < 0 || i >= lines.length) continue;
     kinds[i] = 'header';
