@@ -90,6 +90,13 @@ describe('splitReplyHtml: bad input (RELIABILITY M1, M12)', () => {
     assert.deepEqual(pick(splitReplyHtml(html)), { replyHtml: html, quotedHtml: '' });
   });
 
+  test('M1: 400 nested blockquotes around 200 000 lines do not multiply the line text by the depth', () => {
+    const html = `${'<blockquote>'.repeat(400)}${'x<br>'.repeat(200_000)}${'</blockquote>'.repeat(400)}`;
+    const result = splitReplyHtml(`<p>Antwort</p>${html}`);
+    assert.equal(result.lines[1], '> x');
+    assert.ok(result.lines.reduce((n, l) => n + l.length, 0) < 1_000_000);
+  });
+
   test('M12: 50 KB of repeated characters finishes in < 1 s per input', () => {
     for (const seed of ['<', '>', '<div>', '<blockquote type="cite">', '&', '<!--', '"', 'a']) {
       const text = seed.repeat(Math.ceil(50_000 / seed.length));

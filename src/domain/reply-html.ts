@@ -112,7 +112,9 @@ function toLines(root: ParentNode): Lines | null {
 
   const breakLine = (): void => {
     if (current.trim() !== '' || explicit) {
-      const prefix = '> '.repeat(quoteDepth);
+      // One "> " whatever the depth: the line rules only ask whether a line is quoted, and a
+      // prefix per level would grow with depth × lines (500 levels × 100 000 <br> = 100 MB).
+      const prefix = quoteDepth > 0 ? '> ' : '';
       text.push(prefix + current.replace(/[ \t]+/g, ' ').trim());
       start.push(lineStart);
       if (containerPending && current.trim() !== '') {
