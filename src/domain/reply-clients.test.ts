@@ -198,6 +198,14 @@ describe('HTML replies from clients without a public sample (written here)', () 
     assert.equal(result.quotedText, 'Max Mustermann, ACME GmbH');
   });
 
+  test('plain text sent as HTML in <pre> (as text-only clients\' gateways write it): the text node is cut at the header line', () => {
+    const html = `<html><body><pre>${REPLY}\r\n\r\nAm 12.03.2024 um 10:15 schrieb Support &lt;support@example.com&gt;:\r\n&gt; Alter Text\r\n</pre></body></html>`;
+    const result = splitCustomerReply({ html });
+    assert.equal(result.replyText, REPLY);
+    assert.equal(result.replyHtml, `<html><body><pre>${REPLY}\r\n\r\n</pre></body></html>`);
+    assert.match(result.quotedText, /^Am 12\.03\.2024/);
+  });
+
   test('a webmailer\'s "… пишет:" above a plain <blockquote>', () => {
     const html = `<div>Спасибо, всё работает.</div><div>12.03.2024 10:15, Support пишет:</div><blockquote>Старый текст</blockquote>`;
     expectSplit(html, 'Спасибо, всё работает.', ['пишет:', 'Старый текст']);

@@ -21,7 +21,7 @@
  *   // replyHtml is still untrusted mail HTML: sanitise before display.
  */
 import { parseDocument, DomUtils } from 'htmlparser2';
-import type { ChildNode, Document, Element, ParentNode } from 'domhandler';
+import { Text, type ChildNode, type Document, type Element, type ParentNode } from 'domhandler';
 import { analyseReplyLines } from './reply-text.js';
 
 export interface SplitReplyHtml {
@@ -89,6 +89,8 @@ interface Lines {
   text: string[];
   /** The node where each line begins (the outermost element opened before its first content). */
   start: Array<ChildNode | null>;
+  /** Where in its start node a line begins: past 0 only for the later lines of a <pre> text. */
+  offset: number[];
   /** Lines that begin a client's quote container. */
   containers: Set<number>;
   /** Lines that begin a client's signature element. */
@@ -99,6 +101,8 @@ interface Lines {
 function toLines(root: ParentNode): Lines | null {
   const text: string[] = [];
   const start: Array<ChildNode | null> = [];
+  const offset: number[] = [];
+  let lineOffset = 0;
   const containers = new Set<number>();
   const signatures = new Set<number>();
   let signaturePending = false;
@@ -117,6 +121,7 @@ function toLines(root: ParentNode): Lines | null {
       const prefix = quoteDepth > 0 ? '> ' : '';
       text.push(prefix + current.replace(/[ \t]+/g, ' ').trim());
       start.push(lineStart);
+      offset.push(lineOffset);
       if (containerPending && current.trim() !== '') {
         containers.add(text.length - 1);
         containerPending = false;
@@ -130,9 +135,13 @@ function toLines(root: ParentNode): Lines | null {
     explicit = false;
     lineStart = null;
     pendingStart = null;
+    lineOffset = 0;
   };
-  const append = (s: string, node: ChildNode): void => {
-    if (current === '' && lineStart === null) lineStart = pendingStart ?? node;
+  const append = (s: string, node: ChildNode, at = 0): void => {
+    if (current === '' && lineStart === null) {
+      lineStart = pendingStart ?? node;
+      lineOffset = lineStart === node ? at : 0;
+    }
     current += s;
   };
 
@@ -152,14 +161,17 @@ function toLines(root: ParentNode): Lines | null {
       const data = node.data;
       if (data.includes('\u00a0')) explicit = true;
       if (preDepth > 0) {
-        const parts = data.replace(/\r\n?/g, '\n').split('\n');
-        parts.forEach((part, i) => {
-          if (i > 0) {
+        // Each line of preformatted text starts at its offset in the text node, so that a cut
+        // can split the node there.
+        let at = 0;
+        for (const part of data.split(/\r\n|\r|\n/)) {
+          if (at > 0) {
             explicit = true;
             breakLine();
           }
-          if (part !== '') append(part.replace(/\u00a0/g, ' '), node);
-        });
+          if (part !== '') append(part.replace(/\u00a0/g, ' '), node, at);
+          at += part.length + (data.charAt(at + part.length) === '\r' && data.charAt(at + part.length + 1) === '\n' ? 2 : 1);
+        }
       } else {
         const collapsed = data.replace(/[\s\u00a0]+/g, ' ');
         if (collapsed.trim() !== '' || current !== '') append(collapsed, node);
@@ -208,7 +220,7 @@ function toLines(root: ParentNode): Lines | null {
     pushChildren(node, depth + 1);
   }
   breakLine();
-  return { text, start, containers, signatures };
+  return { text, start, offset, containers, signatures };
 }
 
 /** Keep "ß" and "ä" as characters; only markup-significant characters become entities. */
@@ -295,6 +307,14 @@ export function splitReplyHtml(html: string, forcedCut?: number): SplitReplyHtml
   while (startNode === null && cutLine < n - 1) startNode = lines.start[++cutLine] ?? null;
   if (startNode === null) return { ...whole, firstHeader, historyLine };
 
+  const at = lines.offset[cutLine] ?? 0;
+  if (at > 0 && DomUtils.isText(startNode)) {
+    // The cut falls inside a <pre> text: split the text node there.
+    const rest = new Text(startNode.data.slice(at));
+    startNode.data = startNode.data.slice(0, at);
+    DomUtils.append(startNode, rest);
+    startNode = rest;
+  }
   const quotedHtml = cutFrom(document, outermostStart(startNode, document));
   if (!hasVisibleContent(document)) return { ...whole, firstHeader, historyLine };
   return {
