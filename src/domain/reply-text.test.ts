@@ -70,6 +70,31 @@ describe('splitReply: quote headers', () => {
       'Forwarded message',
     ],
     [
+      'RU webmail "… пишет:"',
+      `${REPLY}\n\n12.03.2024, 10:15, Support пишет:\n> Старый текст\n`,
+      'пишет:',
+    ],
+    [
+      'RU Outlook block "От/Отправлено/Кому/Тема"',
+      `${REPLY}\n\nОт: Support <support@example.com>\nОтправлено: 12 марта 2024 г. 10:15\nКому: Max\nТема: Ваш запрос\n\nСтарый текст\n`,
+      'От: Support',
+    ],
+    [
+      'NL Outlook block "Van/Verzonden/Aan/Onderwerp"',
+      `${REPLY}\n\nVan: Support <support@example.com>\nVerzonden: dinsdag 12 maart 2024 10:15\nAan: Max\nOnderwerp: Uw vraag\n\nOude tekst\n`,
+      'Van: Support',
+    ],
+    [
+      'IT Outlook block "Da/Inviato/A/Oggetto"',
+      `${REPLY}\n\nDa: Support <support@example.com>\nInviato: martedì 12 marzo 2024 10:15\nA: Max\nOggetto: La sua richiesta\n\nTesto vecchio\n`,
+      'Da: Support',
+    ],
+    [
+      'DE GMX block "Gesendet:" above "Von:"',
+      `${REPLY}\n\nGesendet: Dienstag, 12. März 2024 um 10:15 Uhr\nVon: "Support" <support@example.com>\nAn: max@gmx.de\nBetreff: Ihre Anfrage\n\nAlter Text\n`,
+      'Gesendet: Dienstag',
+    ],
+    [
       'EN Apple forward inside ">"',
       `${REPLY}\n\n> Begin forwarded message:\n>\n> From: Support <support@example.com>\n> Subject: Your request\n`,
       'Begin forwarded message',
@@ -130,6 +155,10 @@ describe('splitReply: signatures', () => {
     'Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>',
     'Get Outlook for iOS',
     'Von meinem Samsung Galaxy Smartphone gesendet.',
+    'Отправлено с iPhone',
+    'Enviado desde mi iPhone',
+    'Inviato da iPhone',
+    'Envoyé à partir de Outlook pour iOS',
   ]) {
     test(`mobile boilerplate "${boilerplate}" is a signature`, () => {
       const result = splitReply(`${REPLY}\n\n${boilerplate}\n`);
