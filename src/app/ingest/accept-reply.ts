@@ -3,7 +3,7 @@ import type { Store } from '../ports.js';
 import type { PipelineContext } from './pipeline-context.js';
 import { splitCustomerReply } from '../../domain/reply.js';
 import { statusAfterCustomerReply } from '../../domain/case.js';
-import { safeName } from './safe-name.js';
+import { safeAttachmentName } from '../../domain/safe-name.js';
 
 /**
  * 110-accept: the reply becomes a case message with its attachments, a waiting case is opened
@@ -37,7 +37,7 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
         id: randomUUID(),
         caseId: c.id,
         messageId,
-        filename: safeName(a.filename, inspected?.detectedType ?? null, i),
+        filename: safeAttachmentName(a.filename, inspected?.detectedType ?? null, i),
         detectedType: inspected?.detectedType ?? null,
         size: a.content.length,
         sha256: createHash('sha256').update(a.content).digest('hex'),
