@@ -2,7 +2,7 @@
 // wrote, in the text everyone sees and in the HTML, and the history goes to the quoted part.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
@@ -46,7 +46,7 @@ function outlookHtmlReply(inReplyTo: string, alternativeText: string | null): Bu
   return Buffer.from(parts.join('\r\n') + '\r\n', 'utf8');
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`ingest of HTML replies on ${dialect}`, () => {
     let rt: TestRuntime;
     let replyTo: string;
