@@ -27,6 +27,8 @@ export interface PipelineContext {
   offendingFiles: string[];
   decisions: PipelineDecision[];
   notes: string[];
+  /** Which run of this mail's job this is (1 for the first; a pipe ingest counts as 1). */
+  attempt: number;
 }
 
 export type Verdict =
