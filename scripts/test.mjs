@@ -63,6 +63,10 @@ if (files.length === 0) {
 
 const { register } = await import('tsx/esm/api');
 register();
+// Tests run the TypeScript; test/integration/compiled-cli.test.ts and the package test use the
+// compiled dist/, compiled here once (when older than src/) so that no two test files compile it at once.
+const { ensureCompiled } = await import('../test/support/compiled.ts');
+ensureCompiled();
 const { startPostgres } = await import('../test/support/postgres.ts');
 const pg = await startPostgres();
 console.error(`test setup: PostgreSQL at ${pg.url}`);
