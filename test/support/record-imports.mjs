@@ -3,6 +3,7 @@
 import module from 'node:module';
 import { appendFileSync } from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
+import process from 'node:process';
 
 const record = (url) => appendFileSync(process.env.SUPPORTAL_IMPORT_LOG, url + '\n');
 
