@@ -21,6 +21,7 @@ const LAYERS = {
   cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
+  metrics: ['metrics', 'app', 'domain', 'config'],
 };
 /** Library → folders allowed to import it. */
 const LIBRARIES = {
@@ -38,6 +39,9 @@ const LIBRARIES = {
   'sanitize-html': ['inbound'],
   yauzl: ['inbound/attachments'],
   'file-type': ['inbound/attachments'],
+  'prom-client': ['metrics'],
+  // The config schema checks SUPPORTAL_TRUST_PROXY with the parser Fastify will hand it to.
+  '@fastify/proxy-addr': ['config'],
 };
 /** Node modules that do I/O: not in the domain. */
 const IO_MODULES = /^node:(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)/;

@@ -4,6 +4,7 @@ import type { IngestDeps } from '../app/ingest/ports.js';
 import { openRawSpool, type ReceivedEnvelope } from '../app/ingest/receive-mail.js';
 import { createGroupCommit } from '../app/group-commit.js';
 import { runInboundJobsOnce } from '../app/ingest/inbound-jobs.js';
+import type { PipelineOutcome } from '../app/ingest/run-pipeline.js';
 import { startWorkerLoop, type WorkerLoop } from '../workers/worker-loop.js';
 import { startSmtpListener, type SmtpListener } from './sources/smtp-listener.js';
 import { createIngestDeps } from './ingest-deps.js';
@@ -44,6 +45,10 @@ export interface InboundListeners {
   onOutcome?(mailId: string, caseId: string | null): void;
   /** A reply was added to a case (agent notification mails). */
   onAccepted?(accepted: { caseId: string; messageId: string }): Promise<void>;
+  /** Every outcome with the pipeline's time (metrics). */
+  onProcessed?(outcome: PipelineOutcome): void;
+  /** SMTP/LMTP sessions opening and closing (metrics). */
+  onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
 export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
@@ -63,6 +68,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
           log.info({ mail: o.mailId, status: o.status, reason: o.reason, case: o.caseNumber, reply: o.replyQueued }, 'inbound mail processed');
           if (o.replyQueued) opts.onMailQueued();
           opts.listeners?.onOutcome?.(o.mailId, o.accepted?.caseId ?? null);
+          opts.listeners?.onProcessed?.(o);
           if (o.accepted && opts.listeners?.onAccepted) {
             await opts.listeners.onAccepted(o.accepted).catch((err) => log.warn({ err, mail: o.mailId }, 'agent notification failed'));
             opts.onMailQueued();
@@ -95,9 +101,13 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
     log: log.child({ component: 'smtp' }),
   };
-  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false }) : null;
+  const sessions = (name: 'smtp' | 'lmtp') => {
+    const on = opts.listeners?.onSmtpSession;
+    return on ? { opened: () => on(name, 'opened'), closed: () => on(name, 'closed') } : undefined;
+  };
+  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
-  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true }) : null;
+  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   return {
