@@ -169,7 +169,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   liveRoutes(r, liveStreams);
   adminRoutes(r);
   adminCatalogRoutes(r);
-  if (deps.metrics) metricsRoute(router, deps.metrics);
+  metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();
   return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation });

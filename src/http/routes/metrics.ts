@@ -12,14 +12,16 @@ function sameToken(sent: string, expected: string): boolean {
 /**
  * GET /metrics on the web port, for a Prometheus server that sends SUPPORTAL_METRICS_TOKEN as a
  * bearer token. Public at the guard (the token is no user's API token) and checked here; left
- * out of the OpenAPI document, which describes the API for integrations.
+ * out of the OpenAPI document, which describes the API for integrations. Without a token it is
+ * 404 (registered all the same, so that the web UI's fallback never answers /metrics with a page).
  */
-export function metricsRoute(router: Router, metrics: { token: string; render(): Promise<{ contentType: string; body: string }> }): void {
+export function metricsRoute(router: Router, metrics: { token: string; render(): Promise<{ contentType: string; body: string }> } | null): void {
   router.route({
     method: 'GET', url: '/metrics', access: 'public', tag: 'meta', hidden: true,
     summary: 'Prometheus metrics; needs the metrics token as a bearer token.',
     response: { status: 200, description: 'The metrics in the Prometheus text format.', contentType: 'text/plain' },
     async handler(req, reply) {
+      if (!metrics) throw new AppError('not_found');
       const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       if (!m || !sameToken(m[1]!, metrics.token)) throw new AppError('unauthenticated', 'The metrics token is missing or wrong.');
       const { contentType, body } = await metrics.render();
