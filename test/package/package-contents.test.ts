@@ -16,6 +16,7 @@ test('the package ships the program and none of the test data (GPL-2.0 TNEF list
   assert.ok(files.includes('bin/supportal.js'), 'the supportal command is in the package');
   assert.ok(files.includes('package.json') && files.includes('README.md'));
   assert.ok(files.some((f) => f.startsWith('src/cli/')), 'the CLI code is in the package');
+  assert.ok(files.includes('deploy/nginx/supportal.conf'), 'the nginx configuration docs/operations.md quotes is in the package');
   const unwanted = files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
   assert.deepEqual(unwanted, []);
 });
