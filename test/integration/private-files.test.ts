@@ -25,13 +25,16 @@ test('serve creates the data folder 0700 and the database, its WAL and shared me
         { dir: 0o700, db: 0o600, wal: 0o600, shm: 0o600, secret: 0o600 },
       );
       assert.equal(serve.lines().filter((l) => l.alert === 'file_permissions').length, 0);
+      assert.equal(serve.lines().filter((l) => l.setting === 'SUPPORTAL_TRUST_PROXY').length, 0, 'no proxy warning for an http public URL');
     } finally {
       await serve.stop();
     }
-    // An older installation, or a backup restored with another umask.
+    // An older installation, or a backup restored with another umask; and an https public URL
+    // without SUPPORTAL_TRUST_PROXY, which gets its own warning.
     chmodSync(join(dir, 'supportal.sqlite'), 0o644);
-    serve = await startServe(env);
+    serve = await startServe({ ...env, SUPPORTAL_PUBLIC_URL: 'https://support.example.com' });
     try {
+      assert.ok(serve.lines().some((l) => l.level === 40 && l.setting === 'SUPPORTAL_TRUST_PROXY' && /https but SUPPORTAL_TRUST_PROXY is empty/.test(String(l.msg))));
       const warned = serve.lines().filter((l) => l.alert === 'file_permissions');
       const path = join(dir, 'supportal.sqlite');
       assert.ok(warned.some((l) => l.level === 40 && l.msg === `${path} can be read by other users (mode 644); fix: chmod 600 ${path}`), JSON.stringify(warned));
