@@ -42,7 +42,7 @@ export interface HttpDeps {
   trustProxy?: boolean | readonly string[];
   /** One info line per request with the client IP, method, path, status and time (SUPPORTAL_ACCESS_LOG). */
   accessLog?: boolean;
-  /** GET /metrics on this port behind a bearer token (SUPPORTAL_METRICS_TOKEN); absent = no such route. */
+  /** GET /metrics on this port behind a bearer token (SUPPORTAL_METRICS_TOKEN); absent = /metrics answers 404. */
   metrics?: { token: string; render(): Promise<{ contentType: string; body: string }> } | null;
   /**
    * How uploads are judged: the inbound pipeline's inspector, scanner and policy (server.ts passes
