@@ -11,7 +11,7 @@ import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import { privateFileWarnings } from './config/private-files.js';
 import type { Clock } from './app/ports.js';
-import { startInbound, type InboundRuntime } from './inbound/start-inbound.js';
+import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
