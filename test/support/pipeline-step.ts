@@ -1,5 +1,5 @@
 import type { AppContext } from '../../src/app/context.js';
-import type { InboundMail } from '../../src/domain/records.js';
+import type { InboundMail } from '../../src/domain/entities.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import type { PipelineContext } from '../../src/app/ingest/pipeline-context.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';

@@ -19,7 +19,7 @@ export interface PipelineOutcome {
   caseNumber: number | null;
   /** The receipt or notice queued, if any. */
   replyQueued: 'receipt' | 'notice' | null;
-  /** For an accepted mail: the case and the message it became (agent notifications hook in here). */
+  /** For an accepted mail: the case and the message it became (its agent notices are already queued in the same transaction). */
   accepted?: { caseId: string; messageId: string };
   /** How long the steps and the commit took, as stored with the outcome; absent when nothing ran. */
   processingMs?: number;

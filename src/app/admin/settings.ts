@@ -1,0 +1,140 @@
+import type { WebSlice } from '../web-context.js';
+import { AppError } from '../errors.js';
+import type { RenderedMail, TemplateName } from '../outbound/mail-composer.js';
+import { REASON_TEXTS } from '../ingest/reason-texts.js';
+import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
+import { LANGUAGES, type Language } from '../../domain/case.js';
+import type { User } from '../../domain/entities.js';
+import { EDITABLE_TEMPLATES, parseTemplateDraft, settingsLimits, TEMPLATE_VARIABLES, type EditableTemplate, type EffectiveInstallationSettings, type TemplateOverrides } from '../settings/installation-settings.js';
+
+/** What this module's use cases reach of the web context. */
+export type AdminSettingsDeps = WebSlice<never, never, 'composer' | 'installation' | 'mail' | 'uploads'>;
+
+export const TEMPLATE_NAMES = ['agent_reply', 'receipt', 'notice', 'case_opened', 'signup', 'password_reset', 'agent_notification'] as const satisfies readonly TemplateName[];
+
+function requireAdmin(user: User): void {
+  if (user.role !== 'admin') throw new AppError('forbidden');
+}
+
+export interface EffectiveSettings {
+  /** In effect: the admin's policy when saved, else the configured one. */
+  attachmentPolicy: AttachmentPolicy;
+  uploadsEnabled: boolean;
+  virusScanning: boolean;
+  /** In effect: the admin's limit when saved, else the configured one. */
+  maxMessageBytes: number;
+  /** SUPPORTAL_MAX_MESSAGE_BYTES: the SMTP listener announces it as SIZE at start, so an admin may only go below it. */
+  maxMessageBytesCeiling: number;
+  /** The admin's wording of the receipt and the notice, per language. */
+  templates: TemplateOverrides;
+  /** Which of the editable settings an admin changed (when, by whom). */
+  changed: EffectiveInstallationSettings['changed'];
+  /** What each editable field accepts. */
+  limits: ReturnType<typeof settingsLimits>;
+  /** The built-in wording of the editable templates, with their `{{variables}}`, for the editor to start from. */
+  builtInTemplates: Record<EditableTemplate, Record<Language, RenderedMail>>;
+  /** Read-only: they must match the mail server's setup (MX, aliases, SPF/DKIM), so they live in the configuration. */
+  addresses: { support: string; noreply: string; bounce: string };
+  mailDomain: string;
+  publicUrl: string;
+  plusAddressing: boolean;
+  caseTokenLabel: string;
+  defaultLanguage: Language;
+  relayConfigured: boolean;
+  autoMailsPerSenderPerHour: number;
+}
+
+/**
+ * Admin: the settings in effect. The attachment policy, the size limit and the receipt and notice
+ * wording are edited here (updateInstallationSettings); the addresses and the rest come from the
+ * configuration file and the environment (`supportal print-config`) and are shown read-only. No
+ * secret is part of it.
+ */
+export async function effectiveSettings(ctx: AdminSettingsDeps, admin: User): Promise<EffectiveSettings> {
+  requireAdmin(admin);
+  const m = ctx.mail;
+  const eff = await ctx.installation.refresh();
+  return {
+    attachmentPolicy: eff.policy,
+    uploadsEnabled: Boolean(ctx.uploads),
+    virusScanning: Boolean(ctx.uploads?.scanner),
+    maxMessageBytes: eff.maxMessageBytes,
+    maxMessageBytesCeiling: ctx.installation.defaults.maxMessageBytes,
+    templates: eff.templates,
+    changed: eff.changed,
+    limits: settingsLimits(ctx.installation.defaults.maxMessageBytes),
+    builtInTemplates: builtInWording(ctx),
+    addresses: { support: m.supportAddress, noreply: m.noreplyAddress, bounce: m.bounceAddress },
+    mailDomain: m.mailDomain,
+    publicUrl: m.publicUrl,
+    plusAddressing: m.plusAddressing,
+    caseTokenLabel: m.caseTokenLabel,
+    defaultLanguage: m.defaultLanguage,
+    relayConfigured: m.relayConfigured,
+    autoMailsPerSenderPerHour: m.autoMailsPerSenderPerHour,
+  };
+}
+
+/**
+ * The built-in wording as the composer has it: rendered with each variable standing for itself
+ * (`subject` → `{{subject}}`) and with an empty override, so the admin's saved text is left out.
+ * Braces pass the HTML escaping unchanged; the document around the HTML part is taken off.
+ */
+function builtInWording(ctx: AdminSettingsDeps): EffectiveSettings['builtInTemplates'] {
+  const out = {} as EffectiveSettings['builtInTemplates'];
+  for (const t of EDITABLE_TEMPLATES) {
+    const vars = Object.fromEntries(TEMPLATE_VARIABLES[t].map((v) => [v, `{{${v}}}`]));
+    out[t] = {} as Record<Language, RenderedMail>;
+    for (const l of LANGUAGES) {
+      const r = ctx.installation.previewWith(t, l, {}, () => ctx.composer.render(t, l, vars));
+      const body = /<body[^>]*>([\s\S]*)<\/body>/.exec(r.html)?.[1] ?? r.html;
+      out[t][l] = { subject: r.subject, text: r.text.trimEnd(), html: body };
+    }
+  }
+  return out;
+}
+
+const SAMPLES: Record<Language, { subject: string; body: string; file: string; date: string }> = {
+  de: { subject: 'Drucker druckt nur leere Seiten', body: 'Guten Tag,\nseit dem Update druckt der Drucker nur leere Seiten.', file: 'Datei: setup.exe', date: '26.11.2026, 10:00' },
+  en: { subject: 'Printer prints blank pages only', body: 'Hello,\nsince the update the printer prints blank pages only.', file: 'File: setup.exe', date: '26 Nov 2026, 10:00' },
+};
+
+/**
+ * Admin: a template rendered with sample values, exactly as the composer renders real mails: with
+ * the saved wording, or with `draft` (the editor's unsaved text, checked like a save) in its place.
+ */
+export async function previewTemplate(ctx: AdminSettingsDeps, admin: User, name: string, language: Language, draft?: unknown): Promise<RenderedMail & { name: TemplateName; language: Language }> {
+  requireAdmin(admin);
+  const t = TEMPLATE_NAMES.find((n) => n === name);
+  if (!t) throw new AppError('not_found', `There is no template "${name}".`);
+  const editable = EDITABLE_TEMPLATES.find((n) => n === name);
+  if (draft !== undefined && !editable) throw new AppError('invalid_input', `the template "${name}" cannot be changed`, { field: 'name' });
+  const override = editable && draft !== undefined ? parseTemplateDraft(editable, draft) : undefined;
+  // The composer reads the saved wording synchronously from the last loaded copy: load it now.
+  await ctx.installation.refresh();
+  const s = SAMPLES[language];
+  const portal = ctx.mail.publicUrl;
+  const reason = REASON_TEXTS.attachment_type[language];
+  const render = () => ctx.composer.render(t, language, {
+    productName: ctx.mail.productName,
+    portalUrl: portal,
+    mailLogUrl: `${portal}/mails`,
+    caseToken: '#10042',
+    caseUrl: `${portal}/cases/10042`,
+    subject: s.subject,
+    body: s.body,
+    bodyHtml: s.body.replace(/\n/g, '<br>'),
+    agentName: 'Agnes Agent',
+    customerName: 'Alice Example',
+    name: 'Alice Example',
+    receivedAt: s.date,
+    reasonText: reason.text,
+    advice: reason.advice.replace('{portal}', portal),
+    fileLine: s.file,
+    link: `${portal}/verify?token=sample`,
+    history: '',
+    historyHtml: '',
+  });
+  const rendered = editable && override !== undefined ? ctx.installation.previewWith(editable, language, override ?? {}, render) : render();
+  return { name: t, language, ...rendered };
+}
