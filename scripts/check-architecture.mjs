@@ -22,6 +22,7 @@ const LAYERS = {
   cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
+  metrics: ['metrics', 'app', 'domain', 'config'],
 };
 /** Library → folders allowed to import it. */
 const LIBRARIES = {
@@ -39,6 +40,9 @@ const LIBRARIES = {
   'sanitize-html': ['inbound/html'],
   yauzl: ['inbound/attachments'],
   'file-type': ['inbound/attachments'],
+  'prom-client': ['metrics'],
+  // The config schema checks SUPPORTAL_TRUST_PROXY with the parser Fastify will hand it to.
+  '@fastify/proxy-addr': ['config'],
 };
 /**
  * The widest a port may be: methods plus sub-ports (`readonly x: SomeStore`) of one interface in

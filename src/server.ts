@@ -8,9 +8,12 @@ import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
+import { privateFileWarnings } from './config/private-files.js';
 import type { Clock } from './app/ports.js';
 import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
+import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
+import { createMetricsSource } from './db/metrics-source.js';
 
 /**
  * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
@@ -20,6 +23,8 @@ export interface Server {
   runtime: Runtime;
   http: FastifyInstance;
   httpUrl: string;
+  /** SUPPORTAL_METRICS_LISTEN's GET /metrics, when set. */
+  metricsUrl: string | null;
   inbound: InboundRuntime;
   wakeOutbox(): void;
   stop(): Promise<void>;
@@ -31,6 +36,12 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   await installation.refresh();
   const runtime: Runtime = { ...base, ctx };
   const { config, log } = runtime;
+  const metricsSource = createMetricsSource(runtime.db.db);
+  const metrics: Metrics | null = config.metricsToken || config.metricsListen ? createMetrics(metricsSource) : null;
+  if (config.publicUrl.startsWith('https:') && config.trustProxy.length === 0) {
+    log.warn({ setting: 'SUPPORTAL_TRUST_PROXY' }, 'the public URL is https but SUPPORTAL_TRUST_PROXY is empty: behind a proxy every client has the proxy\'s IP address (logs, login throttling); set it to the proxy\'s address');
+  }
+  for (const w of privateFileWarnings(config)) log.warn({ alert: 'file_permissions' }, w);
   const loops: WorkerLoop[] = [];
   const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
   let outboxLoop: WorkerLoop | null = null;
@@ -39,6 +50,10 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       'outbox',
       async () => {
         const r = await runOutboxOnce(ctx, transport);
+        if (metrics && r.sent > 0) {
+          const sent = r.items.filter((i) => i.outcome === 'sent').map((i) => i.id);
+          await metricsSource.answerLatencies(sent).then(metrics.answersSent, (err: unknown) => log.warn({ err }, 'reading receipt times for the metrics failed'));
+        }
         for (const i of r.items) {
           // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
           // a retry is routine.
@@ -61,23 +76,32 @@ export async function startServer(opts: { env?: Record<string, string | undefine
         events.publish({ kind: 'mail', mailId });
         if (caseId) events.publish({ kind: 'case', caseId });
       },
+      onProcessed: metrics ? (o) => metrics.mailProcessed(o) : undefined,
+      onSmtpSession: metrics ? (l, e) => metrics.smtpSession(l, e) : undefined,
     },
   });
-  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events, installation });
+  const http = await buildApp({
+    ctx, log, web, uploads: inbound.deps, events, installation,
+    trustProxy: config.trustProxy, accessLog: config.accessLog,
+    metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
+  });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
-  log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
+  const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;
+  log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 
   let stopping: Promise<void> | null = null;
   return {
     runtime,
     http,
     httpUrl,
+    metricsUrl: metricsListener ? `${metricsListener.address}/metrics` : null,
     inbound,
     wakeOutbox: () => outboxLoop?.wake(),
     stop() {
       stopping ??= (async () => {
         await inbound.stopAccepting();
         await http.close();
+        await metricsListener?.close();
         await inbound.drain();
         await Promise.all(loops.map((l) => l.stop()));
         transport?.close();

@@ -4,6 +4,7 @@ import type { IngestDeps } from './app/ingest/ports.js';
 import { openRawSpool, type ReceivedEnvelope } from './app/ingest/receive-mail.js';
 import { createGroupCommit } from './app/group-commit.js';
 import { runInboundJobsOnce } from './app/ingest/inbound-jobs.js';
+import type { PipelineOutcome } from './app/ingest/run-pipeline.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { startSmtpListener, type SmtpListener } from './inbound/sources/smtp-listener.js';
 import { createIngestDeps } from './inbound/ingest-deps.js';
@@ -42,6 +43,10 @@ export function recipientFilter(rt: Runtime): (address: string) => boolean {
 export interface InboundListeners {
   /** A mail got its outcome (the portal's live updates). */
   onOutcome?(mailId: string, caseId: string | null): void;
+  /** Every outcome with the pipeline's time (metrics). */
+  onProcessed?(outcome: PipelineOutcome): void;
+  /** SMTP/LMTP sessions opening and closing (metrics). */
+  onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
 export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
@@ -62,6 +67,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
           // An accepted reply may have queued agent notices (in the outcome's transaction) even without a receipt.
           if (o.replyQueued || o.accepted) opts.onMailQueued();
           opts.listeners?.onOutcome?.(o.mailId, o.accepted?.caseId ?? null);
+          opts.listeners?.onProcessed?.(o);
         }
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;
@@ -90,9 +96,13 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
     log: log.child({ component: 'smtp' }),
   };
-  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false }) : null;
+  const sessions = (name: 'smtp' | 'lmtp') => {
+    const on = opts.listeners?.onSmtpSession;
+    return on ? { opened: () => on(name, 'opened'), closed: () => on(name, 'closed') } : undefined;
+  };
+  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
-  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true }) : null;
+  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   return {

@@ -20,6 +20,8 @@ export interface SmtpListenerOptions {
   onStored?(r: ReceiveResult): void;
   tls?: { keyFile: string; certFile: string } | null;
   log: Logger;
+  /** Told of every session that was let in and of its end, in pairs (the metrics' session gauge). */
+  sessions?: { opened(): void; closed(): void };
   /** Defaults from LIMITS; tests lower them. */
   maxClients?: number;
   socketTimeoutMs?: number;
@@ -53,6 +55,8 @@ export function storageFailure(err: unknown, rcpt?: string): Error & { responseC
  */
 export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpListener> {
   const tls = o.tls ? { key: readFileSync(o.tls.keyFile), cert: readFileSync(o.tls.certFile) } : {};
+  // smtp-server also calls onClose for a connection dropped before onConnect: only pairs count.
+  const openSessions = new Set<string>();
   const server = new SMTPServer({
     lmtp: o.lmtp,
     size: o.maxMessageBytes,
@@ -65,6 +69,14 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     socketTimeout: o.socketTimeoutMs ?? 60_000,
     closeTimeout: 30_000,
     ...tls,
+    onConnect(session, cb) {
+      openSessions.add(session.id);
+      o.sessions?.opened();
+      cb();
+    },
+    onClose(session) {
+      if (openSessions.delete(session.id)) o.sessions?.closed();
+    },
     onMailFrom(address, session, cb) {
       const declared = Number((address.args as Record<string, string> | false | undefined) && (address.args as Record<string, string>).SIZE);
       if (declared && declared > o.maxMessageBytes) {
