@@ -11,6 +11,8 @@ import { demoCommand } from './commands/demo.js';
 import { serveCommand } from './commands/serve.js';
 import { outboxCommand } from './commands/outbox.js';
 import { COMMANDS_WITH_RUNTIME_EXTRA } from './commands/extra.js';
+import { backupCommand } from './commands/backup.js';
+import { restoreCommand } from './commands/restore.js';
 
 const USAGE = `usage: supportal <command> [options]
 commands:
@@ -24,6 +26,8 @@ commands:
   ingest [--file F]          process one mail from stdin (MTA pipe)
   mail log|show|reprocess    inbound mails
   jobs list|retry            background jobs and the dead-letter queue
+  backup DIR                 online copy of the SQLite database and the secret key
+  restore DIR                restore a backup into an empty data directory
 Every listing takes --json. See docs/cli.md.`;
 
 /** Exit codes: 0 done, 1 failed (one readable line), 2 usage, 75 temporary failure (ingest). */
@@ -43,6 +47,10 @@ export async function main(argv: string[]): Promise<number> {
         return await serveCommand(rest);
       case 'migrate':
         return await migrateCommand(rest);
+      case 'backup':
+        return await backupCommand(rest);
+      case 'restore':
+        return await restoreCommand(rest);
       case 'print-config':
         return await printConfigCommand(rest);
       case 'demo':

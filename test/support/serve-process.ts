@@ -30,7 +30,7 @@ export async function serveEnv(extra: Record<string, string> = {}): Promise<Reco
     SUPPORTAL_SENDER_AUTH: 'off',
     SUPPORTAL_LOG_LEVEL: 'info',
     // Every test mail gets its receipt: the loop breaker's default of 30 an hour would cap them.
-    SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '100000',
+    SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000',
     ...extra,
   };
 }
