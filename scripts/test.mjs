@@ -16,6 +16,7 @@ const SYSTEM_DEPENDENCIES = [
   { bin: ['dovecot', '/usr/sbin/dovecot'], pkg: 'dovecot-imapd' },
   { bin: ['swaks'], pkg: 'swaks' },
   { bin: ['/usr/bin/chromium'], pkg: 'chromium' },
+  { bin: ['systemd-analyze'], pkg: 'systemd' },
 ];
 
 function have(bins) {

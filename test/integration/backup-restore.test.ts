@@ -9,7 +9,7 @@ import nodemailer from 'nodemailer';
 import { customerWithCase, serveEnv, startServe } from '../support/serve-process.js';
 import { BIN, cli, cliAsync } from '../support/cli.js';
 
-test('backup while 500 mails stream into serve; restore into a new data dir: every mail acknowledged before the backup is there, integrity_check ok, the key goes along', { timeout: 300_000 }, async () => {
+test('C8: backup while 500 mails stream into serve; restore into a new data dir: every mail acknowledged before the backup is there, integrity_check ok, the key goes along', { timeout: 300_000 }, async () => {
   const env = await serveEnv();
   const work = mkdtempSync(join(tmpdir(), 'supportal-backup-'));
   const backupDir = join(work, 'backup');
