@@ -64,7 +64,7 @@ test('C8: backup while 500 mails stream into serve; restore into a new data dir:
     } finally {
       db.close();
     }
-    assert.equal(readFileSync(join(restoredEnv.SUPPORTAL_DATA_DIR, 'secret.key'), 'utf8'), readFileSync(join(env.SUPPORTAL_DATA_DIR, 'secret.key'), 'utf8'), 'the same key: old Message-IDs still verify');
+    assert.equal(readFileSync(join(restoredEnv.SUPPORTAL_DATA_DIR, 'secret.key'), 'utf8'), readFileSync(join(env.SUPPORTAL_DATA_DIR!, 'secret.key'), 'utf8'), 'the same key: old Message-IDs still verify');
 
     // The restored installation runs: its mails are listed by the command line.
     const log = cli(['mail', 'log', '--json'], restoredEnv);
