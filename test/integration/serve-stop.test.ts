@@ -11,7 +11,7 @@ import { sql } from 'kysely';
 import { LIMITS } from '../../src/config/limits.js';
 import { openDatabase } from '../../src/db/database.js';
 import { DIALECTS } from '../support/databases.js';
-import { createTestDatabase } from '../support/postgres.js';
+import { createTestDatabase, freePort } from '../support/postgres.js';
 
 /** A clamd that takes connections and never answers: every scan hangs (for its 30 s timeout). */
 async function silentClamd(): Promise<{ url: string; stop(): void }> {
@@ -131,24 +131,25 @@ for (const dialect of DIALECTS) {
   });
 }
 
-test('C7: a client in the middle of DATA at SIGTERM gets 250 (and the mail is stored) if it finishes in time, else 421 4.3.2 (and nothing is kept)', { timeout: 120_000 }, async () => {
-  const env = await serveEnv({ SUPPORTAL_WORKERS: 'off' });
+test('C7: a client in the middle of DATA at SIGTERM (SMTP and LMTP) gets 250 (and the mail is stored) if it finishes in time, else 421 4.3.2 (and nothing is kept)', { timeout: 120_000 }, async () => {
+  const env = await serveEnv({ SUPPORTAL_WORKERS: 'off', SUPPORTAL_LMTP_PORT: String(await freePort()) });
   try {
     const serve = await startServe(env);
-    const start = async (subject: string) => {
-      const c = await smtpDialog(serve.smtpPort);
-      assert.match(await c.command('EHLO client.example'), /^250/);
+    const start = async (port: number, hello: string, subject: string) => {
+      const c = await smtpDialog(port);
+      assert.match(await c.command(`${hello} client.example`), /^250/);
       assert.match(await c.command('MAIL FROM:<kim@kunde.example>'), /^250/);
       assert.match(await c.command('RCPT TO:<support@support.example.com>'), /^250/);
       assert.match(await c.command('DATA'), /^354/);
       c.write(`From: kim@kunde.example\r\nTo: support@support.example.com\r\nSubject: ${subject}\r\nMessage-ID: <${subject}@kunde.example>\r\n\r\nErster Teil\r\n`);
       return c;
     };
-    const quick = await start('quick');
-    const slow = await start('slow');
+    const quick = await start(serve.smtpPort, 'EHLO', 'quick');
+    const quickLmtp = await start(Number(env.SUPPORTAL_LMTP_PORT), 'LHLO', 'quick-lmtp');
+    const slow = await start(serve.smtpPort, 'EHLO', 'slow');
     const idle = await smtpDialog(serve.smtpPort);
     assert.match(await idle.command('EHLO idle.example'), /^250/);
-    // Both DATA phases have begun on the server before the signal.
+    // The DATA phases have begun on the server before the signal.
     await new Promise((r) => setTimeout(r, 300));
     const terminatedAt = Date.now();
     serve.child.kill('SIGTERM');
@@ -156,21 +157,24 @@ test('C7: a client in the middle of DATA at SIGTERM gets 250 (and the mail is st
     // A connection without a mail in progress is told at once.
     assert.match((await idle.reply()) ?? 'closed', /^421 4\.3\.2 /);
     await new Promise((r) => setTimeout(r, 1000));
-    quick.write('Zweiter Teil\r\n.\r\n');
-    const quickAnswer = await quick.command(null);
-    assert.match(quickAnswer, /^250 /, 'finished within the grace period: stored and acknowledged');
-    const quickId = /stored as (\S+)/.exec(quickAnswer)![1]!;
+    const finish = async (c: Awaited<ReturnType<typeof start>>) => {
+      c.write('Zweiter Teil\r\n.\r\n');
+      const answer = await c.command(null);
+      assert.match(answer, /^250 /, 'finished within the grace period: stored and acknowledged');
+      return /stored as (\S+)/.exec(answer)![1]!;
+    };
+    const storedIds = [await finish(quick), await finish(quickLmtp)];
     // The slow client never sends its final dot.
     const slowAnswer = await slow.reply();
     const waited = Date.now() - terminatedAt;
     assert.match(slowAnswer ?? 'closed', /^421 4\.3\.2 /);
     assert.ok(waited >= LIMITS.shutdownGraceMs - 500, `421 came after ${waited} ms, the grace is ${LIMITS.shutdownGraceMs}`);
-    for (const c of [quick, slow, idle]) c.close();
+    for (const c of [quick, quickLmtp, slow, idle]) c.close();
     assert.deepEqual(await serve.exited, { code: 0, signal: null }, serve.log().slice(-2000));
 
     const db = openDb(env);
-    const mails = db.prepare('select id, subject, status from inbound_mails').all() as Array<{ id: string; subject: string | null; status: string }>;
-    assert.deepEqual(mails.map((m) => m.id), [quickId], 'the acknowledged mail is stored, the cut-off one is not');
+    const mails = db.prepare('select id, channel from inbound_mails order by channel').all() as Array<{ id: string; channel: string }>;
+    assert.deepEqual(mails, [{ id: storedIds[1], channel: 'lmtp' }, { id: storedIds[0], channel: 'smtp' }], 'the acknowledged mails are stored, the cut-off one is not');
     const chunks = db.prepare('select count(*) n from inbound_mail_chunks').get() as { n: number };
     assert.equal(chunks.n, 0, 'nothing of the cut-off mail is kept');
     db.close();
