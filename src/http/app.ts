@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import type { WebStore } from '../app/auth/ports.js';
 import { AppError } from '../app/errors.js';
-import { createRouter, type Router } from './route-registry.js';
+import { createRouter, type RouteDeps, type Router } from './route-registry.js';
 import { authenticate, checkAccess, checkCsrf } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
 import { metaRoutes } from './routes/meta.js';
@@ -51,12 +51,6 @@ export interface HttpDeps {
   webRoot?: string;
   /** How often each live-update stream polls the database; 2 s unless a test wants it faster. */
   livePollMs?: number;
-}
-
-/** What route files receive. */
-export interface RouteDeps {
-  ctx: PortalContext;
-  router: Router;
 }
 
 function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {

@@ -13,6 +13,7 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { testRuntime } from '../support/runtime.js';
+import { dialectLeftOut } from '../support/databases.js';
 import { createTestDatabase } from '../support/postgres.js';
 import { findExecutable } from '../support/service-process.js';
 import { plainMail } from '../support/mail-builders.js';
@@ -24,7 +25,7 @@ function pgTool(name: string): string {
 }
 
 /** The recipe of docs/operations.md ("Backup and restore", PostgreSQL), run as written. */
-test('PostgreSQL: pg_dump --format=custom and pg_restore --no-owner into a new database give back every case and mail byte for byte', { timeout: 180_000 }, async () => {
+test('PostgreSQL: pg_dump --format=custom and pg_restore --no-owner into a new database give back every case and mail byte for byte', { timeout: 180_000, skip: dialectLeftOut('postgres') }, async () => {
   const rt = await testRuntime('postgres', { SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000' });
   const work = mkdtempSync(join(tmpdir(), 'supportal-pgdump-'));
   try {

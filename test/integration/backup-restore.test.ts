@@ -8,8 +8,9 @@ import Database from 'better-sqlite3';
 import nodemailer from 'nodemailer';
 import { customerWithCase, serveEnv, startServe } from '../support/serve-process.js';
 import { BIN, cli, cliAsync } from '../support/cli.js';
+import { dialectLeftOut } from '../support/databases.js';
 
-test('C8: backup while 500 mails stream into serve; restore into a new data dir: every mail acknowledged before the backup is there, integrity_check ok, the key goes along', { timeout: 300_000 }, async () => {
+test('C8: backup while 500 mails stream into serve; restore into a new data dir: every mail acknowledged before the backup is there, integrity_check ok, the key goes along', { timeout: 300_000, skip: dialectLeftOut('sqlite') }, async () => {
   const env = await serveEnv();
   const work = mkdtempSync(join(tmpdir(), 'supportal-backup-'));
   const backupDir = join(work, 'backup');
@@ -88,7 +89,7 @@ test('C8: backup while 500 mails stream into serve; restore into a new data dir:
   }
 });
 
-test('backup shows its progress on a terminal, and only there', { timeout: 120_000 }, () => {
+test('backup shows its progress on a terminal, and only there', { timeout: 120_000, skip: dialectLeftOut('sqlite') }, () => {
   const work = mkdtempSync(join(tmpdir(), 'supportal-backup-tty-'));
   try {
     const env = { SUPPORTAL_DATA_DIR: join(work, 'data'), SUPPORTAL_LOG_LEVEL: 'silent' };
