@@ -18,6 +18,7 @@ const SYSTEM_DEPENDENCIES = [
   { bin: ['/usr/bin/chromium'], pkg: 'chromium' },
   { bin: ['nginx', '/usr/sbin/nginx'], pkg: 'nginx' },
   { bin: ['openssl'], pkg: 'openssl' },
+  { bin: ['systemd-analyze'], pkg: 'systemd' },
 ];
 
 function have(bins) {

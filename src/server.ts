@@ -14,10 +14,23 @@ import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
+import { LIMITS } from './config/limits.js';
+
+/**
+ * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
+ * relay then is cut off by the exit; its mails are sent again after their lease, with the same
+ * Message-ID (RELIABILITY C3): releasing them early could send a mail twice at once.
+ */
+async function stopWithin(loop: WorkerLoop, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([loop.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
- * On SIGTERM it stops accepting, lets in-flight work finish and exits 0.
+ * On SIGTERM (`stop`) it stops accepting, lets in-flight sessions and jobs finish within
+ * LIMITS.shutdownGraceMs, releases the jobs that did not, flushes and closes the database.
  */
 export interface Server {
   runtime: Runtime;
@@ -99,11 +112,13 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     wakeOutbox: () => outboxLoop?.wake(),
     stop() {
       stopping ??= (async () => {
+        // Workers stop claiming at once and get LIMITS.shutdownGraceMs, in parallel with the
+        // listeners' grace: the whole stop takes at most that plus 5 s for sockets to close.
+        const workersStopped = Promise.all([inbound.drain(), ...loops.map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
         await inbound.stopAccepting();
         await http.close();
         await metricsListener?.close();
-        await inbound.drain();
-        await Promise.all(loops.map((l) => l.stop()));
+        await workersStopped;
         transport?.close();
         await runtime.close();
         log.info('supportal stopped');

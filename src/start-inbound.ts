@@ -11,13 +11,20 @@ import { createIngestDeps } from './inbound/ingest-deps.js';
 import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
+import { LIMITS } from './config/limits.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
   deps: IngestDeps;
+  /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
+  /**
+   * Stops claiming jobs at once, lets the running ones finish within LIMITS.shutdownGraceMs,
+   * flushes the group commits and gives back every job this process claimed and did not finish
+   * (RELIABILITY C7), so that a restart or another process takes them now, not after the lease.
+   */
   drain(): Promise<void>;
 }
 
@@ -114,8 +121,18 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     },
     drain: async () => {
       clearInterval(sweeper);
-      await inboundLoop?.stop();
-      await closeParseWorkers();
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        (inboundLoop?.stop() ?? Promise.resolve()).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), LIMITS.shutdownGraceMs))),
+      ]);
+      clearTimeout(timer);
+      await Promise.all([receiveCommits.idle(), processCommits.idle()]);
+      const released = await ctx.store.jobs.release(workerId, ctx.clock.now().toISOString());
+      if (released > 0) log.warn({ jobs: released, graceMs: LIMITS.shutdownGraceMs }, 'released claimed jobs that did not finish in time; they are processed at the next start');
+      // Parse workers still busy with a released job are left alone: terminating them would make
+      // that job fail (and count an attempt) after its release; the process exits anyway.
+      if (finished) await closeParseWorkers();
     },
   };
 }
