@@ -21,6 +21,7 @@ const LAYERS = {
   cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
+  archive: ['archive', 'app'],
 };
 /** Library → folders allowed to import it. */
 const LIBRARIES = {
@@ -37,6 +38,7 @@ const LIBRARIES = {
   '@fastify/multipart': ['http'],
   'sanitize-html': ['inbound'],
   yauzl: ['inbound/attachments'],
+  yazl: ['archive'],
   'file-type': ['inbound/attachments'],
 };
 /** Node modules that do I/O: not in the domain. */
