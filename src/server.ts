@@ -12,6 +12,8 @@ import type { Config } from './config/config.js';
 import type { Clock } from './app/ports.js';
 import { startInbound, type InboundRuntime } from './inbound/start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
+import { privacyContextFor } from './composition.js';
+import { startRetentionSweep } from './workers/retention-sweep.js';
 
 /**
  * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
@@ -67,7 +69,9 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       },
     },
   });
-  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events, installation });
+  const privacy = privacyContextFor(runtime);
+  if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
+  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events, installation, privacy });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 

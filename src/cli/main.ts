@@ -24,6 +24,7 @@ commands:
   ingest [--file F]          process one mail from stdin (MTA pipe)
   mail log|show|reprocess    inbound mails
   jobs list|retry            background jobs and the dead-letter queue
+  person show|export|erase EMAIL   data protection: what is stored, a ZIP of it, erasure
 Every listing takes --json. See docs/cli.md.`;
 
 /** Exit codes: 0 done, 1 failed (one readable line), 2 usage, 75 temporary failure (ingest). */

@@ -19,6 +19,8 @@ import { deskRoutes } from './routes/desk.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
+import { privacyRoutes } from './routes/privacy.js';
+import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { createPortalEventBus } from '../app/portal/events.js';
 import type { PortalContext, PortalEventBus, UploadGate } from '../app/portal/ports.js';
@@ -51,6 +53,8 @@ export interface HttpDeps {
   webRoot?: string;
   /** How often each live-update stream polls the database; 2 s unless a test wants it faster. */
   livePollMs?: number;
+  /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
+  privacy?: PrivacyContext | null;
 }
 
 /** What route files receive. */
@@ -145,6 +149,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   liveRoutes(r, liveStreams);
   adminRoutes(r);
   adminCatalogRoutes(r);
+  privacyRoutes(router, deps.privacy ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();
   return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation });
