@@ -56,6 +56,9 @@ export function createSqliteAdapter(file: string): DialectAdapter {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
+  // Deleted content is overwritten with zeros, so that an erased person or a raw mail past its
+  // retention is gone from the file too, not only from every query (GDPR Art. 17).
+  database.pragma('secure_delete = on');
   return {
     name: 'sqlite',
     kyselyDialect: new SqliteDialect({ database: withImmediateTransactions(database) }),

@@ -360,19 +360,14 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
     },
 
     async erase(input) {
-      // SQLite overwrites deleted content with zeros while this is on: the freed cells and pages
-      // of the erased rows would otherwise keep the bytes in the file until they are reused.
-      if (d.name === 'sqlite') await sql`pragma secure_delete = on`.execute(db);
-      try {
-        const counts = await eraseRows(input);
-        const purged = await purgeDeletedData().then(
-          () => true,
-          () => false,
-        );
-        return { counts, purged };
-      } finally {
-        if (d.name === 'sqlite') await sql`pragma secure_delete = off`.execute(db);
-      }
+      // SQLite zeroes deleted content (secure_delete, set when the connection opens), so the
+      // bytes of the erased rows leave the file as well, once the WAL is checkpointed.
+      const counts = await eraseRows(input);
+      const purged = await purgeDeletedData().then(
+        () => true,
+        () => false,
+      );
+      return { counts, purged };
     },
 
     async residualMentions(needles) {
