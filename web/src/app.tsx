@@ -11,6 +11,7 @@ import { MailLogPage, MyMailsPage } from './pages/mails.js';
 import { NotificationsPage, PhoneCasePage, QuarantinePage, QueuesPage } from './pages/desk.js';
 import { OverviewPage } from './pages/overview.js';
 import { AdminPage } from './pages/admin.js';
+import { AdminPrivacyPage } from './pages/admin-privacy.js';
 
 type Access = 'public' | 'customer' | 'staff' | 'admin';
 interface Route { pattern: string; access: Access; render(): ReactNode }
@@ -34,6 +35,7 @@ const ROUTES: Route[] = [
   { pattern: '/desk/overview', access: 'staff', render: () => <OverviewPage /> },
   { pattern: '/desk/notifications', access: 'staff', render: () => <NotificationsPage /> },
   { pattern: '/admin', access: 'admin', render: () => <AdminPage /> },
+  { pattern: '/admin/privacy', access: 'admin', render: () => <AdminPrivacyPage /> },
   { pattern: '/admin/:section', access: 'admin', render: () => <AdminPage /> },
 ];
 

@@ -132,7 +132,7 @@ export interface EraseInput {
 
 export interface RetentionCandidate { id: string; receivedAt: string }
 
-export interface PrivacyAuditEntry { id: number; at: string; actor: string | null; action: string; target: string | null; detail: Record<string, unknown> | null }
+export interface PrivacyAuditEntry { id: number; at: string; actor: string | null; /** The actor's address when the actor is a user (the CLI writes `cli:<account>`). */ actorEmail: string | null; action: string; target: string | null; detail: Record<string, unknown> | null }
 
 export interface PrivacyStore {
   /** Everything stored about `email` (lower-case). */

@@ -467,8 +467,18 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
       await db.insertInto('audit_log').values({ at: e.at, actor: e.actor, action: e.action, target: e.target, detail: JSON.stringify(e.detail) }).execute();
     },
     async auditEntries(f) {
-      const rows = await db.selectFrom('audit_log').selectAll().where('action', 'in', f.actions).orderBy('at', 'desc').orderBy('id', 'desc').limit(f.limit).execute();
-      return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, action: r.action, target: r.target, detail: json<Record<string, unknown> | null>(r.detail, null) }));
+      const rows = await db
+        .selectFrom('audit_log')
+        .leftJoin('users', 'users.id', 'audit_log.actor')
+        .select(['audit_log.id', 'audit_log.at', 'audit_log.actor', 'audit_log.action', 'audit_log.target', 'audit_log.detail', 'users.email as actor_email'])
+        .where('audit_log.action', 'in', f.actions)
+        .orderBy('audit_log.at', 'desc')
+        .orderBy('audit_log.id', 'desc')
+        .limit(f.limit)
+        .execute();
+      return rows.map((r) => ({
+        id: Number(r.id), at: r.at, actor: r.actor, actorEmail: r.actor_email ?? null, action: r.action, target: r.target, detail: json<Record<string, unknown> | null>(r.detail, null),
+      }));
     },
   };
 }

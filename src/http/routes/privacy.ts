@@ -110,7 +110,7 @@ export function privacyRoutes(router: Router, privacy: PrivacyContext | null): v
     querystring: obj({ limit: { type: 'integer', minimum: 1, maximum: 1000 } }),
     response: {
       status: 200, description: 'The entries.',
-      schema: obj({ entries: arrayOf(obj({ id: { type: 'integer' }, at: str(40), actor: { type: ['string', 'null'] }, action: str(50), target: { type: ['string', 'null'] }, detail: { type: ['object', 'null'] } })) }),
+      schema: obj({ entries: arrayOf(obj({ id: { type: 'integer' }, at: str(40), actor: { type: ['string', 'null'] }, actorEmail: { type: ['string', 'null'] }, action: str(50), target: { type: ['string', 'null'] }, detail: { type: ['object', 'null'] } })) }),
     },
     async handler(req) {
       return { entries: await privacyAuditLog(need(), req.query.limit ?? 200) };

@@ -1,3 +1,5 @@
+import { privacyEn } from './privacy.js';
+
 /** English texts. The German file must have the same keys (its type says so). */
 export const en = {
   common: { loading: 'Loading…', save: 'Save', search: 'Search', all: 'All', apply: 'Apply', create: 'Create', actions: 'Actions' },
@@ -25,6 +27,8 @@ export const en = {
     email_taken: 'This e-mail address is registered already.', case_closed: 'The case is closed: reopen it first.', case_not_closed: 'The case is not closed.',
     not_reprocessable: 'Only quarantined, deferred or failed mails can be processed again.', too_large: 'The files are too large.',
     attachment_rejected: 'A file is not allowed: see the message next to it.', rate_limited: 'Too many attempts. Please wait a few minutes.',
+    person_not_found: 'Nothing is stored about this e-mail address.', person_has_open_cases: 'The person has open cases: close them first, or tick “erase although cases are open”.',
+    person_is_staff: 'Agents and admins are not erased here: disable the account instead.',
     unavailable: 'The service is unavailable for the moment.', pageNotFound: 'Page not found', forbiddenPage: 'Not allowed',
   },
   login: { title: 'Log in', submit: 'Log in', forgot: 'Forgot your password?', signup: 'Create an account' },
@@ -121,6 +125,7 @@ export const en = {
     newProduct: 'New product', versions: 'Versions', versionsHint: 'Separated by commas, e.g. 4.1, 4.2', saveProduct: 'Save product', templateKind: 'Template',
   },
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
+  privacy: privacyEn,
   reasons: {
     duplicate: { short: 'Duplicate', text: 'This e-mail had arrived already.', advice: 'Nothing – the first delivery was processed.' },
     malformed: { short: 'Broken mail', text: 'The e-mail is technically broken and could not be read.', advice: 'Please send the message again or write in the portal.' },

@@ -5,7 +5,7 @@ import { Link, useLocation } from '../router.js';
 import type { Language, Organisation, Role, User } from '../types.js';
 import { ErrorBox, Loading, Notice, PageTitle, SelectField, TextArea, TextField, useLoad, TableWrap } from '../components/ui.js';
 
-function AdminNav() {
+export function AdminNav() {
   const { t } = useTranslation();
   const { path } = useLocation();
   const items = [
@@ -14,6 +14,7 @@ function AdminNav() {
     ['/admin/products', t('admin.products')],
     ['/admin/templates', t('admin.templates')],
     ['/admin/settings', t('admin.settings')],
+    ['/admin/privacy', t('privacy.title')],
   ] as const;
   return (
     <nav aria-label={t('nav.admin')} className="tabs">

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RawSourceLink } from '../components/raw-source.js';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../api.js';
 import { useLiveEvents } from '../events.js';
@@ -186,9 +187,7 @@ function InboundList({ mails }: { mails: MailLogEntry[] }) {
           <p className="mail-card-subject">{m.subject ?? t('mails.noSubject')}</p>
           <p className="muted">{m.fromAddress ?? m.envelopeFrom ?? '–'}</p>
           {m.reason ? <p className="muted">{explanationOf(m, t)?.text}</p> : null}
-          <a href={`/api/mails/${encodeURIComponent(m.id)}/raw`} download>
-            {t('mails.raw')}
-          </a>
+          <RawSourceLink mail={m} />
         </li>
       ))}
     </ul>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { RawSourceLink } from '../components/raw-source.js';
 import { useTranslation } from 'react-i18next';
 import { api, query } from '../api.js';
 import { useLiveEvents, useLiveStatus } from '../events.js';
@@ -155,9 +156,7 @@ export function MailLogPage() {
                         </ol>
                       </details>
                     ) : null}
-                    <a href={`/api/mails/${encodeURIComponent(m.id)}/raw`} download>
-                      {t('mails.raw')}
-                    </a>
+                    <RawSourceLink mail={m} />
                   </td>
                 </tr>
               ))}
