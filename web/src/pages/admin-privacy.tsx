@@ -205,7 +205,9 @@ function AuditPanel({ version }: { version: number }) {
                   <td>{t(`privacy.actions.${e.action.replace(/^privacy\./, '')}`)}</td>
                   <td>{e.target ?? '–'}</td>
                   <td>
-                    <code className="muted">{e.detail ? JSON.stringify(e.detail) : ''}</code>
+                    <span className="muted">
+                      {e.detail ? Object.entries(e.detail).map(([k, v]) => `${k}: ${v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(', ') : ''}
+                    </span>
                   </td>
                 </tr>
               ))}
