@@ -19,3 +19,10 @@ test('the package ships the program and none of the test data (GPL-2.0 TNEF list
   const unwanted = files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
   assert.deepEqual(unwanted, []);
 });
+
+test('every corpus file is committed (an ignore rule such as "data/" once left 65 of them out of clones)', () => {
+  const tracked = new Set(execFileSync('git', ['ls-files', '-z', 'test/corpus'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean));
+  const ignored = execFileSync('git', ['ls-files', '-z', '--others', '--ignored', '--exclude-standard', 'test/corpus'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
+  assert.ok(tracked.size > 1000, `only ${tracked.size} corpus files are tracked`);
+  assert.deepEqual(ignored, []);
+});
