@@ -265,6 +265,22 @@ for (const dialect of DIALECTS) {
       assert.ok(!JSON.stringify(audit).includes(EVA));
     });
 
+    test('a sender without an account: the export holds the rejected mail, the erase leaves nothing of it', async () => {
+      const stranger = 'paul.passant@fremd.example';
+      const id = await ingest(plainMail({ from: `Paul Passant <${stranger}>`, to: 'support@support.example.com', subject: 'Anfrage Moosgummiwalze', body: 'Haben Sie Moosgummiwalze?' }), stranger);
+      assert.equal((await h.ctx.store.inbound.findById(id))?.status, 'rejected');
+      const files = await zipEntries(await exportToBuffer(p, stranger));
+      const doc = JSON.parse(files.get('person.json')!.toString('utf8'));
+      assert.equal(doc.account, null);
+      assert.deepEqual(doc.receivedMails.map((m: { id: string }) => m.id), [id]);
+      assert.match(files.get(doc.receivedMails[0].file)!.toString('utf8'), /Moosgummiwalze/);
+      const r = await erasePerson(p, { id: null, label: 'test' }, stranger);
+      assert.equal(r.counts.account, 0);
+      assert.equal(r.counts.inboundMails, 1);
+      assert.deepEqual(await scanAllTables(h, [stranger, 'Moosgummiwalze', 'Passant']), []);
+      assert.equal((await h.ctx.store.inbound.findById(id))?.status, 'rejected', 'the row stays for the statistics');
+    });
+
     test('CLI: person show / export / erase with --force', () => {
       const env = h.rt.env;
       assert.equal(cli(['user', 'add', '--role', 'customer', '--email', 'carl@cli.example', '--name', 'Carl Kommandozeile', '--org', 'CLI GmbH'], env).status, 0);
