@@ -63,15 +63,22 @@ if (files.length === 0) {
 
 const { register } = await import('tsx/esm/api');
 register();
-const { startPostgres } = await import('../test/support/postgres.ts');
-const pg = await startPostgres();
-console.error(`test setup: PostgreSQL at ${pg.url}`);
+// DIALECTS=sqlite (test/support/databases.ts) leaves PostgreSQL out: then none is started.
+const wanted = (process.env.DIALECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+let pg = null;
+if (wanted.length === 0 || wanted.includes('postgres')) {
+  const { startPostgres } = await import('../test/support/postgres.ts');
+  pg = await startPostgres();
+  console.error(`test setup: PostgreSQL at ${pg.url}`);
+} else {
+  console.error(`test setup: DIALECTS=${process.env.DIALECTS}: no PostgreSQL; its tests are reported as skipped`);
+}
 
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   cwd: root,
   stdio: 'inherit',
-  env: { ...process.env, SUPPORTAL_TEST_PG_URL: pg.url },
+  env: pg ? { ...process.env, SUPPORTAL_TEST_PG_URL: pg.url } : process.env,
 });
 const code = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
-pg.stop();
+pg?.stop();
 process.exit(code);

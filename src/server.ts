@@ -10,7 +10,7 @@ import { createSmtpTransport } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import type { Clock } from './app/ports.js';
-import { startInbound, type InboundRuntime } from './inbound/start-inbound.js';
+import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
 import { privacyContextFor } from './composition.js';
 import { startRetentionSweep } from './workers/retention-sweep.js';

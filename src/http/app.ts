@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import type { WebStore } from '../app/auth/ports.js';
 import { AppError } from '../app/errors.js';
-import { createRouter, type Router } from './route-registry.js';
+import { createRouter, type RouteDeps, type Router } from './route-registry.js';
 import { authenticate, checkAccess, checkCsrf } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
 import { metaRoutes } from './routes/meta.js';
@@ -55,12 +55,6 @@ export interface HttpDeps {
   livePollMs?: number;
   /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
   privacy?: PrivacyContext | null;
-}
-
-/** What route files receive. */
-export interface RouteDeps {
-  ctx: PortalContext;
-  router: Router;
 }
 
 function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { Principal } from '../app/auth/principal.js';
+import type { PortalContext } from '../app/portal/ports.js';
 
 /**
  * Who may call a route. The levels nest: `customer` is any signed-in user (customers, agents,
@@ -48,6 +49,12 @@ export type RouteInfo = Omit<RouteSpec, 'handler'>;
 export interface Router {
   route<T extends RouteGenericInterface>(spec: RouteSpec<T>): void;
   readonly routes: readonly RouteInfo[];
+}
+
+/** What route files receive. Here, not in app.ts, so that app.ts and the route files do not import each other. */
+export interface RouteDeps {
+  ctx: PortalContext;
+  router: Router;
 }
 
 function isAccess(v: unknown): v is Access {

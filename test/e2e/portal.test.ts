@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { freshDatabaseUrl } from '../support/databases.js';
+import { dialectLeftOut, freshDatabaseUrl } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
 import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
@@ -56,7 +56,7 @@ async function checkPage(page: Page, name: string): Promise<void> {
   assert.deepEqual(v, [], `${name}: axe found serious/critical violations:\n${v.join('\n')}`);
 }
 
-describe('web UI end to end (Chromium)', () => {
+describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () => {
   let server: Server;
   let cleanup: () => void;
   let browser: Browser;

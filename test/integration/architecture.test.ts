@@ -25,3 +25,80 @@ test('a violation is reported: the domain importing the database, the app import
   assert.ok(v.some((l) => l.startsWith('app/b.ts: app/ must not import db/x.ts')));
   assert.ok(v.some((l) => l.startsWith('http/c.ts: only db may import kysely')));
 });
+
+/** A temp source tree with the given files. */
+function tree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'arch-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+test('files that import each other in a circle are reported, type-only imports and re-exports too', () => {
+  const v = check(tree({
+    'http/app.ts': "import type { RouteDeps } from './routes/a.js';\nexport const app = 1;\n",
+    'http/routes/a.ts': "import { app } from '../app.js';\nexport interface RouteDeps { n: number }\n",
+    'inbound/x.ts': "export { y } from './y.js';\nexport const x = 1;\n",
+    'inbound/y.ts': "import type { z } from './z.js';\nexport const y = 1;\n",
+    'inbound/z.ts': "import {\n  x,\n} from './x.js';\nexport const z = x;\n",
+    'inbound/self.ts': "import './self.js';\n",
+    'inbound/free.ts': "import { x } from './x.js';\n",
+  }));
+  assert.deepEqual(v.filter((l) => l.startsWith('circle:')).sort(), [
+    'circle: http/app.ts → http/routes/a.ts → http/app.ts',
+    'circle: inbound/self.ts → inbound/self.ts',
+    'circle: inbound/x.ts → inbound/y.ts → inbound/z.ts → inbound/x.ts',
+  ], v.join('\n'));
+});
+
+test('the one circle being removed is let through only while it is exactly those three files', () => {
+  const known = {
+    'app/auth/ports.ts': "import type { P } from '../portal/ports.js';\n",
+    'app/portal/ports.ts': "import type { S } from './installation-settings.js';\nexport type P = 1;\n",
+    'app/portal/installation-settings.ts': "import type { A } from '../auth/ports.js';\nexport type S = 1;\n",
+  };
+  assert.deepEqual(check(tree(known)), []);
+  const grown = check(tree({ ...known, 'app/portal/installation-settings.ts': "import type { A } from '../auth/ports.js';\nimport type { V } from './views.js';\n", 'app/portal/views.ts': "import type { P } from './ports.js';\nexport type V = 1;\n" }));
+  assert.equal(grown.length, 1, grown.join('\n'));
+  assert.match(grown[0]!, /^circle: .*\(4 files import each other: app\/auth\/ports\.ts, app\/portal\/installation-settings\.ts, app\/portal\/ports\.ts, app\/portal\/views\.ts\)$/);
+});
+
+test('asking which database it runs on is reported outside src/db, in every form the code could take', () => {
+  const asks = [
+    "if (rt.db.dialect.name === 'sqlite') x();",
+    "const pg = dialect !== 'sqlite';",
+    "if ('postgres' == kind) x();",
+    "if (kind === \"postgres\") x();",
+    "switch (ctx.dialect) {",
+    "  case 'sqlite':",
+    "const remote = url.startsWith('postgres://');",
+    "if (isPostgres) x();",
+    "if (db.dialect === SQLITE) x();",
+    "if (SQLITE === db.dialect.name) x();",
+  ];
+  const dir = tree({
+    ...Object.fromEntries(asks.map((line, i) => [`app/a${i}.ts`, `${line}\n`])),
+    'app/fine.ts': "// a comment may say dialect === 'sqlite'\nconst mode = kind === 'sqlite_like';\nlog.info({ database: runtime.db.dialect.name });\n",
+    'db/stores/search.ts': "if (dialect === 'sqlite') x();\n",
+  });
+  const v = check(dir);
+  assert.deepEqual(
+    v.map((l) => l.split(':')[0]).sort(),
+    asks.map((_, i) => `app/a${i}.ts`).sort(),
+    v.join('\n'),
+  );
+  assert.ok(v.every((l) => /^app\/a\d+\.ts:1: only src\/db may ask which database it runs on/.test(l)), v.join('\n'));
+});
+
+test('the inbound adapters do not start workers nor see the composition root: src/start-inbound.ts does', () => {
+  const v = check(tree({
+    'composition.ts': 'export interface Runtime { n: number }\n',
+    'workers/worker-loop.ts': 'export const startWorkerLoop = 1;\n',
+    'inbound/start.ts': "import type { Runtime } from '../composition.js';\nimport { startWorkerLoop } from '../workers/worker-loop.js';\n",
+    'start-inbound.ts': "import type { Runtime } from './composition.js';\nimport { startWorkerLoop } from './workers/worker-loop.js';\nimport { x } from './inbound/x.js';\n",
+    'inbound/x.ts': 'export const x = 1;\n',
+  }));
+  assert.deepEqual(v.sort(), ['inbound/start.ts: inbound/ must not import composition.ts', 'inbound/start.ts: inbound/ must not import workers/worker-loop.ts'], v.join('\n'));
+});

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { BIN, cli } from '../support/cli.js';
-import { DIALECTS, freshDatabaseUrl } from '../support/databases.js';
+import { testedDialects, freshDatabaseUrl } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`CLI on ${dialect}`, () => {
     let env: Record<string, string>;
     let cleanup: () => void;

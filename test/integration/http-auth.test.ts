@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { manualClock } from '../support/runtime.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 
@@ -15,7 +15,7 @@ async function linkFromMail(h: Harness, to: string, path: string): Promise<strin
   return (match[1] ?? match[2])!;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`HTTP auth on ${dialect}`, () => {
     const clock = manualClock(new Date());
     let h: Harness;

@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 import type { JsonSchema, RouteInfo } from '../../src/http/route-registry.js';
 import { createApiToken } from '../../src/app/auth/api-tokens.js';
@@ -24,7 +24,7 @@ function sample(s: JsonSchema | undefined): unknown {
   }
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`authorisation of every registered route on ${dialect}`, () => {
     let h: Harness;
     let w: World;

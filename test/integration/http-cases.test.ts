@@ -1,9 +1,9 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`HTTP cases, mails and admin on ${dialect}`, () => {
     let h: Harness;
     let w: World;

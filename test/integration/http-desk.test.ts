@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomUUID } from 'node:crypto';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 import { PROCESS_INBOUND_JOB } from '../../src/app/ingest/receive-mail.js';
 import type { InboundStatus, ReasonCode } from '../../src/domain/reason-codes.js';
@@ -23,7 +23,7 @@ async function mailWith(h: Harness, o: { from: string; subject: string; status: 
   return id;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`HTTP desk: overview, quarantine, phone cases, notifications, search, CSV and admin on ${dialect}`, () => {
     let h: Harness;
     let w: World;

@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 import { pythonReply } from '../support/mail-builders.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
@@ -28,7 +28,7 @@ function multipart(fields: Record<string, string>, files: Array<{ name: string; 
   return { body: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${b}` } };
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`installation settings edited by admins on ${dialect}`, () => {
     let h: Harness;
     let w: World;

@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, realUploadGate, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
 import { buildZip } from '../support/zip-writer.js';
 import type { UploadGate } from '../../src/app/portal/ports.js';
@@ -17,7 +17,7 @@ function multipart(fields: Record<string, string>, files: Array<{ name: string; 
 
 const LOG = Buffer.from('2026-11-26 10:00:00 ERROR export timed out\n'.repeat(50));
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`ZIP file lists and the agents list on ${dialect}`, () => {
     let h: Harness;
     let w: World;

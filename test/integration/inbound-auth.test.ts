@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import dns from 'node:dns';
 import { dkimSign } from 'mailauth';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { plainMail, smtplibSend } from '../support/mail-builders.js';
 import { addUser } from '../../src/app/users.js';
@@ -12,8 +12,9 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { rawMailFromBuffer } from '../../src/domain/raw-mail.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
-import { createIngestDeps, createMailauthAuthenticator } from '../../src/inbound/ingest-deps.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createMailauthAuthenticator } from '../../src/inbound/sender-auth/mailauth-authenticator.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 
@@ -53,7 +54,7 @@ async function signed(raw: Buffer): Promise<Buffer> {
   return Buffer.concat([Buffer.from(r.signatures), raw]);
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`sender authentication (SPF/DKIM/DMARC, fixed DNS) on ${dialect}`, () => {
     let rt: TestRuntime;
     let deps: IngestDeps;

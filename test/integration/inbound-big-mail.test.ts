@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import nodemailer from 'nodemailer';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
 import { rgbPng } from '../support/png.js';
@@ -12,14 +12,14 @@ import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 
 const CUSTOMER = 'anna@kunde.example';
 const SUPPORT = 'support@support.example.com';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`a big reply over SMTP, streamed and stored in chunks, on ${dialect}`, () => {
     let rt: TestRuntime;
     let listener: SmtpListener;

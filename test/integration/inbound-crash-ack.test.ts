@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime } from '../support/runtime.js';
 import { repoRoot } from '../support/corpus.js';
 import { addUser } from '../../src/app/users.js';
@@ -13,10 +13,10 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { startSmtpListener } from '../../src/inbound/sources/smtp-listener.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { plainMail, smtplibSend } from '../support/mail-builders.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`T4 on ${dialect}`, () => {
     test('T4: killed after the commit, before 250 → the sender retries; one mail, processed once, one receipt', async () => {
       const rt = await testRuntime(dialect);

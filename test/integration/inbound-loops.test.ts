@@ -1,6 +1,6 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
@@ -11,7 +11,7 @@ import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { plainMail } from '../support/mail-builders.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`loops and third parties on ${dialect}`, () => {
     let rt: TestRuntime;
     let caseNumber: number;

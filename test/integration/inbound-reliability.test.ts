@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../support/runtime.js';
 import { smtplibSend, plainMail } from '../support/mail-builders.js';
 import { repoRoot } from '../support/corpus.js';
@@ -20,7 +20,7 @@ import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
 import type { IngestDeps, MimeParser } from '../../src/app/ingest/ports.js';
 import type { Store } from '../../src/app/ports.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
-import { recipientFilter } from '../../src/inbound/start-inbound.js';
+import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
@@ -180,7 +180,7 @@ async function inboundByMessageId(rt: TestRuntime, messageId: string) {
   return (await rt.ctx.store.inbound.list({ limit: 100_000 })).filter((m) => m.messageId === messageId);
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`inbound reliability over SMTP/LMTP on ${dialect}`, () => {
     let rt: TestRuntime;
     let deps: IngestDeps;

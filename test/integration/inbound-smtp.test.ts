@@ -2,7 +2,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
-import { DIALECTS, freshDatabaseUrl } from '../support/databases.js';
+import { testedDialects, freshDatabaseUrl } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
 import { startServer, type Server } from '../../src/server.js';
 import { addUser } from '../../src/app/users.js';
@@ -30,7 +30,7 @@ function storedId(detail: string): string {
   return m[1]!;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`inbound over SMTP on ${dialect}`, () => {
     let server: Server;
     let cleanup: () => void;

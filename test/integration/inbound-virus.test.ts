@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../support/runtime.js';
 import { startClamd, EICAR, type ClamdHandle } from '../support/clamd.js';
 import { pythonReply } from '../support/mail-builders.js';
@@ -20,7 +20,7 @@ import { LIMITS } from '../../src/config/limits.js';
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');
 const CUSTOMER = 'anna@kunde.example';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`virus scanning with a real clamd on ${dialect}`, () => {
     let rt: TestRuntime;
     let clamd: ClamdHandle;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliAsync } from '../support/cli.js';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { corpusDir } from '../support/corpus.js';
 import { addUser } from '../../src/app/users.js';
@@ -16,7 +16,7 @@ import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js'
 import { plainMail } from '../support/mail-builders.js';
 import { createInstallationSettingsStore } from '../../src/db/stores/web.js';
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`pipe ingest on ${dialect}`, () => {
     let rt: TestRuntime;
     let replyTo: string;

@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { DIALECTS } from '../support/databases.js';
+import { testedDialects } from '../support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../support/runtime.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { repoRoot } from '../support/corpus.js';
@@ -30,7 +30,7 @@ async function runCrashWorker(env: Record<string, string>, now: Date): Promise<{
   return { code, signal, stderr };
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`outbox worker crash on ${dialect}`, () => {
     let sink: SmtpSink;
     let rt: TestRuntime;

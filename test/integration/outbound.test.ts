@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { dkimVerify } from 'mailauth';
-import { DIALECTS, type DialectName } from '../support/databases.js';
+import { testedDialects, type DialectName } from '../support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../support/runtime.js';
 import { startSmtpSink, type ReceivedMail, type SmtpSink } from '../support/smtp-sink.js';
 import { BIN, cli } from '../support/cli.js';
@@ -64,7 +64,7 @@ async function row(rt: TestRuntime, id: string): Promise<OutboundMail> {
   return m;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`outbound mail through a real SMTP relay on ${dialect}`, () => {
     let sink: SmtpSink;
     let rt: TestRuntime;

@@ -2,6 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRuntime } from '../../src/composition.js';
 import { testRuntime } from '../support/runtime.js';
+import { dialectLeftOut, testedDialects } from '../support/databases.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
@@ -25,7 +26,7 @@ const MAILS = 120;
  * drain the same queues at the same time. Every mail must be processed exactly once, with exactly one receipt, and every
  * outbound mail handed to the relay exactly once.
  */
-describe('C5: three worker processes on one SQLite file (busy_timeout, BEGIN IMMEDIATE)', () => {
+describe('C5: three worker processes on one SQLite file (busy_timeout, BEGIN IMMEDIATE)', { skip: dialectLeftOut('sqlite') }, () => {
   test('every mail stored and processed exactly once, one receipt each', async () => {
     const rt = await testRuntime('sqlite', { SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000' });
     try {
@@ -58,7 +59,7 @@ describe('C5: three worker processes on one SQLite file (busy_timeout, BEGIN IMM
   });
 });
 
-for (const dialect of ['postgres'] as const) {
+for (const dialect of testedDialects(['postgres'])) {
   describe(`C5: three workers on one ${dialect} database`, () => {
     test('inbound jobs and outbox rows are each taken by exactly one worker', async () => {
       const rt = await testRuntime(dialect, { SUPPORTAL_AUTO_MAILS_PER_SENDER_PER_HOUR: '10000', SUPPORTAL_RELAY_URL: 'smtp://127.0.0.1:1' });

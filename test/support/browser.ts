@@ -41,7 +41,8 @@ function newestMtime(path: string): number {
  */
 export function ensureWebBuild(): void {
   const index = join(root, 'web', 'dist', 'index.html');
-  const sources = [join(root, 'web', 'src'), join(root, 'web', 'index.html'), join(root, 'web', 'vite.config.ts')];
+  // The UI bundles the server's lists of statuses and reason codes (src/domain) and its reason texts.
+  const sources = [join(root, 'web', 'src'), join(root, 'web', 'index.html'), join(root, 'web', 'vite.config.ts'), join(root, 'src', 'domain'), join(root, 'src', 'app', 'ingest', 'reason-texts.ts')];
   if (existsSync(index) && statSync(index).mtimeMs > Math.max(...sources.map(newestMtime))) return;
   execFileSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
 }

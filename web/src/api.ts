@@ -35,7 +35,8 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   }
   if (res.status === 204) return undefined as T;
   const text = await res.text();
-  let data: unknown = null;
+  // A proxy's HTML error page is no JSON: the status then speaks for itself.
+  let data: unknown;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
@@ -66,4 +67,17 @@ export function query(params: Record<string, string | number | undefined | null 
   }
   const s = q.toString();
   return s ? `?${s}` : '';
+}
+
+/**
+ * Sends a form with files as multipart/form-data (text fields first, then each file as `files`),
+ * or as JSON when there are no files.
+ */
+export function bodyWithFiles(fields: Record<string, string | undefined>, files: File[]): FormData | Record<string, string> {
+  const clean = Object.fromEntries(Object.entries(fields).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  if (files.length === 0) return clean;
+  const fd = new FormData();
+  for (const [k, v] of Object.entries(clean)) fd.append(k, v);
+  for (const f of files) fd.append('files', f, f.name);
+  return fd;
 }

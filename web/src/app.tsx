@@ -4,14 +4,22 @@ import { Layout } from './components/layout.js';
 import { Loading, PageTitle } from './components/ui.js';
 import { navigate, useLocation, match } from './router.js';
 import { isStaff, useSession } from './session.js';
-import { LoginPage, ProfilePage, ResetConfirmPage, ResetRequestPage, SignupPage, VerifyPage } from './pages/auth.js';
-import { MyCasesPage, NewCasePage } from './pages/cases.js';
+import { LoginPage } from './pages/auth/login.js';
+import { ProfilePage } from './pages/auth/profile.js';
+import { ResetConfirmPage, ResetRequestPage } from './pages/auth/reset-password.js';
+import { SignupPage } from './pages/auth/signup.js';
+import { VerifyPage } from './pages/auth/verify.js';
+import { MyCasesPage } from './pages/cases.js';
+import { NewCasePage } from './pages/new-case.js';
 import { CasePage } from './pages/case.js';
-import { MailLogPage, MyMailsPage } from './pages/mails.js';
-import { NotificationsPage, PhoneCasePage, QuarantinePage, QueuesPage } from './pages/desk.js';
-import { OverviewPage } from './pages/overview.js';
-import { AdminPage } from './pages/admin.js';
-import { AdminPrivacyPage } from './pages/admin-privacy.js';
+import { MyMailsPage } from './pages/mails.js';
+import { MailLogPage } from './pages/desk/mail-log.js';
+import { NotificationsPage } from './pages/desk/notifications.js';
+import { PhoneCasePage } from './pages/desk/phone-case.js';
+import { QuarantinePage } from './pages/desk/quarantine.js';
+import { QueuesPage } from './pages/desk/queues.js';
+import { OverviewPage } from './pages/desk/overview.js';
+import { AdminPage } from './pages/admin/admin-page.js';
 
 type Access = 'public' | 'customer' | 'staff' | 'admin';
 interface Route { pattern: string; access: Access; render(): ReactNode }
@@ -35,7 +43,6 @@ const ROUTES: Route[] = [
   { pattern: '/desk/overview', access: 'staff', render: () => <OverviewPage /> },
   { pattern: '/desk/notifications', access: 'staff', render: () => <NotificationsPage /> },
   { pattern: '/admin', access: 'admin', render: () => <AdminPage /> },
-  { pattern: '/admin/privacy', access: 'admin', render: () => <AdminPrivacyPage /> },
   { pattern: '/admin/:section', access: 'admin', render: () => <AdminPage /> },
 ];
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 
 /** One server-sent event from /api/events: its name and its JSON data. */
 export interface LiveEvent { type: string; data: Record<string, unknown> }
@@ -48,11 +48,11 @@ function close(): void {
 
 /** Calls `onEvent` for every live event while the component is shown; one connection for the whole page. */
 export function useLiveEvents(onEvent: Listener, enabled = true): void {
-  const ref = useRef(onEvent);
-  ref.current = onEvent;
+  // The latest `onEvent` is called, without reconnecting whenever the caller renders a new closure.
+  const handle = useEffectEvent(onEvent);
   useEffect(() => {
     if (!enabled) return;
-    const l: Listener = (e) => ref.current(e);
+    const l: Listener = (e) => handle(e);
     listeners.add(l);
     open();
     return () => {

@@ -1,17 +1,15 @@
-/** The shapes the JSON API answers with (see docs/api.md and /api/openapi.json). */
-export type Language = 'de' | 'en';
-export type Role = 'customer' | 'agent' | 'admin';
-export type CaseStatus = 'new' | 'open' | 'waiting_for_customer' | 'closed';
-export type InboundStatus = 'received' | 'accepted' | 'rejected' | 'ignored' | 'duplicate' | 'quarantined' | 'deferred';
-export type OutboundStatus = 'held' | 'queued' | 'sending' | 'sent' | 'retrying' | 'failed' | 'bounced';
+/**
+ * The shapes the JSON API answers with (see docs/api.md and /api/openapi.json). The statuses and
+ * reason codes are the server's own lists from src/domain, so that a code added there reaches every
+ * select and label here (and the locales' type check) without a second copy.
+ */
+import { CASE_STATUSES, LANGUAGES, USER_ROLES, type CaseStatus, type Language, type UserRole } from '../../src/domain/case.js';
+import { INBOUND_STATUSES, REASON_CODES, type InboundStatus, type ReasonCode } from '../../src/domain/reason-codes.js';
+import type { OutboundStatus } from '../../src/domain/records.js';
 
-export const CASE_STATUSES: CaseStatus[] = ['new', 'open', 'waiting_for_customer', 'closed'];
-export const INBOUND_STATUSES: InboundStatus[] = ['received', 'accepted', 'rejected', 'ignored', 'duplicate', 'quarantined', 'deferred'];
-export const REASON_CODES = [
-  'duplicate', 'malformed', 'too_large', 'loop', 'auto_reply', 'bounce', 'auth_failed', 'no_case_reference', 'unknown_sender',
-  'case_closed', 'attachment_type', 'too_many_archives', 'bad_archive', 'encrypted', 'rich_text', 'virus', 'scan_unavailable', 'processing_failed',
-] as const;
-export type ReasonCode = (typeof REASON_CODES)[number];
+export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES, USER_ROLES };
+export type { CaseStatus, InboundStatus, Language, OutboundStatus, ReasonCode };
+export type Role = UserRole;
 export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
 

@@ -4,7 +4,7 @@ import type { PipelineContext } from './pipeline-context.js';
 import { splitReply } from '../../domain/reply-text.js';
 import { splitReplyHtml } from '../../domain/reply-html.js';
 import { statusAfterCustomerReply } from '../../domain/case.js';
-import { safeName } from './safe-name.js';
+import { safeAttachmentName } from '../../domain/safe-name.js';
 
 /**
  * 110-accept: the reply becomes a case message with its attachments, a waiting case is opened
@@ -43,7 +43,7 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
         id: randomUUID(),
         caseId: c.id,
         messageId,
-        filename: safeName(a.filename, inspected?.detectedType ?? null, i),
+        filename: safeAttachmentName(a.filename, inspected?.detectedType ?? null, i),
         detectedType: inspected?.detectedType ?? null,
         size: a.content.length,
         sha256: createHash('sha256').update(a.content).digest('hex'),

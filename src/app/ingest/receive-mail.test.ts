@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DIALECTS } from '../../../test/support/databases.js';
+import { testedDialects } from '../../../test/support/databases.js';
 import { testRuntime, type TestRuntime } from '../../../test/support/runtime.js';
 import { plainMail } from '../../../test/support/mail-builders.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
@@ -21,7 +21,7 @@ async function chunkRows(rt: TestRuntime, mailId: string): Promise<number> {
   return Number(r.n);
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`storing received mail on ${dialect}`, () => {
     let rt: TestRuntime;
     const envelope = { channel: 'smtp' as const, envelopeFrom: 'anna@kunde.example', envelopeTo: ['support@support.example.com'] };

@@ -1,6 +1,6 @@
 import { describe, test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIALECTS } from '../../../test/support/databases.js';
+import { testedDialects } from '../../../test/support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../../../test/support/runtime.js';
 import { addUser } from '../users.js';
 import { openCase } from '../cases.js';
@@ -31,7 +31,7 @@ function scriptedRelay(script: Record<string, Outcome>) {
   return { transport, sent };
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`runOutboxOnce on ${dialect}`, () => {
     let rt: TestRuntime;
     let clock: ReturnType<typeof manualClock>;

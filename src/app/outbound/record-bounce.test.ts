@@ -1,7 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { DIALECTS } from '../../../test/support/databases.js';
+import { testedDialects } from '../../../test/support/databases.js';
 import { testRuntime, manualClock, type TestRuntime } from '../../../test/support/runtime.js';
 import { corpusDir } from '../../../test/support/corpus.js';
 import { addUser } from '../users.js';
@@ -50,7 +50,7 @@ async function report(raw: Buffer, envelopeTo: string[]): Promise<BounceReport> 
   );
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of testedDialects()) {
   describe(`recordBounce on ${dialect}`, () => {
     let rt: TestRuntime;
     const clock = manualClock();

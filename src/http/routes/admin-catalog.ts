@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
 import {
   addProductVersion, createOrganisation, createProduct, listCatalog, listOrganisations, setOrganisationAdmin, setProductActive, setVersionActive, updateOrganisation,

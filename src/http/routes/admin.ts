@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { USER_ROLES, type Language, type UserRole } from '../../domain/case.js';
 import { createUser, listUsers, setUserDisabled } from '../../app/portal/admin-users.js';
 import { arrayOf, emailField, idParams, languageField, obj, passwordField, str, userSchema } from './schemas.js';

@@ -1,6 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import { isSecure } from '../request-guard.js';
 import { login } from '../../app/auth/login.js';

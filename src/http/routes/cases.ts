@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { CASE_STATUSES, type CaseStatus } from '../../domain/case.js';
 import { listCasesFor, caseDetailFor, QUEUES, type Queue } from '../../app/portal/case-queries.js';
 import { addInternalNote, assignCase, closeCaseFor, openCaseFor, reopenCaseFor, replyToCase, setCaseStatus } from '../../app/portal/case-actions.js';

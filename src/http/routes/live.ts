@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import type { LiveStreams } from '../live-stream.js';
 import { pollLiveChanges, resumeCursor, formatCursor } from '../../app/portal/live-updates.js';
 import { arrayOf, obj, str } from './schemas.js';

@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { INBOUND_STATUSES, REASON_CODES, type InboundStatus, type ReasonCode } from '../../domain/reason-codes.js';
 import { listMailsFor, mailDetailFor } from '../../app/portal/mail-log.js';
 import { attachmentFor } from '../../app/portal/attachments.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../app.js';
+import type { RouteDeps } from '../route-registry.js';
 import { buildOpenApi } from '../openapi.js';
 import { listProducts } from '../../app/portal/admin-users.js';
 import { arrayOf, obj } from './schemas.js';

@@ -1,5 +1,4 @@
-import type { RouteDeps } from '../app.js';
-import { principalOf } from '../route-registry.js';
+import { principalOf, type RouteDeps } from '../route-registry.js';
 import { deleteMailContent, listQuarantine, rawMail, releaseMail, reprocessMail } from '../../app/portal/quarantine.js';
 import { arrayOf, idParams, mailLogSchema, obj } from './schemas.js';
 

@@ -3,7 +3,7 @@ import { isSignatureType } from '../../domain/attachment-policy.js';
 import type { AttachmentPolicy, InspectedFile } from '../../domain/attachment-policy.js';
 import type { ParsedAttachment } from '../../domain/parsed-mail.js';
 import { inspectZip } from './inspect-zip.js';
-import { safeDisplayName } from './safe-display-name.js';
+import { safeDisplayName } from '../../domain/safe-name.js';
 import { imageDimensions } from '../../domain/image-dimensions.js';
 
 /**

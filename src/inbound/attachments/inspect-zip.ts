@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import yauzl from 'yauzl';
 import type { Entry, ZipFile } from 'yauzl';
 import type { ZipEntryInfo, ZipLimits, ZipProblem, ZipReport } from '../../domain/attachment-policy.js';
-import { safeDisplayName } from './safe-display-name.js';
+import { safeDisplayName } from '../../domain/safe-name.js';
 
 /**
  * Lists and fully reads a ZIP in memory to decide whether it may be kept (RELIABILITY 8, A4–A6).

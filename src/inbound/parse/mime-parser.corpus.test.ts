@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { corpusDir, corpusMailFiles, filesUnder } from '../../../test/support/corpus.js';
 import type { ParsedMail } from '../../domain/parsed-mail.js';
-import { MailLoopError, MalformedMailError, parseMail, parseMailInWorker } from './mime-parser.js';
-import { closeParseWorkers } from './parse-worker-pool.js';
+import { MailLoopError, MalformedMailError, parseMail } from './mime-parser.js';
+import { closeParseWorkers, parseMailInWorker } from './parse-worker-pool.js';
 
 after(closeParseWorkers);
 

@@ -1,7 +1,8 @@
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { MailLoopError, MalformedMailError, parseMail, parseMailInWorker } from './mime-parser.js';
-import { ParseWorkerPool, closeParseWorkers } from './parse-worker-pool.js';
+import { performance } from 'node:perf_hooks';
+import { MailLoopError, MalformedMailError, parseMail } from './mime-parser.js';
+import { ParseWorkerPool, closeParseWorkers, parseMailInWorker } from './parse-worker-pool.js';
 
 after(closeParseWorkers);
 
@@ -123,14 +124,21 @@ describe('hostile input (RELIABILITY catalog)', () => {
     assert.doesNotMatch(parsed.text ?? '', /\b1001\b/);
   });
 
-  test('M2: the event loop keeps running while a worker parses a huge mail', async () => {
+  test('M2: the event loop stays free while a worker parses a huge mail', async () => {
     const parts = Array.from({ length: 50_000 }, (_, i) => `--p\r\n\r\n${i}\r\n`).join('');
     const raw = Buffer.from(`From: a@example.com\r\nContent-Type: multipart/mixed; boundary=p\r\n\r\n${parts}`);
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 5);
-    await parseMailInWorker(raw).catch(() => undefined);
-    clearInterval(ticker);
-    assert.ok(ticks > 0);
+    const before = performance.eventLoopUtilization();
+    const outcome = await parseMailInWorker(raw).then(
+      (parsed) => parsed.problems.find((p) => p.startsWith('truncated: more than 1000 MIME parts')) ?? parsed.problems.join('; '),
+      (err: unknown) => (err instanceof MalformedMailError ? err.message : String(err)),
+    );
+    const busy = performance.eventLoopUtilization(before).utilization;
+    // The worker did the work: the mail was parsed, or (on a machine too busy) it ran out of budget.
+    assert.match(outcome, /^truncated: more than 1000 MIME parts|parsing took more than \d+ ms/);
+    // Share of the parse's wall time this thread was busy. Measured: 0.001–0.022 through the
+    // worker, 1.000 when the same mail is parsed on this thread (mailparser yields between
+    // writes, so a timer still ticks then: ticking is no proof, busyness is).
+    assert.ok(busy < 0.5, `the event loop was busy ${(busy * 100).toFixed(0)}% of the parse`);
   });
 
   test('M3: 500 000 To: addresses are refused by the address cap without parsing them', async () => {

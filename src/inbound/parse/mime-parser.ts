@@ -7,7 +7,7 @@
  *
  * Usage:
  *   const mail = await parseMail(raw);                 // Buffer or RawMail; bounded but not killable
- *   const mail = await parseMailInWorker(raw);         // the same in a worker with a CPU budget
+ *   const mail = await parseMailInWorker(raw);         // the same in a worker with a CPU budget (parse-worker-pool.ts)
  */
 import {
   MailParser,
@@ -30,7 +30,6 @@ import { AttachmentContent } from './attachment-content.js';
 
 export { MailLoopError, MalformedMailError } from './parse-errors.js';
 export { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
-export { parseMailInWorker } from './parse-worker-pool.js';
 
 const SIGNATURE_TYPES = new Set(['application/pkcs7-signature', 'application/x-pkcs7-signature', 'application/pgp-signature']);
 const PKCS7_MIME = new Set(['application/pkcs7-mime', 'application/x-pkcs7-mime']);

@@ -3,7 +3,7 @@
  * for longer than its CPU budget (RELIABILITY §6, M2, M3): a worker over budget is terminated
  * and replaced. Workers are kept and reused, one mail at a time each, because starting one
  * costs tens of milliseconds while a small mail parses in well under one. The mail is handed
- * over a chunk at a time, each when the worker asks for it (protocol in parse-worker.ts).
+ * over a chunk at a time, each when the worker asks for it (protocol in parse-protocol.ts).
  *
  * Usage:
  *   const mail = await parseMailInWorker(raw);          // Buffer or RawMail; shared default pool
@@ -15,7 +15,7 @@ import type { ParsedAttachment, ParsedMail } from '../../domain/parsed-mail.js';
 import { RAW_CHUNK_BYTES, rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
 import { MailLoopError, MalformedMailError } from './parse-errors.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
-import type { FromWorker, ParseResponse, ToWorker } from './parse-worker.js';
+import type { FromWorker, ParseResponse, ToWorker } from './parse-protocol.js';
 import { movable } from './attachment-content.js';
 
 export interface ParseOptions {

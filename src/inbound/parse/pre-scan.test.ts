@@ -1,7 +1,8 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { corpusMailFiles } from '../../../test/support/corpus.js';
+import { join, relative } from 'node:path';
+import { corpusMailFiles, corpusRoot } from '../../../test/support/corpus.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
 import { PreScanner, preScan } from './pre-scan.js';
 
@@ -77,10 +78,78 @@ describe('PreScanner gives the whole-buffer decisions whatever the chunk size', 
       'header block over 1 MiB': Buffer.from(`${'X-Pad: '.concat('z'.repeat(1000), '\r\n').repeat(1100)}\r\nbody`),
     };
     const outcomes = Object.entries(cases).map(([name, raw]) => [name, assertSameInChunks(name, raw)] as const);
-    const byName = Object.fromEntries(outcomes);
-    assert.deepEqual(byName['L4 101 Received'], { error: 'MailLoopError: mail loop: 101 Received headers' });
-    assert.ok('problems' in byName['M2 100 000 parts']! && byName['M2 100 000 parts'].cut !== null);
-    assert.ok('error' in byName['M3 500 000 addresses']!);
+    const none = { cut: null, problems: [] };
+    assert.deepEqual(Object.fromEntries(outcomes), {
+      // Depth 1 is the top level, the part after --b<k> is at depth k + 2: the part opened by
+      // --b49 would be the 51st level, so the mail ends just before that delimiter.
+      'M1 deep nesting': { cut: deep.indexOf('--b49\r\n'), problems: ['truncated: nesting deeper than 50'] },
+      // The top level is part 1; the delimiter of the 1000th sub-part (the one numbered 999) would make 1001.
+      'M2 100 000 parts': { cut: cases['M2 100 000 parts']!.indexOf('--p\r\nContent-Type: text/plain\r\n\r\n999\r\n'), problems: ['truncated: more than 1000 MIME parts'] },
+      // 5.4 MB of To: is over the header bound before the addresses are counted to the end.
+      'M3 500 000 addresses': { error: 'MalformedMailError: malformed mail: header block larger than 1048576 bytes' },
+      'M3 5 000 addresses': { error: 'MalformedMailError: malformed mail: to lists more than 1000 addresses' },
+      'M3 nested comments': none,
+      'M4 100 KB header': none,
+      'M5 missing closing boundary': { cut: null, problems: ['missing closing MIME boundary (body read to the end)'] },
+      'M10 continuations': none,
+      'M11 empty': none,
+      'M11 bare CR and LF': none,
+      'L4 101 Received': { error: 'MailLoopError: mail loop: 101 Received headers' },
+      'L4 100 Received': none,
+      'header block over 1 MiB': { error: 'MalformedMailError: malformed mail: header block larger than 1048576 bytes' },
+    });
+  });
+});
+
+describe('PreScanner decisions on known corpus mails', () => {
+  const read = (path: string): Buffer => readFileSync(join(corpusRoot, path));
+
+  test('with the default limits, only the mails whose multipart never closes are flagged', () => {
+    const flagged = corpusMailFiles()
+      .map((file) => ({ file: relative(corpusRoot, file), outcome: whole(readFileSync(file), DEFAULT_PARSE_LIMITS) }))
+      .filter(({ outcome }) => !('cut' in outcome) || outcome.cut !== null || outcome.problems.length > 0);
+    const missingClose = { cut: null, problems: ['missing closing MIME boundary (body read to the end)'] };
+    assert.deepEqual(flagged, [
+      'cpython-email/Lib/test/test_email/data/msg_17.txt',
+      'cpython-email/Lib/test/test_email/data/msg_31.txt',
+      'stalwart-mail-parser/resources/eml/malformed/000.eml',
+      'stalwart-mail-parser/resources/eml/malformed/001.eml',
+      'stalwart-mail-parser/resources/eml/malformed/002.eml',
+      'stalwart-mail-parser/resources/eml/malformed/003.eml',
+      'stalwart-mail-parser/resources/eml/malformed/004.eml',
+      'stalwart-mail-parser/resources/eml/malformed/006.eml',
+      'stalwart-mail-parser/resources/eml/malformed/008.eml',
+      'stalwart-mail-parser/resources/eml/malformed/009.eml',
+      'stalwart-mail-parser/resources/eml/malformed/011.eml',
+      'stalwart-mail-parser/resources/eml/malformed/012.eml',
+      'stalwart-mail-parser/resources/eml/malformed/013.eml',
+      'stalwart-mail-parser/resources/eml/malformed/014.eml',
+      'stalwart-mail-parser/resources/eml/malformed/016.eml',
+      'stalwart-mail-parser/resources/eml/malformed/019.eml',
+      'stalwart-mail-parser/resources/eml/malformed/022.eml',
+      'stalwart-mail-parser/resources/eml/rfc/008.eml',
+      'stalwart-mail-parser/resources/eml/thirdparty/005.eml',
+      'mimekit/UnitTests/TestData/messages/delivery-status-multiple-blank-lines.txt',
+    ].map((file) => ({ file, outcome: missingClose })));
+  });
+
+  test('msg_31 declares boundary BOUNDARY_ but its delimiters say --BOUNDARY: never opened, never closed', () => {
+    const raw = read('cpython-email/Lib/test/test_email/data/msg_31.txt');
+    assert.ok(raw.includes('boundary=BOUNDARY_') && !raw.includes('--BOUNDARY_'));
+    assertSameInChunks('msg_31', raw);
+  });
+
+  test('with a cap of 3 parts, msg_08 is cut at its third delimiter; with a depth of 3, malformed/012 at the attached message', () => {
+    const parts = read('cpython-email/Lib/test/test_email/data/msg_08.txt');
+    const delimiters = [...parts.toString('latin1').matchAll(/^--BOUNDARY$/gm)].map((m) => m.index);
+    assert.ok(delimiters.length >= 3);
+    assert.deepEqual(whole(parts, small), { cut: delimiters[2], problems: ['truncated: more than 3 MIME parts'] });
+
+    // multipart "1" (depth 1) → multipart "2" (depth 2) → message/rfc822 (depth 3) → its header block is depth 4.
+    const deep = read('stalwart-mail-parser/resources/eml/malformed/012.eml');
+    const limits = { ...DEFAULT_PARSE_LIMITS, maxDepth: 3 };
+    assert.deepEqual(whole(deep, limits), { cut: deep.indexOf('Content-Type: text/plain'), problems: ['truncated: nesting deeper than 3'] });
+    for (const size of CHUNK_SIZES) assert.deepEqual(chunked(deep, size, limits), whole(deep, limits));
   });
 });
 

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import type { ReceiveResult } from '../../app/ingest/receive-mail.js';
 import type { AppContext } from '../../app/context.js';
 import type { Store } from '../../app/ports.js';
-import { DIALECTS } from '../../../test/support/databases.js';
+import { testedDialects } from '../../../test/support/databases.js';
 import { startDovecot, type DovecotHandle } from '../../../test/support/dovecot.js';
 import { testRuntime, type TestRuntime } from '../../../test/support/runtime.js';
 import { PROCESSED_KEYWORD, startImapSource, type ImapSource } from './imap-source.js';
@@ -135,7 +135,7 @@ describe('IMAP source against a real Dovecot', () => {
     await dovecot?.stop();
   });
 
-  for (const dialect of DIALECTS) {
+  for (const dialect of testedDialects()) {
     describe(dialect, () => {
       let rt: TestRuntime;
       let source: ImapSource | null = null;

@@ -1,15 +1,21 @@
 import { useTranslation } from 'react-i18next';
+import { reasonText } from '../../../src/app/ingest/reason-texts.js';
 import { currentLanguage } from '../i18n.js';
 import type { Explanation, MailLogEntry } from '../types.js';
 
-/** The reason in plain words and what to do: the API's explanation when it sends one, else ours. */
-export function explanationOf(m: MailLogEntry, t: (k: string) => string): Explanation | null {
+/**
+ * The reason in plain words and what to do: the API's explanation when it sends one, else the
+ * server's own text (the one the notice mail carries), with this portal's address filled in.
+ */
+export function explanationOf(m: MailLogEntry): Explanation | null {
   if (!m.reason) return null;
   const e = m.explanation;
   if (e && 'text' in e && typeof e.text === 'string') return e as Explanation;
-  const localised = e ? (e as Partial<Record<string, Explanation>>)[currentLanguage()] : undefined;
+  const lang = currentLanguage();
+  const localised = e ? (e as Partial<Record<string, Explanation>>)[lang] : undefined;
   if (localised) return localised;
-  return { text: t(`reasons.${m.reason}.text`), advice: t(`reasons.${m.reason}.advice`) };
+  const portal = window.location.origin;
+  return reasonText(m.reason, lang, portal, m.caseNumber ? `${portal}/cases/${m.caseNumber}` : undefined);
 }
 
 export type Outcome = 'ok' | 'failed' | 'pending' | 'neutral';

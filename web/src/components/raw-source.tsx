@@ -1,7 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { MailLogEntry } from '../types.js';
 
-/** The raw-source download of a received mail, or why there is none (deleted by retention or erasure). */
+/**
+ * The raw-source download of a received mail, as staff and the customer's own case offer it; or,
+ * once the bytes were deleted (retention sweep or erasure of the person), why there is none.
+ */
 export function RawSourceLink({ mail }: { mail: MailLogEntry }) {
   const { t } = useTranslation();
   if (mail.rawDeleted) {

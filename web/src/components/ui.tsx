@@ -5,22 +5,52 @@ import { currentLanguage } from '../i18n.js';
 
 /** Loads data and reloads on demand; `error` is shown by <ErrorBox>. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { data: T | null; error: unknown; loading: boolean; reload(): void } {
-  const [state, setState] = useState<{ data: T | null; error: unknown; loading: boolean }>({ data: null, error: null, loading: true });
   const [tick, setTick] = useState(0);
+  const key = [...deps, tick];
+  // `settled` is the key the answer belongs to: loading until it is the current one, while the
+  // last answer stays on screen (a reload does not blank the page).
+  const [state, setState] = useState<{ data: T | null; error: unknown; settled: unknown[] | null }>({ data: null, error: null, settled: null });
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true }));
     load().then(
-      (data) => live && setState({ data, error: null, loading: false }),
-      (error: unknown) => live && setState({ data: null, error, loading: false }),
+      (data) => live && setState({ data, error: null, settled: key }),
+      (error: unknown) => live && setState({ data: null, error, settled: key }),
     );
     return () => {
       live = false;
     };
+    // Like useEffect itself, the caller's `deps` say when to load again; `load` is a new closure
+    // every render and `key` a new array, so neither can be a dependency.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [...deps, tick]);
+  }, key);
   const reload = useCallback(() => setTick((t) => t + 1), []);
-  return { ...state, reload };
+  const loading = state.settled === null || state.settled.length !== key.length || state.settled.some((v, i) => !Object.is(v, key[i]));
+  return { data: state.data, error: state.error, loading, reload };
+}
+
+/**
+ * One thing the user does against the API (a form sent, a button pressed): `run` clears the last
+ * error, marks the action busy, and keeps a failure for <ErrorBox> instead of throwing it. It
+ * resolves to true when the work succeeded, so that a caller can follow up (clear a field).
+ */
+export function useAction(): { error: unknown; busy: boolean; run(work: () => Promise<unknown>): Promise<boolean>; clear(): void } {
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const run = useCallback(async (work: () => Promise<unknown>): Promise<boolean> => {
+    setError(null);
+    setBusy(true);
+    try {
+      await work();
+      return true;
+    } catch (e) {
+      setError(e);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  const clear = useCallback(() => setError(null), []);
+  return { error, busy, run, clear };
 }
 
 export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown): string {

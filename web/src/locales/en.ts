@@ -1,6 +1,11 @@
 import { privacyEn } from './privacy.js';
+import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
-/** English texts. The German file must have the same keys (its type says so). */
+/**
+ * English texts. The German file must have the same keys (its type says so), and the labels of
+ * statuses and reason codes must cover the server's lists (the `satisfies` below say so). A reason's
+ * explanation and advice are not here: the server's texts are shown (src/app/ingest/reason-texts.ts).
+ */
 export const en = {
   common: { loading: 'Loading…', save: 'Save', search: 'Search', all: 'All', apply: 'Apply', create: 'Create', actions: 'Actions' },
   nav: {
@@ -68,9 +73,9 @@ export const en = {
   },
   events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened' },
   channel: { portal: 'Portal', phone: 'Phone' },
-  caseStatus: { new: 'New', open: 'Open', waiting_for_customer: 'Waiting for customer', closed: 'Closed' },
-  inboundStatus: { received: 'Being processed', accepted: 'Processed', rejected: 'Not processed', ignored: 'Ignored', duplicate: 'Duplicate', quarantined: 'Held back', deferred: 'Retrying' },
-  outboundStatus: { held: 'Held (no relay)', queued: 'Queued', sending: 'Sending', sent: 'Sent', retrying: 'Retrying', failed: 'Failed', bounced: 'Bounced' },
+  caseStatus: { new: 'New', open: 'Open', waiting_for_customer: 'Waiting for customer', closed: 'Closed' } satisfies Record<CaseStatus, string>,
+  inboundStatus: { received: 'Being processed', accepted: 'Processed', rejected: 'Not processed', ignored: 'Ignored', duplicate: 'Duplicate', quarantined: 'Held back', deferred: 'Retrying' } satisfies Record<InboundStatus, string>,
+  outboundStatus: { held: 'Held (no relay)', queued: 'Queued', sending: 'Sending', sent: 'Sent', retrying: 'Retrying', failed: 'Failed', bounced: 'Bounced' } satisfies Record<OutboundStatus, string>,
   outboundKind: {
     agent_reply: 'Agent reply', receipt: 'Receipt', notice: 'Failure notice', case_opened: 'Case opened', signup: 'Sign-up confirmation',
     password_reset: 'Password reset', agent_notification: 'Agent notification',
@@ -127,25 +132,25 @@ export const en = {
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
   privacy: privacyEn,
   reasons: {
-    duplicate: { short: 'Duplicate', text: 'This e-mail had arrived already.', advice: 'Nothing – the first delivery was processed.' },
-    malformed: { short: 'Broken mail', text: 'The e-mail is technically broken and could not be read.', advice: 'Please send the message again or write in the portal.' },
-    too_large: { short: 'Too large', text: 'The e-mail is larger than allowed.', advice: 'Please upload the files to the case in the portal.' },
-    loop: { short: 'Mail loop', text: 'The e-mail is looping between mail servers.', advice: 'Please contact your IT department.' },
-    auto_reply: { short: 'Automatic reply', text: 'Automatic reply (e.g. out of office); it is not added to the case.', advice: 'Nothing.' },
-    bounce: { short: 'Bounce', text: 'A delivery failure report from a mail server.', advice: 'Nothing.' },
-    auth_failed: { short: 'Sender not verified', text: 'The sender could not be verified (DMARC); the e-mail was held back.', advice: 'Ask your IT to set up SPF/DKIM for your domain, or write in the portal.' },
-    no_case_reference: { short: 'No case', text: 'The e-mail does not belong to any case. Cases cannot be opened by e-mail.', advice: 'Open a case in the portal or call us. You can simply reply to our e-mails about a case.' },
-    unknown_sender: { short: 'Unknown sender', text: 'Your address is not registered for this request.', advice: 'Write from the address you use in the portal, or use the portal.' },
-    case_closed: { short: 'Case closed', text: 'The case is closed and no longer takes e-mails.', advice: 'Reopen the case in the portal and reply there.' },
-    attachment_type: { short: 'File type not allowed', text: 'An attachment has a file type that is not allowed. Allowed are images and one ZIP archive.', advice: 'Put the files into one ZIP archive and send the e-mail again, or upload them in the portal.' },
-    too_many_archives: { short: 'Too many archives', text: 'The e-mail carries more than one archive; one ZIP archive is allowed.', advice: 'Put all files into a single ZIP archive and send the e-mail again.' },
-    bad_archive: { short: 'Bad ZIP', text: 'The ZIP archive is damaged, encrypted, contains archives or unsafe paths, or is too large unpacked.', advice: 'Create the ZIP archive again without a password, or upload the files in the portal.' },
-    encrypted: { short: 'Encrypted', text: 'The e-mail is encrypted (S/MIME or PGP).', advice: 'Please send it unencrypted or use the portal.' },
-    rich_text: { short: 'Outlook Rich Text', text: 'Outlook "Rich Text" (winmail.dat) could not be read.', advice: 'Switch Outlook to HTML or plain text and send again.' },
-    virus: { short: 'Virus', text: 'Malware was found in an attachment.', advice: 'Please check your computer and send again.' },
-    scan_unavailable: { short: 'Scan unavailable', text: 'The virus scan is unavailable for the moment.', advice: 'Nothing; we retry automatically.' },
-    processing_failed: { short: 'Our fault', text: 'A fault on our side.', advice: 'Nothing; we retry automatically.' },
-  },
+    duplicate: { short: 'Duplicate' },
+    malformed: { short: 'Broken mail' },
+    too_large: { short: 'Too large' },
+    loop: { short: 'Mail loop' },
+    auto_reply: { short: 'Automatic reply' },
+    bounce: { short: 'Bounce' },
+    auth_failed: { short: 'Sender not verified' },
+    no_case_reference: { short: 'No case' },
+    unknown_sender: { short: 'Unknown sender' },
+    case_closed: { short: 'Case closed' },
+    attachment_type: { short: 'File type not allowed' },
+    too_many_archives: { short: 'Too many archives' },
+    bad_archive: { short: 'Bad ZIP' },
+    encrypted: { short: 'Encrypted' },
+    rich_text: { short: 'Outlook Rich Text' },
+    virus: { short: 'Virus' },
+    scan_unavailable: { short: 'Scan unavailable' },
+    processing_failed: { short: 'Our fault' },
+  } satisfies Record<ReasonCode, { short: string }>,
 };
 
 export type Texts = typeof en;

@@ -1,15 +1,14 @@
 import { useState } from 'react';
-import { RawSourceLink } from '../components/raw-source.js';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError } from '../api.js';
+import { api, ApiError, bodyWithFiles } from '../api.js';
 import { useLiveEvents } from '../events.js';
 import { Link, match, useLocation } from '../router.js';
 import { isStaff, useSession } from '../session.js';
-import type { Attachment, CaseDetail, CaseEvent, MailLogEntry, Message, OutboundMail, Person } from '../types.js';
-import { AttachmentList, AttachmentPicker, fileErrors, type FileProblem } from '../components/attachments.js';
+import { CASE_STATUSES, type Attachment, type CaseDetail, type CaseEvent, type MailLogEntry, type Message, type OutboundMail, type Person } from '../types.js';
+import { AttachmentList, AttachmentPicker, fileErrors } from '../components/attachments.js';
 import { explanationOf, OutcomeMark } from '../components/mail-outcome.js';
-import { CaseStatusBadge, ErrorBox, formatDate, Loading, Notice, PageTitle, SelectField, TextArea, useLoad } from '../components/ui.js';
-import { bodyWithFiles } from './cases.js';
+import { RawSourceLink } from '../components/raw-source.js';
+import { CaseStatusBadge, ErrorBox, formatDate, Loading, Notice, PageTitle, SelectField, TextArea, useAction, useLoad } from '../components/ui.js';
 
 type TimelineItem = { at: string; message: Message } | { at: string; event: CaseEvent };
 
@@ -101,34 +100,25 @@ function ReplyBox({ number, closed, staff, onDone }: { number: number; closed: b
   const [mode, setMode] = useState<'reply' | 'note'>('reply');
   const [body, setBody] = useState('');
   const [files, setFiles] = useState<File[]>([]);
-  const [error, setError] = useState<unknown>(null);
-  const [perFile, setPerFile] = useState<Record<string, FileProblem>>({});
+  const action = useAction();
   const [empty, setEmpty] = useState(false);
   const [sent, setSent] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const send = async () => {
-    setError(null);
-    setPerFile({});
+  const send = () => {
     setSent(null);
     if (!body.trim()) {
+      action.clear();
       setEmpty(true);
       return;
     }
     setEmpty(false);
-    setBusy(true);
-    try {
+    void action.run(async () => {
       const path = mode === 'note' ? `/api/cases/${number}/notes` : `/api/cases/${number}/replies`;
       await api.post(path, mode === 'note' ? { body } : bodyWithFiles({ body }, files));
       setBody('');
       setFiles([]);
       setSent(mode === 'note' ? t('case.noteSaved') : staff ? t('case.replyMailed') : t('case.replySent'));
       onDone();
-    } catch (e) {
-      setPerFile(fileErrors(e));
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   if (closed && !staff) return <Notice>{t('case.closedHint')}</Notice>;
   return (
@@ -137,7 +127,7 @@ function ReplyBox({ number, closed, staff, onDone }: { number: number; closed: b
       aria-labelledby="reply-title"
       onSubmit={(e) => {
         e.preventDefault();
-        void send();
+        send();
       }}
       noValidate
     >
@@ -154,7 +144,7 @@ function ReplyBox({ number, closed, staff, onDone }: { number: number; closed: b
         </fieldset>
       ) : null}
       {sent ? <Notice kind="success">{sent}</Notice> : null}
-      <ErrorBox error={error} />
+      <ErrorBox error={action.error} />
       <TextArea
         label={mode === 'note' ? t('case.noteLabel') : staff ? t('case.replyLabelStaff') : t('case.replyLabel')}
         required
@@ -163,8 +153,8 @@ function ReplyBox({ number, closed, staff, onDone }: { number: number; closed: b
         error={empty ? t('validation.required') : null}
         onChange={(e) => setBody(e.currentTarget.value)}
       />
-      {mode === 'reply' ? <AttachmentPicker files={files} onChange={setFiles} errors={perFile} /> : <p className="hint">{t('case.noteHint')}</p>}
-      <button type="submit" disabled={busy}>
+      {mode === 'reply' ? <AttachmentPicker files={files} onChange={setFiles} errors={fileErrors(action.error)} /> : <p className="hint">{t('case.noteHint')}</p>}
+      <button type="submit" disabled={action.busy}>
         {mode === 'note' ? t('case.saveNote') : staff ? t('case.sendMail') : t('case.send')}
       </button>
     </form>
@@ -186,7 +176,7 @@ function InboundList({ mails }: { mails: MailLogEntry[] }) {
           </p>
           <p className="mail-card-subject">{m.subject ?? t('mails.noSubject')}</p>
           <p className="muted">{m.fromAddress ?? m.envelopeFrom ?? '–'}</p>
-          {m.reason ? <p className="muted">{explanationOf(m, t)?.text}</p> : null}
+          {m.reason ? <p className="muted">{explanationOf(m)?.text}</p> : null}
           <RawSourceLink mail={m} />
         </li>
       ))}
@@ -222,20 +212,21 @@ function StaffControls({ detail, onChange }: { detail: CaseDetail; onChange(): v
   const { t } = useTranslation();
   const session = useSession();
   const me = session.user!;
-  const [error, setError] = useState<unknown>(null);
+  const action = useAction();
   const agents = useLoad(() => api.get<{ agents: Person[] }>('/api/agents').then((r) => r.agents), []);
   const n = detail.case.number;
-  const act = (path: string, body?: unknown) => {
-    setError(null);
-    api.post(path, body).then(onChange, setError);
-  };
+  const act = (path: string, body?: unknown) =>
+    void action.run(async () => {
+      await api.post(path, body);
+      onChange();
+    });
   // Until the list is in (or if it fails), the select still offers me and the current assignee.
   const fallback: Person[] = [me, ...(detail.assignee && detail.assignee.id !== me.id ? [detail.assignee] : [])];
   const options: Person[] = agents.data ?? fallback;
   return (
     <div className="card staff-controls">
       <h2>{t('case.manage')}</h2>
-      <ErrorBox error={error ?? agents.error} />
+      <ErrorBox error={action.error ?? agents.error} />
       <SelectField
         label={t('fields.assignee')}
         value={detail.case.assigneeId ?? ''}
@@ -250,7 +241,7 @@ function StaffControls({ detail, onChange }: { detail: CaseDetail; onChange(): v
       </SelectField>
       {detail.case.status !== 'closed' ? (
         <SelectField label={t('fields.status')} value={detail.case.status} onChange={(e) => act(`/api/cases/${n}/status`, { status: e.currentTarget.value })}>
-          {(['new', 'open', 'waiting_for_customer'] as const).map((s) => (
+          {CASE_STATUSES.filter((s) => s !== 'closed').map((s) => (
             <option key={s} value={s}>
               {t(`caseStatus.${s}`)}
             </option>
@@ -270,7 +261,7 @@ export function CasePage() {
   const detail = useLoad(() => api.get<CaseDetail>(`/api/cases/${number}`), [number]);
   const inbound = useLoad(() => (staff ? api.get<{ mails: MailLogEntry[] }>(`/api/cases/${number}/inbound`).then((r) => r.mails) : Promise.resolve(null)), [number, staff]);
   const outbound = useLoad(() => (staff ? api.get<{ mails: OutboundMail[] }>(`/api/cases/${number}/outbound`).then((r) => r.mails) : Promise.resolve(null)), [number, staff]);
-  const [actionError, setActionError] = useState<unknown>(null);
+  const action = useAction();
   const reloadAll = () => {
     detail.reload();
     inbound.reload();
@@ -302,10 +293,11 @@ export function CasePage() {
     ...d.events.filter((e) => e.kind !== 'opened').map((e) => ({ at: e.at, event: e })),
   ].sort((a, b) => a.at.localeCompare(b.at));
   const loose = d.attachments.filter((a) => a.messageId === null);
-  const act = (verb: 'close' | 'reopen') => {
-    setActionError(null);
-    api.post(`/api/cases/${c.number}/${verb}`).then(reloadAll, setActionError);
-  };
+  const act = (verb: 'close' | 'reopen') =>
+    void action.run(async () => {
+      await api.post(`/api/cases/${c.number}/${verb}`);
+      reloadAll();
+    });
 
   return (
     <section className="case-page">
@@ -324,7 +316,7 @@ export function CasePage() {
       >
         {`#${c.number} ${c.subject}`}
       </PageTitle>
-      <ErrorBox error={actionError} />
+      <ErrorBox error={action.error} />
       <dl className="case-meta">
         <div>
           <dt>{t('fields.status')}</dt>

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Runtime } from '../composition.js';
-import type { IngestDeps } from '../app/ingest/ports.js';
-import { openRawSpool, type ReceivedEnvelope } from '../app/ingest/receive-mail.js';
-import { createGroupCommit } from '../app/group-commit.js';
-import { runInboundJobsOnce } from '../app/ingest/inbound-jobs.js';
-import { startWorkerLoop, type WorkerLoop } from '../workers/worker-loop.js';
-import { startSmtpListener, type SmtpListener } from './sources/smtp-listener.js';
-import { createIngestDeps } from './ingest-deps.js';
-import { verifyPlusAddress } from '../domain/thread-tokens.js';
-import { closeParseWorkers } from './parse/parse-worker-pool.js';
-import { startImapSource } from './sources/imap-source.js';
+import type { Runtime } from './composition.js';
+import type { IngestDeps } from './app/ingest/ports.js';
+import { openRawSpool, type ReceivedEnvelope } from './app/ingest/receive-mail.js';
+import { createGroupCommit } from './app/group-commit.js';
+import { runInboundJobsOnce } from './app/ingest/inbound-jobs.js';
+import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
+import { startSmtpListener, type SmtpListener } from './inbound/sources/smtp-listener.js';
+import { createIngestDeps } from './inbound/ingest-deps.js';
+import { verifyPlusAddress } from './domain/thread-tokens.js';
+import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
+import { startImapSource } from './inbound/sources/imap-source.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {

@@ -1,8 +1,8 @@
 import { useTranslation } from 'react-i18next';
-import { api } from '../api.js';
-import { useLiveEvents } from '../events.js';
-import { BarChart, HBarChart, LineChart, type Series } from '../components/charts.js';
-import { ErrorBox, formatDate, Loading, PageTitle, useLoad } from '../components/ui.js';
+import { api } from '../../api.js';
+import { useLiveEvents } from '../../events.js';
+import { BarChart, HBarChart, LineChart, type Series } from '../../components/charts.js';
+import { ErrorBox, formatDate, Loading, PageTitle, useLoad } from '../../components/ui.js';
 
 /** What /api/overview answers (src/app/portal/overview.ts): 14 days of mail flow, open cases by status and age. */
 export interface OverviewStats {

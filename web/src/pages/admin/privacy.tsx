@@ -1,8 +1,7 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, ApiError, query } from '../api.js';
-import { ErrorBox, Loading, Notice, PageTitle, TableWrap, TextField, formatDate, useLoad } from '../components/ui.js';
-import { AdminNav } from './admin.js';
+import { api, ApiError, query } from '../../api.js';
+import { ErrorBox, Loading, Notice, TableWrap, TextField, formatDate, useLoad } from '../../components/ui.js';
 
 interface PersonSummary {
   email: string;
@@ -121,59 +120,69 @@ function PersonPanel({ onChange }: { onChange(): void }) {
 function RetentionPanel({ onChange }: { onChange(): void }) {
   const { t } = useTranslation();
   const current = useLoad(() => api.get<{ retention: Retention }>('/api/admin/privacy/retention').then((r) => r.retention), []);
-  const [form, setForm] = useState({ rawMailDays: '', rejectedMailDays: '' });
-  const [error, setError] = useState<unknown>(null);
+  // Kept here, not in the form: a save gives the form a new key, which starts it afresh.
   const [saved, setSaved] = useState(false);
-  useEffect(() => {
-    if (current.data) setForm({ rawMailDays: current.data.rawMailDays?.toString() ?? '', rejectedMailDays: current.data.rejectedMailDays?.toString() ?? '' });
-  }, [current.data]);
+  return (
+    <section aria-labelledby="privacy-retention">
+      <h2 id="privacy-retention">{t('privacy.retention')}</h2>
+      <p className="muted">{t('privacy.retentionHint')}</p>
+      <ErrorBox error={current.error} />
+      {saved ? <Notice kind="success">{t('privacy.retentionSaved')}</Notice> : null}
+      {current.data ? (
+        <RetentionForm
+          key={`${current.data.source}:${current.data.updatedAt ?? ''}`}
+          current={current.data}
+          onSaved={(wasSave) => {
+            setSaved(wasSave);
+            current.reload();
+            onChange();
+          }}
+        />
+      ) : (
+        <Loading />
+      )}
+    </section>
+  );
+}
+
+/** The form starts from the values in effect; a new key (after a save or reset) starts it afresh. */
+function RetentionForm({ current, onSaved }: { current: Retention; onSaved(wasSave: boolean): void }) {
+  const { t } = useTranslation();
+  const [form, setForm] = useState({ rawMailDays: current.rawMailDays?.toString() ?? '', rejectedMailDays: current.rejectedMailDays?.toString() ?? '' });
+  const [error, setError] = useState<unknown>(null);
   const days = (v: string) => (v.trim() === '' ? null : Number(v));
   const save = async (e: FormEvent) => {
     e.preventDefault();
     setError(null);
-    setSaved(false);
     try {
       await api.put('/api/admin/privacy/retention', { rawMailDays: days(form.rawMailDays), rejectedMailDays: days(form.rejectedMailDays) });
-      setSaved(true);
-      current.reload();
-      onChange();
+      onSaved(true);
     } catch (err) {
       setError(err);
     }
   };
   const reset = async () => {
     setError(null);
-    setSaved(false);
     try {
       await api.del('/api/admin/privacy/retention');
-      current.reload();
-      onChange();
+      onSaved(false);
     } catch (err) {
       setError(err);
     }
   };
   return (
-    <section aria-labelledby="privacy-retention">
-      <h2 id="privacy-retention">{t('privacy.retention')}</h2>
-      <p className="muted">{t('privacy.retentionHint')}</p>
-      <ErrorBox error={error ?? current.error} />
-      {saved ? <Notice kind="success">{t('privacy.retentionSaved')}</Notice> : null}
-      {current.data ? (
-        <form onSubmit={save}>
-          <TextField label={t('privacy.rawMailDays')} hint={t('privacy.rawMailDaysHint')} type="number" min={1} max={36500} value={form.rawMailDays} onChange={(e) => setForm({ ...form, rawMailDays: e.currentTarget.value })} />
-          <TextField label={t('privacy.rejectedMailDays')} hint={t('privacy.rejectedMailDaysHint')} type="number" min={1} max={36500} value={form.rejectedMailDays} onChange={(e) => setForm({ ...form, rejectedMailDays: e.currentTarget.value })} />
-          <p className="muted">{current.data.source === 'admin' ? t('privacy.source.admin', { at: formatDate(current.data.updatedAt) }) : t('privacy.source.config')}</p>
-          <button type="submit">{t('privacy.saveRetention')}</button>{' '}
-          {current.data.source === 'admin' ? (
-            <button type="button" className="button-secondary" onClick={() => void reset()}>
-              {t('privacy.resetRetention')}
-            </button>
-          ) : null}
-        </form>
-      ) : (
-        <Loading />
-      )}
-    </section>
+    <form onSubmit={save}>
+      <ErrorBox error={error} />
+      <TextField label={t('privacy.rawMailDays')} hint={t('privacy.rawMailDaysHint')} type="number" min={1} max={36500} value={form.rawMailDays} onChange={(e) => setForm({ ...form, rawMailDays: e.currentTarget.value })} />
+      <TextField label={t('privacy.rejectedMailDays')} hint={t('privacy.rejectedMailDaysHint')} type="number" min={1} max={36500} value={form.rejectedMailDays} onChange={(e) => setForm({ ...form, rejectedMailDays: e.currentTarget.value })} />
+      <p className="muted">{current.source === 'admin' ? t('privacy.source.admin', { at: formatDate(current.updatedAt) }) : t('privacy.source.config')}</p>
+      <button type="submit">{t('privacy.saveRetention')}</button>{' '}
+      {current.source === 'admin' ? (
+        <button type="button" className="button-secondary" onClick={() => void reset()}>
+          {t('privacy.resetRetention')}
+        </button>
+      ) : null}
+    </form>
   );
 }
 
@@ -219,18 +228,17 @@ function AuditPanel({ version }: { version: number }) {
   );
 }
 
-export function AdminPrivacyPage() {
+/** Admin page "Datenschutz / Data protection" (title and tabs come from the admin page). */
+export function PrivacyAdminPage() {
   const { t } = useTranslation();
   const [version, setVersion] = useState(0);
   const changed = () => setVersion((v) => v + 1);
   return (
-    <section>
-      <PageTitle>{t('privacy.title')}</PageTitle>
-      <AdminNav />
+    <>
       <p>{t('privacy.intro')}</p>
       <PersonPanel onChange={changed} />
       <RetentionPanel onChange={changed} />
       <AuditPanel version={version} />
-    </section>
+    </>
   );
 }
