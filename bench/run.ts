@@ -7,9 +7,14 @@
  *  2. receipt latency: time from a mail's receipt to its receipt being queued (p50/p99).
  *  3. a 25 MiB mail, and four at once, first on the fresh process: serve's peak RSS growth while
  *     receiving and processing them (the kernel's high-water mark, reset before each).
- * Targets (DEVELOPERS handbook): ≥ 1,000 replies/s, receipts queued within 1 s.
+ *  4. startup: the compiled `supportal` command (bin/supportal.js → dist/) for `--help`,
+ *     `print-config` and `ingest` of one small reply, as a ratio to `node -e 0` measured in the
+ *     same run (median wall time of BENCH_STARTUP_RUNS each, interleaved), and peak RSS.
+ *     BENCH_STARTUP_ONLY=1 measures only this.
+ * Targets (DEVELOPERS handbook): ≥ 1,000 replies/s, receipts queued within 1 s; startup of
+ * `--help` and `print-config` ≤ 5 × `node -e 0`.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +47,53 @@ async function seedCustomers(env: Record<string, string>, count: number): Promis
   }
 }
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const STARTUP_RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 9);
+
+/**
+ * Wall time, CPU time (user + system) and peak RSS of the compiled command against `node -e 0`,
+ * run alternately so that a busy machine slows both alike; medians of STARTUP_RUNS. Every run,
+ * the baseline too, imports one data: URL module that reports CPU and RSS at exit. The headline
+ * is the wall-time ratio; CPU time is the steadier figure on a machine shared with other work.
+ */
+function measureStartup(env: Record<string, string>, caseNo: number): Array<[string, string, string]> {
+  const bin = join(repoRoot, 'bin/supportal.js');
+  const report = `data:text/javascript,process.on('exit',()=>{const u=process.resourceUsage();process.stderr.write('startup-usage='+u.maxRSS+','+(u.userCPUTime+u.systemCPUTime)+'\\n')})`;
+  let n = 0;
+  const mail = () =>
+    Buffer.from(
+      `From: bench-0@kunde.example\r\nTo: support@support.example.com\r\nSubject: Re: [Case #${caseNo}] Bench\r\nMessage-ID: <startup-${n++}-${Date.now()}@kunde.example>\r\nDate: Thu, 26 Nov 2026 10:00:00 +0000\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nA small reply.\r\n`,
+    );
+  const cases: Array<{ name: string; args: string[]; input?: () => Buffer; target: string }> = [
+    { name: 'node -e 0', args: ['-e', '0'], target: '' },
+    { name: 'supportal --help', args: [bin, '--help'], target: '(≤ 5 ×)' },
+    { name: 'supportal print-config', args: [bin, 'print-config'], target: '(≤ 5 ×)' },
+    { name: 'supportal ingest (one small reply)', args: [bin, 'ingest'], input: mail, target: '' },
+  ];
+  const samples = cases.map(() => ({ wall: [] as number[], cpu: [] as number[], rss: [] as number[] }));
+  for (let i = 0; i < STARTUP_RUNS; i++) {
+    cases.forEach((c, k) => {
+      const input = c.input?.();
+      const t = performance.now();
+      const r = spawnSync(process.execPath, ['--import', report, ...c.args], { env: { ...process.env, ...env }, input, encoding: 'utf8' });
+      const wall = performance.now() - t;
+      const usage = /startup-usage=(\d+),(\d+)/.exec(r.stderr);
+      if (r.status !== 0 || !usage) throw new Error(`${c.name} exited ${r.status}: ${r.stderr}`);
+      samples[k]!.wall.push(wall);
+      samples[k]!.rss.push(Number(usage[1]) / 1024);
+      samples[k]!.cpu.push(Number(usage[2]) / 1000);
+    });
+  }
+  const median = (xs: number[]) => pct([...xs].sort((a, b) => a - b), 0.5);
+  const base = { wall: median(samples[0]!.wall), cpu: median(samples[0]!.cpu) };
+  return cases.map((c, k) => {
+    const m = { wall: median(samples[k]!.wall), cpu: median(samples[k]!.cpu), rss: median(samples[k]!.rss) };
+    return [
+      `startup: ${c.name}`,
+      k === 0 ? `${m.wall.toFixed(0)} ms` : `${(m.wall / base.wall).toFixed(1)} ×`,
+      `${k === 0 ? '' : `${m.wall.toFixed(0)} ms; CPU ${(m.cpu / base.cpu).toFixed(1)} ×, `}${k === 0 ? `CPU ${m.cpu.toFixed(0)} ms, ` : `${m.cpu.toFixed(0)} ms; `}${m.rss.toFixed(0)} MiB peak RSS ${c.target}`.trim(),
+    ];
+  });
+}
 
 function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -73,6 +125,13 @@ async function main(): Promise<void> {
   // about many cases (one sender at 1,000 mails/s would be a loop, stopped by the hourly cap).
   const caseNos = await seedCustomers(env, CUSTOMERS);
   const caseNo = caseNos[0]!;
+  const startup = measureStartup(env, caseNo);
+  if (process.env.BENCH_STARTUP_ONLY) {
+    console.log('\nSupportal startup (compiled command, this machine)');
+    for (const [k, v, t] of startup) console.log(`${k.padEnd(44)} ${v.padStart(10)}  ${t}`);
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
   const sender = (i: number) => `bench-${((i % CUSTOMERS) + CUSTOMERS) % CUSTOMERS}@kunde.example`;
   // BENCH_CPU_PROFILE=DIR: serve writes a V8 CPU profile there when it stops (open it in Chrome DevTools).
   const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
@@ -187,6 +246,7 @@ async function main(): Promise<void> {
       [`${bigMiB} MiB mail: peak RSS growth MiB`, one.growthMiB.toFixed(0), `≤ 2 × ${bigMiB}`],
       [`4 × ${bigMiB} MiB mails at once: seconds to outcomes`, four.seconds.toFixed(2), ''],
       [`4 × ${bigMiB} MiB mails at once: peak RSS growth MiB`, four.growthMiB.toFixed(0), ''],
+      ...startup,
     ];
     console.log('\nSupportal benchmark (SQLite, one serve process, this machine)');
     for (const [k, v, t] of rows) console.log(`${k.padEnd(44)} ${v.padStart(10)}  ${t}`);

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// The supportal command. TypeScript runs through tsx's loader, so there is no build step.
-import { register } from 'tsx/esm/api';
+// The supportal command runs the JavaScript that `npm run build` compiles from src/ into dist/.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const entry = new URL('../dist/cli/entry.js', import.meta.url);
+if (!existsSync(entry)) {
+  process.stderr.write('supportal: the compiled program (dist/) is missing; run npm run build\n');
+  process.exit(1);
+}
+await import(entry.href);

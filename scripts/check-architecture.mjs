@@ -42,6 +42,19 @@ const LIBRARIES = {
   yazl: ['archive'],
   'file-type': ['inbound/attachments'],
 };
+/**
+ * The widest a port may be: methods plus sub-ports (`readonly x: SomeStore`) of one interface in
+ * `ports.ts` under `src/app` or `src/app/web-context.ts`. Kysely's `Dialect`, the model of a narrow
+ * port, has 4. 12 is what the widest ports have today: the inbound mail store (11 methods: one
+ * table's receive → spool → de-duplicate → outcome life cycle) and the two unit-of-work bundles
+ * Store and WebStore (12 sub-ports each, every sub-port a narrow store). A 13th member means a
+ * split, not a bigger number here.
+ */
+export const MAX_PORT_MEMBERS = 12;
+/** A parameter typed with the whole web context. */
+const WIDE_CONTEXT_PARAMETER = /\b\w+\??\s*:\s*(WebContext|PortalContext)\s*[,)=]/;
+/** Inside src/db, a comparison with a database's name outside db/dialects (see DIALECT_CHECKS for the rest). */
+const DIALECT_TEST = /\.name\s*[!=]==?\s*'(sqlite|postgres)'|'(sqlite|postgres)'\s*[!=]==?\s*\w+\.name\b/;
 /** The composition root: the files beside src/composition.ts that wire the adapters together. */
 const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts'];
 /** Node modules that do I/O: not in the domain. */
@@ -52,6 +65,33 @@ function files(dir, out = []) {
     const p = join(dir, n);
     if (statSync(p).isDirectory()) files(p, out);
     else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** The exported interfaces of a file with their member count (methods and `readonly` sub-ports). */
+export function portWidths(text) {
+  const out = [];
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+  for (const m of code.matchAll(/export interface (\w+)[^{]*\{/g)) {
+    let depth = 0;
+    let members = 0;
+    let i = m.index + m[0].length;
+    let line = '';
+    // Walk the body; a member ends at `;` or a line break outside brackets, so that the
+    // parameters and object types of a member are not counted as members.
+    for (; i < code.length; i++) {
+      const ch = code[i];
+      if (depth === 0 && ch === '}') break;
+      if ('{(<['.includes(ch)) depth++;
+      else if ('})>]'.includes(ch) && code[i - 1] !== '=') depth--;
+      line += ch;
+      if (depth === 0 && (ch === ';' || ch === '\n')) {
+        if (/^\s*(readonly\s+\w+\??\s*:|\w+\??\s*[(<])/.test(line)) members++;
+        line = '';
+      }
+    }
+    out.push({ name: m[1], members });
   }
   return out;
 }
@@ -72,10 +112,7 @@ function importSpecifiers(text) {
  * Circles still being taken apart, each named by its files (sorted). A circle is reported unless
  * it is exactly one of these: a circle that gains or loses a file is reported again.
  */
-const KNOWN_CIRCLES = [
-  // Being removed: the portal's ports are being split so that auth no longer needs them.
-  ['app/auth/ports.ts', 'app/portal/installation-settings.ts', 'app/portal/ports.ts'],
-];
+const KNOWN_CIRCLES = [];
 
 /**
  * Every set of files that import each other in a circle (Tarjan's strongly connected components),
@@ -163,6 +200,10 @@ for (const file of files(srcDir)) {
   const floor = rel.includes('/') ? rel.split('/')[0] : rel;
   const text = readFileSync(file, 'utf8');
   const specs = importSpecifiers(text);
+  // A use case names the slice of the web context it uses (WebSlice), never the whole of it.
+  if (floor === 'app' && rel !== 'app/web-context.ts' && WIDE_CONTEXT_PARAMETER.test(text)) violations.push(`${rel}: a use case takes the whole WebContext/PortalContext; declare the slice it uses (WebSlice)`);
+  // Inside src/db too, every difference between the databases lives behind the DialectAdapter.
+  if (floor === 'db' && !rel.startsWith('db/dialects/') && DIALECT_TEST.test(text)) violations.push(`${rel}: asks which database it runs on; move the difference into the DialectAdapter (db/dialects)`);
   graph.set(rel, new Set(specs.filter((s) => s.startsWith('.')).map((s) => relative(srcDir, resolve(dirname(file), s)).replace(/\.js$/, '.ts'))));
   if (floor !== 'db') {
     text.split('\n').forEach((line, i) => {
@@ -190,6 +231,13 @@ for (const [file, targets] of graph) graph.set(file, new Set([...targets].filter
 for (const { members, path } of importCircles(graph)) {
   if (KNOWN_CIRCLES.some((known) => known.join('\n') === members.join('\n'))) continue;
   violations.push(`circle: ${path.join(' → ')}${members.length > path.length - 1 ? ` (${members.length} files import each other: ${members.join(', ')})` : ''}`);
+}
+for (const file of files(srcDir)) {
+  const rel = relative(srcDir, file);
+  if (!(rel.startsWith('app/') && (rel.endsWith('/ports.ts') || rel === 'app/web-context.ts'))) continue;
+  for (const p of portWidths(readFileSync(file, 'utf8'))) {
+    if (p.members > MAX_PORT_MEMBERS) violations.push(`${rel}: port ${p.name} has ${p.members} methods and sub-ports (at most ${MAX_PORT_MEMBERS}: split it by who uses what)`);
+  }
 }
 return violations;
 }

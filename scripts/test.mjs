@@ -63,6 +63,10 @@ if (files.length === 0) {
 
 const { register } = await import('tsx/esm/api');
 register();
+// Tests run the TypeScript; test/integration/compiled-cli.test.ts and the package test use the
+// compiled dist/, compiled here once (when older than src/) so that no two test files compile it at once.
+const { ensureCompiled } = await import('../test/support/compiled.ts');
+ensureCompiled();
 // DIALECTS=sqlite (test/support/databases.ts) leaves PostgreSQL out: then none is started.
 const wanted = (process.env.DIALECTS ?? '').split(',').map((d) => d.trim()).filter(Boolean);
 let pg = null;

@@ -6,8 +6,8 @@ import { argon2Hasher } from './security/argon2-hasher.js';
 import { createNodemailerComposer } from './outbound/nodemailer-composer.js';
 import { systemClock, type Clock } from './app/ports.js';
 import type { AppContext, MailSettings } from './app/context.js';
-import { createInstallationSettingsStore } from './db/stores/web.js';
-import { createInstallationSettings, type InstallationSettings } from './app/portal/installation-settings.js';
+import { createInstallationSettingsStore } from './db/stores/settings.js';
+import { createInstallationSettings, type InstallationSettings } from './app/settings/installation-settings.js';
 import { withTemplateOverrides } from './outbound/nodemailer-composer.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from './domain/attachment-policy.js';
 import { createPrivacyStore } from './db/stores/privacy.js';
@@ -56,9 +56,10 @@ export async function createRuntime(opts: { env?: Record<string, string | undefi
     throw e;
   }
   const dkim = config.dkimDomain ? { domain: config.dkimDomain, selector: config.dkimSelector, privateKeyFile: config.dkimPrivateKeyFile } : null;
+  const clock = opts.clock ?? systemClock;
   const ctx: AppContext = {
-    store: createStore(db),
-    clock: opts.clock ?? systemClock,
+    store: createStore(db, clock),
+    clock,
     hasher: argon2Hasher,
     mail: mailSettings(config),
     composer: createNodemailerComposer(dkim),

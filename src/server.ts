@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { createRuntime, installationSettingsFor, type Runtime } from './composition.js';
 import { buildApp } from './http/app.js';
 import { createWebStore } from './db/stores/web.js';
-import { createPortalEventBus } from './app/portal/events.js';
-import { queueAgentNotifications } from './app/portal/agent-notifications.js';
+import { createPortalEventBus } from './app/live/event-bus.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport } from './outbound/smtp-transport.js';
@@ -58,14 +57,11 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   const events = createPortalEventBus();
   const inbound = await startInbound(runtime, {
     onMailQueued: () => outboxLoop?.wake(),
-    deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation },
+    deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation, agentNotifications: web.settings },
     listeners: {
       onOutcome: (mailId, caseId) => {
         events.publish({ kind: 'mail', mailId });
         if (caseId) events.publish({ kind: 'case', caseId });
-      },
-      onAccepted: async (a) => {
-        await queueAgentNotifications(ctx, web.settings, a);
       },
     },
   });

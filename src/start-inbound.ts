@@ -38,12 +38,10 @@ export function recipientFilter(rt: Runtime): (address: string) => boolean {
   };
 }
 
-/** What happens after a mail got its outcome: live updates for open pages, notices to agents. */
+/** What happens after a mail got its outcome: live updates for open pages. */
 export interface InboundListeners {
   /** A mail got its outcome (the portal's live updates). */
   onOutcome?(mailId: string, caseId: string | null): void;
-  /** A reply was added to a case (agent notification mails). */
-  onAccepted?(accepted: { caseId: string; messageId: string }): Promise<void>;
 }
 
 export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
@@ -61,12 +59,9 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
         const r = await runInboundJobsOnce(ctx, deps, { workerId, limit: 16, commits: processCommits });
         for (const o of r.processed) {
           log.info({ mail: o.mailId, status: o.status, reason: o.reason, case: o.caseNumber, reply: o.replyQueued }, 'inbound mail processed');
-          if (o.replyQueued) opts.onMailQueued();
+          // An accepted reply may have queued agent notices (in the outcome's transaction) even without a receipt.
+          if (o.replyQueued || o.accepted) opts.onMailQueued();
           opts.listeners?.onOutcome?.(o.mailId, o.accepted?.caseId ?? null);
-          if (o.accepted && opts.listeners?.onAccepted) {
-            await opts.listeners.onAccepted(o.accepted).catch((err) => log.warn({ err, mail: o.mailId }, 'agent notification failed'));
-            opts.onMailQueued();
-          }
         }
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;

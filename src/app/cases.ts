@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from './context.js';
+import type { UsersDeps } from './users.js';
+import type { AppSlice } from './context.js';
 import type { CaseListFilter, Store } from './ports.js';
 import { AppError } from './errors.js';
-import { parseInput, requireUserByEmail } from './users.js';
+import { requireUserByEmail } from './users.js';
+import { parseInput } from './parse-input.js';
 import { CASE_CHANNELS, closeTransition, reopenTransition, type CaseStatus } from '../domain/case.js';
-import type { Attachment, Case, CaseEvent, Message, User } from '../domain/records.js';
+import type { Attachment, Case, CaseEvent, Message, User } from '../domain/entities.js';
+
+/** What this module's use cases reach of the context. */
+export type CasesDeps = AppSlice<'attachments' | 'cases' | 'messages' | 'transaction' | 'users', 'clock'> & UsersDeps;
 
 const noControl = (v: string) => !/[\r\n\0]/.test(v);
 
@@ -32,7 +37,7 @@ export interface CaseDetail {
 }
 
 /** Opens a case for a customer (portal or phone; never by mail). The first message is the description. */
-export async function openCase(ctx: AppContext, input: OpenCaseInput): Promise<Case> {
+export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Case> {
   const i = parseInput(openCaseInput, input);
   return ctx.store.transaction(async (tx) => {
     const customer = await requireUserByEmail({ ...ctx, store: tx }, i.customer);
@@ -86,13 +91,13 @@ export async function openCase(ctx: AppContext, input: OpenCaseInput): Promise<C
   });
 }
 
-export async function requireCase(store: Store, number: number): Promise<Case> {
+export async function requireCase(store: Pick<Store, 'cases'>, number: number): Promise<Case> {
   const c = Number.isSafeInteger(number) ? await store.cases.findByNumber(number) : null;
   if (!c) throw new AppError('case_not_found', `there is no case ${number}`);
   return c;
 }
 
-export async function showCase(ctx: AppContext, number: number): Promise<CaseDetail> {
+export async function showCase(ctx: CasesDeps, number: number): Promise<CaseDetail> {
   const c = await requireCase(ctx.store, number);
   const [customer, assignee, messages, events, attachments, participants] = await Promise.all([
     ctx.store.users.findById(c.customerId),
@@ -105,11 +110,11 @@ export async function showCase(ctx: AppContext, number: number): Promise<CaseDet
   return { case: c, customer: customer!, assignee, messages, events, attachments, participants };
 }
 
-export async function listCases(ctx: AppContext, filter: CaseListFilter): Promise<Case[]> {
+export async function listCases(ctx: CasesDeps, filter: CaseListFilter): Promise<Case[]> {
   return ctx.store.cases.list(filter);
 }
 
-async function changeStatus(ctx: AppContext, number: number, actorId: string | null, kind: 'closed' | 'reopened'): Promise<Case> {
+async function changeStatus(ctx: CasesDeps, number: number, actorId: string | null, kind: 'closed' | 'reopened'): Promise<Case> {
   return ctx.store.transaction(async (tx) => {
     const c = await requireCase(tx, number);
     const problem = kind === 'closed' ? closeTransition(c.status) : reopenTransition(c.status);
@@ -124,16 +129,16 @@ async function changeStatus(ctx: AppContext, number: number, actorId: string | n
   });
 }
 
-export function closeCase(ctx: AppContext, number: number, actorId: string | null = null): Promise<Case> {
+export function closeCase(ctx: CasesDeps, number: number, actorId: string | null = null): Promise<Case> {
   return changeStatus(ctx, number, actorId, 'closed');
 }
 
-export function reopenCase(ctx: AppContext, number: number, actorId: string | null = null): Promise<Case> {
+export function reopenCase(ctx: CasesDeps, number: number, actorId: string | null = null): Promise<Case> {
   return changeStatus(ctx, number, actorId, 'reopened');
 }
 
 /** Copies an address on a case: it may then reply by e-mail like the customer. */
-export async function addParticipant(ctx: AppContext, number: number, email: string, actorId: string | null): Promise<void> {
+export async function addParticipant(ctx: CasesDeps, number: number, email: string, actorId: string | null): Promise<void> {
   const addr = parseInput(z.string().trim().toLowerCase().email(), email);
   await ctx.store.transaction(async (tx) => {
     const c = await requireCase(tx, number);

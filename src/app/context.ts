@@ -28,3 +28,11 @@ export interface AppContext {
   mail: MailSettings;
   composer: MailComposer;
 }
+
+/**
+ * The slice of the AppContext a use-case module reaches: the Store sub-stores `S` it names and the
+ * context fields `C`. Each module declares its own (`type Deps = AppSlice<'cases' | 'audit', 'clock'>`),
+ * so that its signature says what it uses and the type checker keeps that true; the composition
+ * root still hands over the whole context, which fits every slice.
+ */
+export type AppSlice<S extends keyof Store = never, C extends Exclude<keyof AppContext, 'store'> = never> = { store: Pick<Store, S> } & Pick<AppContext, C>;

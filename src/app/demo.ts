@@ -1,7 +1,12 @@
-import type { AppContext } from './context.js';
 import { addUser, ensureOrganisation } from './users.js';
 import { openCase, closeCase } from './cases.js';
 import { randomUUID } from 'node:crypto';
+import type { UsersDeps } from './users.js';
+import type { CasesDeps } from './cases.js';
+import type { AppSlice } from './context.js';
+
+/** What this module's use cases reach of the context. */
+export type DemoDeps = AppSlice<'cases' | 'products' | 'users', never> & CasesDeps & UsersDeps;
 
 /**
  * Demo data for trying Supportal out. Idempotent: every item is looked up before it is created,
@@ -26,7 +31,7 @@ export interface DemoResult {
   logins: Array<{ role: string; email: string; password: string }>;
 }
 
-export async function seedDemo(ctx: AppContext): Promise<DemoResult> {
+export async function seedDemo(ctx: DemoDeps): Promise<DemoResult> {
   const created: string[] = [];
   for (const p of DEMO_PRODUCTS) {
     let product = await ctx.store.products.findByName(p.name);

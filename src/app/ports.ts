@@ -4,7 +4,7 @@ import type { RawMail } from '../domain/raw-mail.js';
 import type {
   Attachment, Case, CaseEvent, InboundChannel, InboundMail, Job, Message, Organisation, OutboundKind, OutboundMail,
   OutboundStatus, PipelineDecision, Product, User,
-} from '../domain/records.js';
+} from '../domain/entities.js';
 
 /**
  * The interfaces the use cases need from the outside world. `src/db` implements the stores,

@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from './context.js';
+import type { AppSlice } from './context.js';
 import { AppError } from './errors.js';
+import { parseInput } from './parse-input.js';
 import { LANGUAGES, USER_ROLES, normalizeEmail, type Language, type UserRole } from '../domain/case.js';
-import type { Organisation, User } from '../domain/records.js';
+import type { Organisation, User } from '../domain/entities.js';
+
+/** What this module's use cases reach of the context. */
+export type UsersDeps = AppSlice<'organisations' | 'transaction' | 'users', 'clock' | 'hasher' | 'mail'>;
 
 const addUserInput = z.object({
   role: z.enum(USER_ROLES),
@@ -18,17 +22,8 @@ const addUserInput = z.object({
 });
 export type AddUserInput = z.input<typeof addUserInput>;
 
-export function parseInput<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const i = r.error.issues[0]!;
-    throw new AppError('invalid_input', `${i.path.join('.') || 'input'}: ${i.message}`, { field: i.path.join('.') });
-  }
-  return r.data;
-}
-
 /** Finds the organisation by name or creates it (with its customer number). */
-export async function ensureOrganisation(ctx: AppContext, name: string, customerNo: string | null): Promise<Organisation> {
+export async function ensureOrganisation(ctx: UsersDeps, name: string, customerNo: string | null): Promise<Organisation> {
   const existing = await ctx.store.organisations.findByName(name);
   if (existing) return existing;
   const o: Organisation = { id: randomUUID(), name, customerNo, createdAt: ctx.clock.now().toISOString() };
@@ -36,7 +31,7 @@ export async function ensureOrganisation(ctx: AppContext, name: string, customer
   return o;
 }
 
-export async function addUser(ctx: AppContext, input: AddUserInput): Promise<User> {
+export async function addUser(ctx: UsersDeps, input: AddUserInput): Promise<User> {
   const i = parseInput(addUserInput, input);
   const passwordHash = i.password ? await ctx.hasher.hash(i.password) : null;
   return ctx.store.transaction(async (tx) => {
@@ -68,7 +63,7 @@ export async function addUser(ctx: AppContext, input: AddUserInput): Promise<Use
   });
 }
 
-export async function requireUserByEmail(ctx: AppContext, email: string): Promise<User> {
+export async function requireUserByEmail(ctx: UsersDeps, email: string): Promise<User> {
   const u = await ctx.store.users.findByEmail(email);
   if (!u) throw new AppError('user_not_found', `there is no user with the e-mail address ${email.trim().toLowerCase()}`);
   return u;

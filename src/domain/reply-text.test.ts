@@ -70,6 +70,31 @@ describe('splitReply: quote headers', () => {
       'Forwarded message',
     ],
     [
+      'RU webmail "… пишет:"',
+      `${REPLY}\n\n12.03.2024, 10:15, Support пишет:\n> Старый текст\n`,
+      'пишет:',
+    ],
+    [
+      'RU Outlook block "От/Отправлено/Кому/Тема"',
+      `${REPLY}\n\nОт: Support <support@example.com>\nОтправлено: 12 марта 2024 г. 10:15\nКому: Max\nТема: Ваш запрос\n\nСтарый текст\n`,
+      'От: Support',
+    ],
+    [
+      'NL Outlook block "Van/Verzonden/Aan/Onderwerp"',
+      `${REPLY}\n\nVan: Support <support@example.com>\nVerzonden: dinsdag 12 maart 2024 10:15\nAan: Max\nOnderwerp: Uw vraag\n\nOude tekst\n`,
+      'Van: Support',
+    ],
+    [
+      'IT Outlook block "Da/Inviato/A/Oggetto"',
+      `${REPLY}\n\nDa: Support <support@example.com>\nInviato: martedì 12 marzo 2024 10:15\nA: Max\nOggetto: La sua richiesta\n\nTesto vecchio\n`,
+      'Da: Support',
+    ],
+    [
+      'DE GMX block "Gesendet:" above "Von:"',
+      `${REPLY}\n\nGesendet: Dienstag, 12. März 2024 um 10:15 Uhr\nVon: "Support" <support@example.com>\nAn: max@gmx.de\nBetreff: Ihre Anfrage\n\nAlter Text\n`,
+      'Gesendet: Dienstag',
+    ],
+    [
       'EN Apple forward inside ">"',
       `${REPLY}\n\n> Begin forwarded message:\n>\n> From: Support <support@example.com>\n> Subject: Your request\n`,
       'Begin forwarded message',
@@ -90,11 +115,13 @@ describe('splitReply: quote headers', () => {
     assert.equal(result.quoted, '> Old text\n> more old text');
   });
 
-  test('inline answers between ">" lines are kept, the header goes', () => {
+  test('inline answers between ">" lines are kept with their header', () => {
+    // The github and fiedl parsers' tests keep the header (whose words the quotes are); the
+    // discourse trimmer drops it (embedded_email_7 and _17 there): see docs/mail-quality.md.
     const text = 'Hi,\nOn Tue, 12 Mar 2024 at 10:15, Support wrote:\n> Question one?\n\nAnswer one.\n\n> Question two?\n\nAnswer two.';
     const result = splitReply(text);
-    assert.equal(result.reply, 'Hi,\n> Question one?\n\nAnswer one.\n\n> Question two?\n\nAnswer two.');
-    assert.equal(result.quoted, 'On Tue, 12 Mar 2024 at 10:15, Support wrote:');
+    assert.equal(result.reply, text);
+    assert.equal(result.quoted, '');
   });
 
   test('bottom-posting: header and quote first, the reply below', () => {
@@ -128,6 +155,10 @@ describe('splitReply: signatures', () => {
     'Gesendet von Outlook für Android<https://aka.ms/AAb9ysg>',
     'Get Outlook for iOS',
     'Von meinem Samsung Galaxy Smartphone gesendet.',
+    'Отправлено с iPhone',
+    'Enviado desde mi iPhone',
+    'Inviato da iPhone',
+    'Envoyé à partir de Outlook pour iOS',
   ]) {
     test(`mobile boilerplate "${boilerplate}" is a signature`, () => {
       const result = splitReply(`${REPLY}\n\n${boilerplate}\n`);
@@ -186,7 +217,10 @@ describe('splitReply: normalisation and fallbacks', () => {
 });
 
 describe('splitReply: linear time (RELIABILITY M12)', () => {
-  const seeds = ['a', '>', ' ', '-', '_', '@', '<', '1', '\n', 'a\n', 'On 1 ', 'Am 1 schrieb ', 'From: ', '-- \n', 'x@y.de ', 'Sent from my ', 'On 1, a <\n', 'A>'];
+  const seeds = ['a', '>', ' ', '-', '_', '@', '<', '1', '\n', 'a\n', 'On 1 ', 'Am 1 schrieb ', 'From: ', '-- \n', 'x@y.de ', 'Sent from my ', 'On 1, a <\n', 'A>',
+    // The patterns added with the HTML splitter: "-Name" sign-offs, "__"/"====" rules, a header
+    // whose second line starts with the address, a lone From line, fields above "From:", Cyrillic.
+    '-A', '-Ab Cd ', '__', '==', '1\n<a@b.de> kirjoitti:\n', 'From: a <b@c.de>\n\n', 'Gesendet: x\n', 'От кого: ', ' пишет:', 'envoyé à partir de '];
   test('M12: 50 KB of repeated characters finishes in < 1 s per input', () => {
     for (const seed of seeds) {
       // A single 50 KB line, and 50 KB of lines just under the pattern length bound.
@@ -222,16 +256,18 @@ describe('splitReply against the email_reply_trimmer oracle', () => {
     if (splitReply(input).reply !== expected) mismatches.add(name);
   }
 
-  test('matches the trimmed output for at least 62 of the 64 mails', () => {
+  test('matches the trimmed output for at least 61 of the 64 mails', () => {
     const matched = names.length - mismatches.size;
     console.log(`email_reply_trimmer oracle: ${matched}/${names.length} match; misses: ${[...mismatches].join(', ')}`);
     assert.equal(names.length, 64);
-    assert.ok(matched >= 62, `only ${matched} matched`);
+    assert.ok(matched >= 61, `only ${matched} matched`);
   });
 
-  test('the only accepted miss is the all-quote mail, which we show whole by design', () => {
+  test('the accepted misses are the all-quote mail and the header above inline answers', () => {
     // spam_1.txt is nothing but nested quotes: the trimmer returns "", we return the mail.
-    assert.deepEqual([...mismatches], ['spam_1.txt']);
+    // embedded_email_7 and _17 answer between quoted lines: the trimmer drops the header above
+    // the quotes, the github and fiedl parsers keep it, and so do we.
+    assert.deepEqual([...mismatches].sort(), ['embedded_email_17.txt', 'embedded_email_7.txt', 'spam_1.txt']);
   });
 
   const german = names.filter((n) => /german|(?:^|_)de(?:_|\.)/.test(n) || n === 'usenet.txt' || n === 'signatures.txt');
@@ -248,12 +284,16 @@ describe('splitReply against the email_reply_trimmer oracle', () => {
 });
 
 describe('splitReply on German samples of other parsers', () => {
+  test('email_de_1.txt: inline answers keep their quotes, header and the text after them', () => {
+    const result = splitReply(readFileSync(corpusDir('fiedl-extended_email_reply_parser/spec/email_fixtures/email_de_1.txt'), 'utf8'));
+    assert.ok(result.reply.includes('Am 12.06.2016 um 10:00 schrieb Wilhelm G. N'));
+    assert.ok(result.reply.includes('Nun schreibt Cph. H mit Poststempel 5.7.2016'));
+  });
   const samples: Array<[path: string, header: string]> = [
     ['crisp-oss-email-reply-parser/test/fixtures/email_german.txt', 'Am 13.12.2017 21:11 schrieb'],
     ['crisp-oss-email-reply-parser/test/fixtures/email_german_2.txt', 'Von: John Doe'],
     ['crisp-oss-email-reply-parser/test/fixtures/email_german_3.txt', 'Gesendet von Outlook für Android'],
     ['crisp-oss-email-reply-parser/test/fixtures/email_german_outlook.txt', '-----Ursprüngliche Nachricht-----'],
-    ['fiedl-extended_email_reply_parser/spec/email_fixtures/email_de_1.txt', 'Am 12.06.2016 um 10:00 schrieb'],
     ['fiedl-extended_email_reply_parser/spec/email_fixtures/email_de_2.txt', 'Von: support@example.org'],
     ['fiedl-extended_email_reply_parser/spec/email_fixtures/email_de_3.txt', 'Am 09.07.2016 um 14:03 schrieb'],
     ['fiedl-extended_email_reply_parser/spec/email_fixtures/email_de_4.txt', 'Am 09.07.2016 um 14:03 schrieb'],

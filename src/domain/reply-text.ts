@@ -11,6 +11,8 @@
  *   const { reply, quoted, signature } = splitReply(mail.text);
  */
 
+import { FORWARD_MARKERS, FROM_LABELS, MOBILE, OPENER, OTHER_LABELS, WROTE } from './reply-headers.js';
+
 export interface SplitReply {
   /** The text the customer wrote, trimmed. Never empty when the input has any content. */
   reply: string;
@@ -47,6 +49,8 @@ const MAX_MOBILE_LINE = 120;
 /** An Outlook header block needs its "From:" line plus at least 2 fields within this window. */
 const FIELD_WINDOW = 8;
 const MIN_EXTRA_FIELDS = 2;
+/** Fields a client puts above "From:" ("Gesendet:", "Date:"); Outlook for Mac and GMX put one or two. */
+const MAX_FIELDS_BEFORE_FROM = 3;
 
 const QUOTE = /^[ \t]*>/;
 /**
@@ -57,23 +61,19 @@ const NAMED_QUOTE = /^[ \t]*[A-Za-z]{1,12}>/;
 const QUOTE_WITHOUT_CONTENT = /^[ \t>]*$/;
 const STARTS_LOWER = /^[ \t]*\p{Ll}/u;
 const SIG_DASH = /^--[ \t]*$/;
-const UNDERSCORES = /^[ \t*]*_{5,}[ \t*]*$/;
-const DASHES = /^[ \t*]*(?:-{5,}|={5,})[ \t*]*$/;
+const UNDERSCORES = /^[ \t*]*_{2,}[ \t*]*$/;
+const DASHES = /^[ \t*]*(?:-{4,}|={4,})[ \t*]*$/;
+/**
+ * A sign-off of one to four capitalised words right after a dash ("-Abhishek Kona"), which the
+ * github and willdurand parsers hide as a signature. "- item" (a list) and "-rw-r--r--" are not.
+ */
+const DASH_NAME = /^[ \t]*-\p{Lu}[\p{L}.'-]*(?:[ \t]\p{Lu}[\p{L}.'-]*){0,3}[ \t]*$/u;
 /** Characters that mail clients leave on otherwise empty lines (tracking marks, NBSP, ZWSP). */
 const BLANK = /^[\s\u1427\u200b\u200c\u200d\u2060\ufeff]*$/;
 
-const FORWARD_MARKERS = [
-  /^[ \t>*]*-{2,}[ \t]*(?:original message|original-nachricht|originalnachricht|ursprüngliche nachricht|forwarded message|weitergeleitete nachricht|message transféré|message d'origine|mensaje original|mensaje reenviado|messaggio originale|messaggio inoltrato|oorspronkelijk bericht|doorgestuurd bericht|originalmeddelande|vidarebefordrat meddelande|alkuperäinen viesti)[ \t]*-{2,}/i,
-  /^[ \t>*]*(?:begin forwarded message|anfang der weitergeleiteten nachricht|début du message réexpédié)[ \t]*:/i,
-];
-
-/** Verbs that end "On <date>, <name> wrote:" in the languages our customers' clients use. */
-const WROTE =
-  '(?:wrote|schrieb|a écrit|ha scritto|napisał\\(a\\)|napisała|napisał|escreveu|escribió|het volgende geschreven|schreef|skrev|kirjoitti|написал\\(а\\)|написала|написал|пише|写道|寫道|írta|napsal|yazdı)';
 const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*(?:[:：]|-{2,})[ \\t-]*$`, 'i');
 const ENDS_WITH_BARE_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*$`, 'i');
 const CONTAINS_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}(?=[\\s:：,]|$)`, 'i');
-const OPENER = /^(?:On|Am|Le|Il|El|Em|Op|Dnia|Den|At|Pada|Dne)[ \t]/;
 const ENDS_WITH_COLON = /[:：][ \t]*$/;
 const DIGIT = /\d/;
 /** Anchored at the "@" so that the scan is linear even on lines without one. */
@@ -86,35 +86,12 @@ const VIA = /\svia\s/;
 const UNFINISHED = /[<,"(][ \t]*$/;
 const BARE_ADDRESS_START = /^[ \t>]*(?:<|&lt;)?(?:mailto:)?[^\s@<>]{1,200}@/;
 
-const FROM_LABELS = '(?:From|Von|De|Da|Från|Fra|Van|Od|От|Kimden)';
-const OTHER_LABELS =
-  '(?:Sent|Gesendet|Envoyé le|Message du|Date|Datum|Envoyé|Enviada em|Enviado el|Enviado|Data|Skickat|Sendt|Verzonden|Fecha|To|An|À|A|Para|Till|Til|Aan|Cc|Bcc|Kopie|Copie à|Subject|Betreff|Objet|Sujet|Asunto|Assunto|Oggetto|Ämne|Emne|Onderwerp|Reply-To|Antwort an|Répondre à|Risposta|Organization|Priority|Wichtigkeit|Importance)';
 // French clients put a (non-breaking) space before the colon: "De\u00a0: …".
 const FROM_FIELD = new RegExp(`^[ \\t*\u00a0]*${FROM_LABELS}[ \\t*\u00a0]*[:：]`, 'i');
 const ANY_FIELD = new RegExp(
   `^[ \\t*\u00a0]*(?:${FROM_LABELS}|${OTHER_LABELS})[ \\t*\u00a0]*[:：]`,
   'i',
 );
-
-/** Whole-line boilerplate that mail apps append; anchored at both ends so prose never matches. */
-const MOBILE = [
-  // At most 8 words after "Sent from": "Sent from my cell, please excuse any typos." is
-  // boilerplate, "Sent from my desk, is much easier then my mobile phone." is a sentence.
-  /^[ \t(<]*sent (?:from|via|with|by|using)(?:[ \t]+\S+){1,8}[ \t]*$/i,
-  /^[ \t]*\S+ from mobile[ \t]*$/i,
-  /^[ \t]*from my .{1,20}$/i,
-  /^[ \t]*get (?:\[)?outlook for .{1,80}$/i,
-  /^[ \t]*(?:von meinem|vom meinem) .{1,60} gesendet\.?[ \t]*$/i,
-  /^[ \t]*gesendet (?:von|vom|mit|aus) .{1,80}$/i,
-  /^[ \t]*von outlook für .{1,40} gesendet[ \t]*$/i,
-  /^[ \t]*diese nachricht wurde von .{1,80} gesendet\.?[ \t]*$/i,
-  /^[ \t]*envoyé (?:depuis|de) (?:mon|ma) .{1,60}$/i,
-  /^[ \t]*enviado (?:desde|do|de) (?:mi|meu) .{1,60}$/i,
-  /^[ \t]*inviato da .{1,60}$/i,
-  /^[ \t]*(?:sendt|skickat) fr[aå]n? min .{1,60}$/i,
-  /^[ \t]*verzonden (?:met|vanaf|van) .{1,60}$/i,
-  /^[ \t]*從我的 .{1,40} 傳送[ \t]*$/,
-];
 
 function isQuoteHeader(s: string): boolean {
   if (FORWARD_MARKERS.some((r) => r.test(s))) return true;
@@ -155,7 +132,7 @@ function classifyLine(line: string): Kind {
   if (BLANK.test(line)) return 'empty';
   if (QUOTE.test(line)) return 'quote';
   if (NAMED_QUOTE.test(line)) return 'namedquote';
-  if (SIG_DASH.test(line)) return 'sigdash';
+  if (SIG_DASH.test(line) || DASH_NAME.test(line)) return 'sigdash';
   if (UNDERSCORES.test(line)) return 'underscores';
   if (isQuoteHeader(line)) return 'header';
   if (isMobile(line)) return 'mobile';
@@ -176,6 +153,14 @@ function classify(lines: readonly string[]): Classified {
   for (let i = 0; i < lines.length; i++) {
     const kind = kinds[i];
     if (kind === 'header') {
+      // "pe 20. lokakuuta 2017 klo 17.50 John Coe" + "<john@example.com> kirjoitti:": a header
+      // whose line starts with the address began on the dated line above it.
+      const previous = lines[i - 1] ?? '';
+      if (i > 0 && kinds[i - 1] === 'text' && !headerEnd.has(i - 1) && BARE_ADDRESS_START.test(lines[i] ?? '') && previous.length <= MAX_HEADER_CHARS && DIGIT.test(previous)) {
+        kinds[i - 1] = 'header';
+        headerEnd.set(i - 1, i);
+        continue;
+      }
       headerEnd.set(i, i);
       continue;
     }
@@ -208,6 +193,15 @@ function classify(lines: readonly string[]): Classified {
 
 function isFromField(line: string): boolean {
   return line.length <= MAX_PATTERN_LINE && FROM_FIELD.test(line);
+}
+
+/**
+ * "From: Max <max@example.com>" alone, with nothing above it and an empty line below: the header
+ * of a forwarded or quoted mail (the willdurand parser's from-header tests).
+ */
+function isLoneFromHeader(lines: readonly string[], kinds: readonly Kind[], i: number): boolean {
+  const line = lines[i] ?? '';
+  return kinds[i] === 'field' && isFromField(line) && ANGLE_EMAIL.test(line) && (i + 1 >= kinds.length || kinds[i + 1] === 'empty');
 }
 
 /** The last line of the Outlook header block starting at `i`, or -1 when there is none. */
@@ -249,11 +243,53 @@ function includeLeadingRules(kinds: readonly Kind[], cut: number): number {
   return start;
 }
 
-export function splitReply(text: string): SplitReply {
-  const normalized = text.replace(/\r\n?/g, '\n');
-  const lines = normalized.split('\n');
+/** Where a reply's lines divide into the customer's text, the signature and the history. */
+export interface ReplyLines {
+  /** The first line of the quoted history that ends the reply; the line count when there is none. */
+  cut: number;
+  /** The first line of the signature; `cut` when there is none. */
+  sigStart: number;
+  /** The first quote header or header block, wherever it stands (a forward's too); -1 when none. */
+  firstHeader: number;
+  /** Lines before `cut` that still belong to the history (headers of inline answers, a trailing `>` block). */
+  quotedLine: boolean[];
+  /** Lines that carry nothing visible. */
+  empty: boolean[];
+}
+
+/**
+ * Divides the lines of a reply. `knownHeaders` are lines that the caller already knows to start
+ * the history (the HTML splitter passes the first line of a client's quote container),
+ * `knownSignatures` lines that start a signature (the first line of a client's signature element).
+ */
+export function analyseReplyLines(
+  lines: readonly string[],
+  knownHeaders: ReadonlySet<number> = new Set(),
+  knownSignatures: ReadonlySet<number> = new Set(),
+): ReplyLines {
   const { kinds, headerEnd } = classify(lines);
+  for (const i of knownSignatures) if (kinds[i] !== 'header' && kinds[i] !== 'empty') kinds[i] = 'sigdash';
+  for (const i of knownHeaders) {
+    if (i < 0 || i >= lines.length) continue;
+    kinds[i] = 'header';
+    if (!headerEnd.has(i)) headerEnd.set(i, i);
+  }
+  let firstHeader = -1;
   const n = lines.length;
+  // interleaved[k]: from line k on, text, then a quote, then text again (answers between
+  // quotes). One backward pass keeps this linear.
+  const interleaved = new Array<boolean>(n + 1).fill(false);
+  {
+    let textAfter = false;
+    let quoteThenText = false;
+    for (let k = n - 1; k >= 0; k--) {
+      const kind = kinds[k];
+      if (kind === 'text' && quoteThenText) interleaved[k] = true;
+      else interleaved[k] = interleaved[k + 1] ?? false;
+      if ((kind === 'quote' || kind === 'namedquote') && textAfter) quoteThenText = true;
+      if (kind === 'text') textAfter = true;
+    }
+  }
   /** Lines outside the main cut that still belong to the quoted history. */
   const quotedLine = new Array<boolean>(n).fill(false);
 
@@ -261,18 +297,37 @@ export function splitReply(text: string): SplitReply {
   let cut = n;
   let seenText = false;
   for (let i = 0; i < n; ) {
-    const end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    let end = kinds[i] === 'header' ? (headerEnd.get(i) ?? i) : fieldBlockEnd(lines, kinds, i);
+    if (end < 0 && !seenText && isLoneFromHeader(lines, kinds, i)) end = i;
     if (end < 0) {
       if (kinds[i] === 'text') seenText = true;
       i++;
       continue;
     }
+    // GMX and Web.de put "Gesendet:" above "Von:": fields right above the "From:" line belong to the block.
+    let start = i;
+    if (kinds[i] !== 'header') {
+      while (start > 0 && i - start < MAX_FIELDS_BEFORE_FROM && kinds[start - 1] === 'field') start--;
+    }
+    if (firstHeader < 0) firstHeader = includeLeadingRules(kinds, start);
     if (!seenText) {
-      // Nothing written above the header: bottom-posting or a plain forward. The header and
-      // its `>` block are history; whatever follows is the customer's text.
+      if (end === i && kinds[i] === 'field') {
+        // A lone "From: Max <max@example.com>" with nothing above: a quoted mail without quote
+        // marks, all of it history (the display then shows the mail whole, see splitReply).
+        // A forward marker or a full header block instead keeps the forwarded text as the
+        // reply, as the discourse trimmer expects.
+        cut = includeLeadingRules(kinds, start);
+        break;
+      }
       let j = end + 1;
       while (j < n && (kinds[j] === 'empty' || kinds[j] === 'quote' || kinds[j] === 'namedquote')) j++;
-      for (let k = i; k < j; k++) quotedLine[k] = true;
+      if (interleaved[j]) {
+        // Answers between quoted lines below the header: header and quotes stay with them.
+        i = end + 1;
+        continue;
+      }
+      // Bottom-posting: the header and its `>` block are history; what follows is the reply.
+      for (let k = start; k < j; k++) quotedLine[k] = true;
       i = j;
       continue;
     }
@@ -284,13 +339,12 @@ export function splitReply(text: string): SplitReply {
       j++;
     }
     if (quotes > 0 && kinds[j] === 'text') {
-      // Answers between quoted lines: the quotes give the answers their meaning, so only the
-      // header goes.
-      for (let k = i; k <= end; k++) quotedLine[k] = true;
+      // Answers between quoted lines: the quotes give the answers their meaning, and the header
+      // says whose words they are, so both stay (as in the github and fiedl parsers' tests).
       i = end + 1;
       continue;
     }
-    cut = includeLeadingRules(kinds, i);
+    cut = includeLeadingRules(kinds, start);
     break;
   }
 
@@ -311,22 +365,35 @@ export function splitReply(text: string): SplitReply {
   let k = sigStart - 1;
   const isQuote = (kind: Kind | undefined): boolean => kind === 'quote' || kind === 'namedquote';
   while (k >= 0 && (quotedLine[k] || kinds[k] === 'empty' || isQuote(kinds[k]))) k--;
+  // A mail of nothing but quotes keeps them: there is no reply they could follow.
   if (k >= 0) {
     for (let q = k + 1; q < sigStart; q++) if (isQuote(kinds[q])) quotedLine[q] = true;
   }
 
+  return { cut, sigStart, firstHeader, quotedLine, empty: kinds.map((k) => k === 'empty') };
+}
+
+/**
+ * `wholeWhenOnlyHistory: false` returns the bare split (an empty reply for a mail that is only
+ * quotes); the measurement against other parsers' expectations uses it (docs/mail-quality.md).
+ */
+export function splitReply(text: string, { wholeWhenOnlyHistory = true } = {}): SplitReply {
+  const normalized = text.replace(/\r\n?/g, '\n');
+  const lines = normalized.split('\n');
+  const { cut, sigStart, quotedLine, empty } = analyseReplyLines(lines);
+  const n = lines.length;
   const replyLines: string[] = [];
   const quotedLines: string[] = [];
   const signatureLines: string[] = [];
   for (let i = 0; i < n; i++) {
     // Blank-looking lines (tracking marks, NBSP) become empty so that trimming removes them.
-    const line = kinds[i] === 'empty' ? '' : (lines[i] ?? '');
+    const line = empty[i] ? '' : (lines[i] ?? '');
     if (i >= cut || quotedLine[i]) quotedLines.push(line);
     else if (i >= sigStart) signatureLines.push(line);
     else replyLines.push(line);
   }
   const reply = replyLines.join('\n').trim();
-  if (reply === '') {
+  if (reply === '' && wholeWhenOnlyHistory) {
     // Only quotes or only a signature: showing the whole mail beats showing nothing.
     return { reply: normalized.trim(), quoted: '', signature: '' };
   }

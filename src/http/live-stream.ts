@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
-import type { WebContext } from '../app/auth/ports.js';
-import { formatCursor, pollLiveChanges, resumeCursor } from '../app/portal/live-updates.js';
+import type { WebContext } from '../app/web-context.js';
+import { formatCursor, pollLiveChanges, resumeCursor } from '../app/live/live-updates.js';
 import { principalOf } from './route-registry.js';
 import { APP_CSP } from './security-headers.js';
 

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { WebContext } from '../app/auth/ports.js';
+import type { WebContext } from '../app/web-context.js';
 import type { Principal } from '../app/auth/principal.js';
 import { resolveSession } from '../app/auth/sessions.js';
 import { resolveApiToken } from '../app/auth/api-tokens.js';

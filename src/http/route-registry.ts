@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { Principal } from '../app/auth/principal.js';
-import type { PortalContext } from '../app/portal/ports.js';
+import type { PortalContext } from '../app/web-context.js';
 
 /**
  * Who may call a route. The levels nest: `customer` is any signed-in user (customers, agents,

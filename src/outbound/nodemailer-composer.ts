@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import MailComposerImpl from 'nodemailer/lib/mail-composer/index.js';
 import DKIM from 'nodemailer/lib/dkim/index.js';
 import type { MailComposer, OutgoingMessage } from '../app/outbound/mail-composer.js';
-import type { TemplateOverrideSource } from '../app/portal/ports.js';
+import type { TemplateOverrideSource } from '../app/settings/ports.js';
 import { renderTemplate } from './render/templates.js';
 
 export interface DkimSettings { domain: string; selector: string; privateKeyFile: string }

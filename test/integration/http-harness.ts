@@ -6,16 +6,16 @@ import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { addInternalNote } from '../../src/app/portal/case-actions.js';
-import type { WebContext } from '../../src/app/auth/ports.js';
+import type { WebContext } from '../../src/app/web-context.js';
 import type { Clock } from '../../src/app/ports.js';
-import type { Case, User } from '../../src/domain/records.js';
+import type { Case, User } from '../../src/domain/entities.js';
 import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import type { DialectName } from '../support/databases.js';
 import type { UploadGate } from '../../src/app/portal/ports.js';
 import { inspectAttachments } from '../../src/inbound/attachments/inspect-attachments.js';
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
 import { installationSettingsFor } from '../../src/composition.js';
-import type { PortalContext } from '../../src/app/portal/ports.js';
+import type { PortalContext } from '../../src/app/web-context.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {

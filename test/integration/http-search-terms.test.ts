@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { searchTerms } from '../../src/db/stores/web.js';
+import { searchTerms } from '../../src/db/stores/search.js';
 
 test('searchTerms keeps letters and digits only, so no FTS5 or tsquery syntax reaches the database', () => {
   assert.deepEqual(searchTerms('Printer SMOKES!'), ['printer', 'smokes']);

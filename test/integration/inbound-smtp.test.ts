@@ -9,7 +9,7 @@ import { addUser } from '../../src/app/users.js';
 import { openCase, closeCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { plainMail, pythonReply, smtplibSend } from '../support/mail-builders.js';
-import type { InboundMail } from '../../src/domain/records.js';
+import type { InboundMail } from '../../src/domain/entities.js';
 import { createWebStore } from '../../src/db/stores/web.js';
 
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000100ffff03000006000557bfabd40000000049454e44ae426082', 'hex');

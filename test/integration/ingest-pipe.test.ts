@@ -14,7 +14,7 @@ import { processInboundMail } from '../../src/app/ingest/run-pipeline.js';
 import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { plainMail } from '../support/mail-builders.js';
-import { createInstallationSettingsStore } from '../../src/db/stores/web.js';
+import { createInstallationSettingsStore } from '../../src/db/stores/settings.js';
 
 for (const dialect of testedDialects()) {
   describe(`pipe ingest on ${dialect}`, () => {

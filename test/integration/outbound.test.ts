@@ -21,7 +21,7 @@ import type { MailTransport } from '../../src/app/outbound/mail-transport.js';
 import { createSmtpTransport } from '../../src/outbound/smtp-transport.js';
 import { verifyCaseMessageId, verifyPlusAddress } from '../../src/domain/thread-tokens.js';
 import { LIMITS } from '../../src/config/limits.js';
-import type { Case, OutboundMail } from '../../src/domain/records.js';
+import type { Case, OutboundMail } from '../../src/domain/entities.js';
 
 const AGENT = 'agent@support.example.com';
 const DE = 'kunde@example.org';

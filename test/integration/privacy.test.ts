@@ -26,7 +26,7 @@ import { erasePerson, exportPerson, ERASED_PLACEHOLDER } from '../../src/app/pri
 import { runRetentionSweep, saveRetention } from '../../src/app/privacy/retention.js';
 import { startRetentionSweep } from '../../src/workers/retention-sweep.js';
 import type { PrivacyContext } from '../../src/app/privacy/ports.js';
-import type { User } from '../../src/domain/records.js';
+import type { User } from '../../src/domain/entities.js';
 
 const EVA = 'eva.quokka@kunde.example';
 const EVA_NAME = 'Eva Quokkamüller';
@@ -390,7 +390,7 @@ for (const dialect of testedDialects()) {
       const failing = ids[1]!;
       const broken: PrivacyContext = {
         ...p,
-        privacy: { ...p.privacy, dropRawForRetention: (id, ...rest) => (id === failing ? Promise.reject(new Error('disk on fire')) : p.privacy.dropRawForRetention(id, ...rest)) },
+        privacy: { ...p.privacy, retention: { ...p.privacy.retention, dropRawForRetention: (id, ...rest) => (id === failing ? Promise.reject(new Error('disk on fire')) : p.privacy.retention.dropRawForRetention(id, ...rest)) } },
       };
       const r = await runRetentionSweep(broken, { batch: 2 });
       assert.equal(r.items.length, 2, 'batched');

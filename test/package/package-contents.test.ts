@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { repoRoot } from '../support/corpus.js';
+import { ensureCompiled } from '../support/compiled.js';
 
 /** What `npm pack` would put into the package, from npm itself (the `files` field of package.json). */
 function packedFiles(): string[] {
@@ -12,11 +13,13 @@ function packedFiles(): string[] {
 }
 
 test('the package ships the program and none of the test data (GPL-2.0 TNEF lists, third-party mails) or tests', () => {
+  ensureCompiled();
   const files = packedFiles();
   assert.ok(files.includes('bin/supportal.js'), 'the supportal command is in the package');
   assert.ok(files.includes('package.json') && files.includes('README.md'));
-  assert.ok(files.some((f) => f.startsWith('src/cli/')), 'the CLI code is in the package');
-  const unwanted = files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts') || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
+  assert.ok(files.includes('dist/cli/entry.js') && files.includes('dist/inbound/parse/parse-worker.js'), 'the compiled program is in the package');
+  // The compiled program runs without its sources; tsx is a development tool only.
+  const unwanted = files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || /\.test\.(ts|js)$/.test(f) || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
   assert.deepEqual(unwanted, []);
 });
 

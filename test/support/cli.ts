@@ -2,7 +2,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './corpus.js';
 
-export const BIN = join(repoRoot, 'bin/supportal.js');
+/** The command from the TypeScript sources; the compiled bin/supportal.js has its own test. */
+export const BIN = join(repoRoot, 'test/support/supportal-from-source.mjs');
+/** The command as installed: the JavaScript compiled into dist/. */
+export const COMPILED_BIN = join(repoRoot, 'bin/supportal.js');
 
 export interface CliResult { status: number; stdout: string; stderr: string }
 

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../src/app/context.js';
-import type { InboundMail } from '../../src/domain/records.js';
+import type { InboundMail } from '../../src/domain/entities.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import type { PipelineContext } from '../../src/app/ingest/pipeline-context.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
@@ -27,7 +27,7 @@ export const MAIL = {
  * A pipeline context over inline fakes, for one step's spec: the mail is really parsed, only what
  * the step reads from the store is given (as `store`), everything else is inert.
  */
-export async function context(raw: string, o: { store?: Record<string, unknown>; deps?: Partial<IngestDeps>; mail?: Partial<InboundMail>; parse?: boolean } = {}): Promise<PipelineContext> {
+export async function context(raw: string, o: { store?: Record<string, unknown>; deps?: Partial<IngestDeps>; mail?: Partial<InboundMail>; parse?: boolean; attempt?: number } = {}): Promise<PipelineContext> {
   const bytes = Buffer.from(raw.replace(/\r?\n/g, '\r\n'), 'utf8');
   const parsed = o.parse === false ? null : await parseMail(bytes);
   const mail = { id: 'mail-1', receivedAt: '2026-11-26T10:00:00.000Z', channel: 'smtp', envelopeFrom: 'anna@kunde.example', envelopeTo: ['support@support.example.com'], remoteIp: '127.0.0.1', messageId: parsed?.messageId ?? null, sha256: '', size: bytes.length, duplicateOf: null, fromAddress: null, subject: null, status: 'received', reason: null, detail: null, caseId: null, caseNumber: null, scan: null, decisions: [], processedAt: null, processingMs: null, ...o.mail } as InboundMail;
@@ -47,5 +47,6 @@ export async function context(raw: string, o: { store?: Record<string, unknown>;
     offendingFiles: [],
     decisions: [],
     notes: [],
+    attempt: o.attempt ?? 1,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { CASE_STATUSES, LANGUAGES, USER_ROLES, type CaseStatus, type Language, type UserRole } from '../../src/domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES, type InboundStatus, type ReasonCode } from '../../src/domain/reason-codes.js';
-import type { OutboundStatus } from '../../src/domain/records.js';
+import type { OutboundStatus } from '../../src/domain/entities.js';
 
 export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES, USER_ROLES };
 export type { CaseStatus, InboundStatus, Language, OutboundStatus, ReasonCode };

@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { ApiTokenRecord, WebContext } from './ports.js';
+import type { WebSlice } from '../web-context.js';
+import type { ApiTokenRecord } from './ports.js';
 import type { Principal } from './principal.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { hashSecret, randomSecret } from './secrets.js';
+
+/** What this module's use cases reach of the web context. */
+export type ApiTokensDeps = WebSlice<'audit' | 'users', 'apiTokens', 'clock'>;
 
 /** Personal API tokens look like `spt_<43 base64url characters>`: the prefix makes a leaked one findable by secret scanners. */
 export const API_TOKEN_PREFIX = 'spt_';
@@ -18,7 +22,7 @@ function view(t: ApiTokenRecord): ApiTokenView {
 }
 
 /** Creates a token for the caller; the secret is returned this once and stored only hashed. */
-export async function createApiToken(ctx: WebContext, who: Principal, input: { name: string }): Promise<{ token: string; info: ApiTokenView }> {
+export async function createApiToken(ctx: ApiTokensDeps, who: Principal, input: { name: string }): Promise<{ token: string; info: ApiTokenView }> {
   const name = parseInput(z.object({ name: z.string().trim().min(1).max(100) }), input).name;
   const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
   const rec: ApiTokenRecord = {
@@ -36,18 +40,18 @@ export async function createApiToken(ctx: WebContext, who: Principal, input: { n
   return { token, info: view(rec) };
 }
 
-export async function listApiTokens(ctx: WebContext, who: Principal): Promise<ApiTokenView[]> {
+export async function listApiTokens(ctx: ApiTokensDeps, who: Principal): Promise<ApiTokenView[]> {
   return (await ctx.web.apiTokens.list(who.user.id)).map(view);
 }
 
-export async function revokeApiToken(ctx: WebContext, who: Principal, id: string): Promise<void> {
+export async function revokeApiToken(ctx: ApiTokensDeps, who: Principal, id: string): Promise<void> {
   const at = ctx.clock.now().toISOString();
   if (!(await ctx.web.apiTokens.revoke(id, who.user.id, at))) throw new AppError('not_found');
   await ctx.store.audit.record({ at, actor: who.user.id, action: 'token.revoke', target: id });
 }
 
 /** The principal of a bearer token, or null when it is malformed, unknown, revoked or its user disabled. */
-export async function resolveApiToken(ctx: WebContext, bearer: string): Promise<Principal | null> {
+export async function resolveApiToken(ctx: ApiTokensDeps, bearer: string): Promise<Principal | null> {
   if (!TOKEN_PATTERN.test(bearer)) return null;
   const t = await ctx.web.apiTokens.findByHash(hashSecret(bearer));
   if (!t || t.revokedAt) return null;

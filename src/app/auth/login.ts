@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
-import type { User } from '../../domain/records.js';
+import type { AppSlice } from '../context.js';
+import type { User } from '../../domain/entities.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
-import { assertNotThrottled, recordAttempt } from './throttle.js';
-import { createSession, endSession, type NewSession } from './sessions.js';
+import { parseInput } from '../parse-input.js';
+import { assertNotThrottled, recordAttempt, type ThrottleDeps } from './throttle.js';
+import { createSession, endSession, type NewSession, type SessionsDeps } from './sessions.js';
+
+/** What this module's use cases reach of the context. */
+export type LoginDeps = AppSlice<'audit' | 'users', 'clock' | 'hasher'> & ThrottleDeps & SessionsDeps;
 
 const loginInput = z.object({
   email: z.string().trim().min(1).max(320),
@@ -21,7 +24,7 @@ let dummyHash: Promise<string> | null = null;
  * (the id rotates at login, RELIABILITY §9).
  */
 export async function login(
-  ctx: WebContext,
+  ctx: LoginDeps,
   input: { email: string; password: string },
   meta: { ip: string | null; userAgent: string | null; previousSessionIdHash?: string | null },
 ): Promise<{ user: User; session: NewSession }> {

@@ -1,4 +1,4 @@
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 
 /** Who makes a request, and how they proved it. */
 export type Principal =

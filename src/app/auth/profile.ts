@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
+import type { WebSlice } from '../web-context.js';
 import type { Principal } from './principal.js';
 import { LANGUAGES, isStaff } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { passwordSchema } from './signup.js';
+
+/** What this module's use cases reach of the web context. */
+export type ProfileDeps = WebSlice<'audit' | 'users', 'sessions' | 'settings', 'clock' | 'hasher'>;
 
 const profileInput = z
   .object({
@@ -22,7 +25,7 @@ const profileInput = z
  * account takeover (W11). A password change needs the current one and ends the other sessions.
  * `notifyByEmail` (staff only) opts in to a mail for every new customer reply they are notified of.
  */
-export async function updateProfile(ctx: WebContext, who: Principal, input: unknown): Promise<User> {
+export async function updateProfile(ctx: ProfileDeps, who: Principal, input: unknown): Promise<User> {
   const i = parseInput(profileInput, input);
   if (i.notifyByEmail !== undefined && !isStaff(who.user.role)) throw new AppError('forbidden', 'notification mails are for agents');
   const patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash'>> = {};

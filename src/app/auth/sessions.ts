@@ -1,6 +1,10 @@
-import type { WebContext, SessionRecord } from './ports.js';
+import type { WebSlice } from '../web-context.js';
+import type { SessionRecord } from './ports.js';
 import type { Principal } from './principal.js';
 import { hashSecret, randomSecret } from './secrets.js';
+
+/** What this module's use cases reach of the web context. */
+export type SessionsDeps = WebSlice<'users', 'sessions', 'clock'>;
 
 /**
  * Session lifetimes. Idle 8 h: a working day without a click keeps the session, a night does
@@ -19,7 +23,7 @@ export interface NewSession {
   expiresAt: string;
 }
 
-export async function createSession(ctx: WebContext, userId: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
+export async function createSession(ctx: SessionsDeps, userId: string, meta: { ip: string | null; userAgent: string | null }): Promise<NewSession> {
   const now = ctx.clock.now();
   const id = randomSecret();
   const rec: SessionRecord = {
@@ -37,7 +41,7 @@ export async function createSession(ctx: WebContext, userId: string, meta: { ip:
 }
 
 /** The principal of a session cookie, or null when it is unknown, expired or its user disabled. */
-export async function resolveSession(ctx: WebContext, cookieValue: string): Promise<Principal | null> {
+export async function resolveSession(ctx: SessionsDeps, cookieValue: string): Promise<Principal | null> {
   // A session id is 43 base64url characters; anything else is not worth a query.
   if (!/^[A-Za-z0-9_-]{43}$/.test(cookieValue)) return null;
   const idHash = hashSecret(cookieValue);
@@ -57,6 +61,6 @@ export async function resolveSession(ctx: WebContext, cookieValue: string): Prom
   return { via: 'session', user, sessionIdHash: idHash, csrfToken: s.csrfToken };
 }
 
-export async function endSession(ctx: WebContext, sessionIdHash: string): Promise<void> {
+export async function endSession(ctx: SessionsDeps, sessionIdHash: string): Promise<void> {
   await ctx.web.sessions.delete(sessionIdHash);
 }

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import type { WebContext } from './ports.js';
+import type { UsersDeps } from '../users.js';
+import type { ThrottleDeps } from './throttle.js';
+import type { QueueMailDeps } from '../outbound/queue-mail.js';
+import type { WebSlice } from '../web-context.js';
 import { LANGUAGES, normalizeEmail, type Language } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import { AppError } from '../errors.js';
-import { addUser, parseInput } from '../users.js';
+import { addUser } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { queueMail } from '../outbound/queue-mail.js';
 import { hashSecret, randomSecret } from './secrets.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
+
+/** What this module's use cases reach of the web context. */
+export type SignupDeps = WebSlice<'audit' | 'transaction' | 'users', 'oneTimeTokens', 'clock' | 'mail'> & QueueMailDeps & ThrottleDeps & UsersDeps;
 
 /** A verification link works for 24 hours: long enough for a mail that waited over a weekend night, short enough to be useless in an old mailbox. */
 export const VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -29,7 +36,7 @@ export type SignupInput = z.input<typeof signupInput>;
  * The answer is the same whether the address was new or known (no account enumeration); for a
  * known unverified address a fresh link is sent, for a verified one nothing.
  */
-export async function signup(ctx: WebContext, input: SignupInput, meta: { ip: string | null }): Promise<void> {
+export async function signup(ctx: SignupDeps, input: SignupInput, meta: { ip: string | null }): Promise<void> {
   const i = parseInput(signupInput, input);
   const email = normalizeEmail(i.email);
   await assertNotThrottled(ctx, 'signup', email, meta.ip);
@@ -49,7 +56,7 @@ export async function signup(ctx: WebContext, input: SignupInput, meta: { ip: st
 }
 
 /** Issues a new verification link (older ones stay valid until they expire) and queues the mail. */
-export async function sendVerification(ctx: WebContext, user: User): Promise<void> {
+export async function sendVerification(ctx: SignupDeps, user: User): Promise<void> {
   const token = randomSecret();
   const now = ctx.clock.now();
   await ctx.web.oneTimeTokens.insert({
@@ -71,7 +78,7 @@ export async function sendVerification(ctx: WebContext, user: User): Promise<voi
 }
 
 /** Confirms the address with the token from the mail; single use, 24 h (W2). */
-export async function verifyEmail(ctx: WebContext, input: { token: string }): Promise<void> {
+export async function verifyEmail(ctx: SignupDeps, input: { token: string }): Promise<void> {
   const token = parseInput(z.object({ token: z.string().min(1).max(200) }), input).token;
   const userId = await ctx.web.oneTimeTokens.consume(hashSecret(token), 'verify_email', ctx.clock.now().toISOString());
   if (!userId) throw new AppError('token_invalid');

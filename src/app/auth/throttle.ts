@@ -1,5 +1,9 @@
-import type { AttemptKind, WebContext } from './ports.js';
+import type { WebSlice } from '../web-context.js';
+import type { AttemptKind } from './ports.js';
 import { AppError } from '../errors.js';
+
+/** What this module's use cases reach of the web context. */
+export type ThrottleDeps = WebSlice<never, 'attempts', 'clock'>;
 
 /**
  * Limits per purpose. Login: 10 failures per account in 15 minutes (≤ 40 an hour, under the
@@ -20,7 +24,7 @@ const KEEP_MS = 24 * 60 * 60 * 1000;
  * Throws `rate_limited` when the account or the IP used up its attempts. The account key is the
  * normalised address whether or not such a user exists, so that the limit reveals nothing.
  */
-export async function assertNotThrottled(ctx: WebContext, kind: AttemptKind, account: string, ip: string | null): Promise<void> {
+export async function assertNotThrottled(ctx: ThrottleDeps, kind: AttemptKind, account: string, ip: string | null): Promise<void> {
   const l = LIMITS[kind];
   const now = ctx.clock.now().getTime();
   let since = new Date(now - l.windowMs).toISOString();
@@ -38,7 +42,7 @@ export async function assertNotThrottled(ctx: WebContext, kind: AttemptKind, acc
   }
 }
 
-export async function recordAttempt(ctx: WebContext, kind: AttemptKind, account: string, ip: string | null, success: boolean): Promise<void> {
+export async function recordAttempt(ctx: ThrottleDeps, kind: AttemptKind, account: string, ip: string | null, success: boolean): Promise<void> {
   const now = ctx.clock.now();
   await ctx.web.attempts.record({ kind, account, ip, success, at: now.toISOString() });
   if (!success) await ctx.web.attempts.prune(new Date(now.getTime() - KEEP_MS).toISOString());

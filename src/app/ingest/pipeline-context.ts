@@ -1,9 +1,9 @@
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import type { RawMail } from '../../domain/raw-mail.js';
-import type { Case, InboundMail, PipelineDecision, User } from '../../domain/records.js';
+import type { Case, InboundMail, PipelineDecision, User } from '../../domain/entities.js';
 import type { InspectedFile } from '../../domain/attachment-policy.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
-import type { AppContext } from '../context.js';
+import type { AppContext, AppSlice } from '../context.js';
 import type { IngestDeps, SenderAuthResult } from './ports.js';
 
 /** What the steps know about the mail so far. Each step reads and fills its part. */
@@ -27,6 +27,8 @@ export interface PipelineContext {
   offendingFiles: string[];
   decisions: PipelineDecision[];
   notes: string[];
+  /** Which run of this mail's job this is (1 for the first; a pipe ingest counts as 1). */
+  attempt: number;
 }
 
 export type Verdict =
@@ -40,8 +42,19 @@ export function stop(status: 'rejected' | 'ignored' | 'quarantined' | 'duplicate
   return { kind: 'terminal', status, reason, detail, notice };
 }
 
+/**
+ * What a step may reach of the application: the stores it reads (the inbound mail for duplicates,
+ * cases and users for matching and authorising, the transaction for a bounce hand-off), the clock
+ * and the mail settings. Writing the outcome, the case message and the mails is the finalising
+ * transaction's job (run-pipeline.ts), which alone sees the whole AppContext.
+ */
+export type StepApp = AppSlice<'inbound' | 'cases' | 'users' | 'transaction', 'clock' | 'mail'>;
+
+/** The pipeline context as a step sees it: its narrow `app`. */
+export type StepContext = Omit<PipelineContext, 'app'> & { app: StepApp };
+
 export interface PipelineStep {
   /** `NNN-name`, numbered with gaps so that a step can be inserted. */
   name: string;
-  run(p: PipelineContext): Promise<Verdict>;
+  run(p: StepContext): Promise<Verdict>;
 }

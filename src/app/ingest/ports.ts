@@ -1,6 +1,7 @@
 import type { ParsedMail } from '../../domain/parsed-mail.js';
 import type { RawMail } from '../../domain/raw-mail.js';
 import type { AttachmentPolicy, InspectedFile } from '../../domain/attachment-policy.js';
+import type { AgentNotificationPrefs } from '../outbound/agent-notification.js';
 
 /**
  * Parses raw bytes within the limits, reading them chunk by chunk; rejects with an error whose
@@ -64,6 +65,8 @@ export interface IngestDeps {
   settings?: IngestSettingsSource;
   /** HTML sanitizer (sanitize-html at the edge): no scripts, handlers, forms or remote loads. */
   sanitizeHtml(html: string): string;
+  /** Who gets a notice mail about an accepted reply (the web store's user settings); absent: nobody. */
+  agentNotifications?: AgentNotificationPrefs | null;
 }
 
 /** Thrown by a step when a dependency is down: the mail is retried later, nothing is decided. */

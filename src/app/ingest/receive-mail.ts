@@ -1,10 +1,13 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
-import type { AppContext } from '../context.js';
-import type { InboundChannel } from '../../domain/records.js';
+import type { AppSlice } from '../context.js';
+import type { InboundChannel } from '../../domain/entities.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 import type { Store } from '../ports.js';
 import type { GroupCommit } from '../group-commit.js';
 import { releaseGarbage } from '../release-garbage.js';
+
+/** What this module's use cases reach of the context. */
+export type ReceiveMailDeps = AppSlice<'inbound' | 'transaction', 'clock'>;
 
 export const PROCESS_INBOUND_JOB = 'inbound.process';
 
@@ -59,7 +62,7 @@ export interface RawSpool {
   discard(): Promise<void>;
 }
 
-export function openRawSpool(ctx: AppContext, envelope: ReceivedEnvelope, commits?: GroupCommit): RawSpool {
+export function openRawSpool(ctx: ReceiveMailDeps, envelope: ReceivedEnvelope, commits?: GroupCommit): RawSpool {
   const mailId = randomUUID();
   const hash: Hash = createHash('sha256');
   let pending: Buffer[] = [];
@@ -158,7 +161,7 @@ export function openRawSpool(ctx: AppContext, envelope: ReceivedEnvelope, commit
  * stream, so a big mail is chunked whichever way it came. Durability is the database's: SQLite
  * synchronous=FULL, PostgreSQL synchronous_commit=on (RELIABILITY promise 1 and 2).
  */
-export async function receiveMail(ctx: AppContext, m: ReceivedMail, commits?: GroupCommit): Promise<ReceiveResult> {
+export async function receiveMail(ctx: ReceiveMailDeps, m: ReceivedMail, commits?: GroupCommit): Promise<ReceiveResult> {
   const spool = openRawSpool(ctx, m, commits);
   try {
     for (let at = 0; at < m.raw.length; at += RAW_CHUNK_BYTES) await spool.write(m.raw.subarray(at, at + RAW_CHUNK_BYTES));

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context.js';
+import type { AppSlice } from '../context.js';
 import { AppError } from '../errors.js';
 import { PROCESS_INBOUND_JOB } from './receive-mail.js';
+
+/** What this module's use cases reach of the context. */
+export type ReprocessDeps = AppSlice<'transaction', 'clock'>;
 
 /**
  * An admin asks for a quarantined or deferred mail (or one whose job is dead) to go through the
  * pipeline again, e.g. after releasing it or after clamd is back. The outcome is reset and a new
  * job queued; the mail keeps its id, so the log shows one entry.
  */
-export async function reprocessInboundMail(ctx: AppContext, mailId: string): Promise<{ mailId: string; status: 'received' }> {
+export async function reprocessInboundMail(ctx: ReprocessDeps, mailId: string): Promise<{ mailId: string; status: 'received' }> {
   return ctx.store.transaction(async (tx) => {
     const m = await tx.inbound.findById(mailId);
     if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);

@@ -19,7 +19,7 @@ export interface PipelineOutcome {
   caseNumber: number | null;
   /** The receipt or notice queued, if any. */
   replyQueued: 'receipt' | 'notice' | null;
-  /** For an accepted mail: the case and the message it became (agent notifications hook in here). */
+  /** For an accepted mail: the case and the message it became (its agent notices are already queued in the same transaction). */
   accepted?: { caseId: string; messageId: string };
 }
 
@@ -36,7 +36,7 @@ const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'igno
  * A step that throws DeferError (clamd down) or any other error defers the mail: the caller
  * retries the job later; the mail shows as `deferred` meanwhile.
  */
-export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit): Promise<PipelineOutcome> {
+export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit, attempt = 1): Promise<PipelineOutcome> {
   const started = process.hrtime.bigint();
   const mail = await app.store.inbound.findById(mailId);
   if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
@@ -48,7 +48,7 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
   if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
   const head = await firstChunk(raw);
   const p: PipelineContext = {
-    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [],
+    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [], attempt,
   };
   let verdict: Verdict = { kind: 'accept' };
   for (const step of PIPELINE_STEPS) {

@@ -1,14 +1,20 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { AppContext } from '../context.js';
+import type { UsersDeps } from '../users.js';
+import type { QueueMailDeps } from './queue-mail.js';
+import type { AppSlice } from '../context.js';
 import { AppError } from '../errors.js';
 import { requireCase } from '../cases.js';
-import { parseInput, requireUserByEmail } from '../users.js';
+import { requireUserByEmail } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { queueMail } from './queue-mail.js';
 import { statusAfterAgentReply, isStaff } from '../../domain/case.js';
-import type { Message, User } from '../../domain/records.js';
+import type { Message, User } from '../../domain/entities.js';
 import { quoteHistory } from './history.js';
 import { textToHtml } from '../../domain/html-text.js';
+
+/** What this module's use cases reach of the context. */
+export type AgentReplyDeps = AppSlice<'transaction', 'clock' | 'mail'> & QueueMailDeps & UsersDeps;
 
 const input = z.object({
   caseNumber: z.number().int().positive(),
@@ -27,7 +33,7 @@ export type AgentReplyInput = Omit<z.input<typeof input>, 'maxAttachmentBytes'>;
  * An agent answers a case: the message is added and the mail to the customer is queued in the
  * same transaction. The attachments are checked against the size limit before anything is written.
  */
-export async function addAgentReply(ctx: AppContext, raw: AgentReplyInput): Promise<{ messageId: string; outboundId: string; message: Message }> {
+export async function addAgentReply(ctx: AgentReplyDeps, raw: AgentReplyInput): Promise<{ messageId: string; outboundId: string; message: Message }> {
   const i = parseInput(input, { ...raw, maxAttachmentBytes: ctx.mail.maxMessageBytes });
   const total = i.attachments.reduce((n, a) => n + a.content.length, 0);
   // Base64 grows a file by 4/3; the composed mail must stay under the limit the customer's server likely has too.

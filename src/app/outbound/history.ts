@@ -1,5 +1,5 @@
 import type { Language } from '../../domain/case.js';
-import type { Message } from '../../domain/records.js';
+import type { Message } from '../../domain/entities.js';
 import { escapeHtml, textToHtml } from '../../domain/html-text.js';
 
 const WROTE: Record<Language, (date: string, who: string) => string> = {

@@ -1,8 +1,11 @@
-import type { AppContext } from '../context.js';
+import type { AppSlice } from '../context.js';
 import type { MailTransport } from './mail-transport.js';
 import { TransportError } from './mail-transport.js';
 import { LIMITS } from '../../config/limits.js';
 import { nextRetryDelayMs } from '../../domain/retry.js';
+
+/** What this module's use cases reach of the context. */
+export type OutboxRelayDeps = AppSlice<'audit' | 'outbound' | 'transaction', 'clock'>;
 
 export interface OutboxTickResult {
   sent: number;
@@ -17,7 +20,7 @@ export interface OutboxTickResult {
  * status update leaves the row `sending` with a lease; when the lease runs out the mail is sent
  * again with the same Message-ID and bytes (at-least-once, RELIABILITY C3).
  */
-export async function runOutboxOnce(ctx: AppContext, transport: MailTransport, opts: { limit?: number; random?: () => number } = {}): Promise<OutboxTickResult> {
+export async function runOutboxOnce(ctx: OutboxRelayDeps, transport: MailTransport, opts: { limit?: number; random?: () => number } = {}): Promise<OutboxTickResult> {
   const now = ctx.clock.now();
   const claimed = await ctx.store.transaction((tx) =>
     tx.outbound.claimDue(now.toISOString(), new Date(now.getTime() + LIMITS.leaseMs).toISOString(), opts.limit ?? 20),

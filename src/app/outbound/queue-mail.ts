@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context.js';
+import type { AppSlice } from '../context.js';
 import type { Store } from '../ports.js';
 import type { TemplateName } from './mail-composer.js';
 import type { Language } from '../../domain/case.js';
-import type { Case, OutboundKind } from '../../domain/records.js';
+import type { Case, OutboundKind } from '../../domain/entities.js';
 import { caseSubject, makeCaseMessageId, makeMessageId, makePlusAddress, stripReplyPrefixes, threadIndex } from '../../domain/thread-tokens.js';
 import { AppError } from '../errors.js';
+
+/** What this module's use cases reach of the context. */
+export type QueueMailDeps = AppSlice<never, 'clock' | 'composer' | 'mail'>;
 
 /** Kinds that are sent by a robot: no-reply sender, no Reply-To, Auto-Submitted (RFC 3834). */
 const AUTOMATIC: ReadonlySet<OutboundKind> = new Set(['receipt', 'notice', 'signup', 'password_reset', 'agent_notification']);
@@ -43,7 +46,7 @@ const CRLF = /[\r\n\0]/;
  * Renders, composes and writes one mail to the outbox, inside the caller's transaction, so that
  * the mail commits or rolls back with the change that caused it (transactional outbox).
  */
-export async function queueMail(ctx: AppContext, tx: Store, input: QueueMailInput): Promise<{ id: string; messageId: string }> {
+export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailInput): Promise<{ id: string; messageId: string }> {
   const s = ctx.mail;
   for (const [what, v] of [['recipient name', input.to.name], ['recipient address', input.to.address]] as const) {
     if (CRLF.test(v)) throw new AppError('invalid_input', `${what} must not contain line breaks`);

@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { AppContext } from '../context.js';
+import type { AppSlice } from '../context.js';
 import type { Store } from '../ports.js';
 import type { BounceReport } from '../../domain/bounce.js';
-import type { OutboundMail } from '../../domain/records.js';
+import type { OutboundMail } from '../../domain/entities.js';
 import { outboundIdFromVerp } from './queue-mail.js';
+
+/** What this module's use cases reach of the context. */
+export type RecordBounceDeps = AppSlice<'transaction', 'clock'>;
 
 /**
  * RFC 3464 actions that do not mean "not delivered": the remote MTA still tries (`delayed`) or
@@ -45,7 +48,7 @@ function diagnosticOf(report: BounceReport): string {
  *   await recordBounce(ctx, { report, inboundMailId });  // → { outboundId, caseId }
  */
 export async function recordBounce(
-  ctx: AppContext,
+  ctx: RecordBounceDeps,
   input: { report: BounceReport; inboundMailId: string | null },
 ): Promise<{ outboundId: string | null; caseId: string | null; effect: 'bounced' | 'noted' | null }> {
   const { report } = input;

@@ -1,7 +1,7 @@
 import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
 import { isStaff } from '../../domain/case.js';
-import type { Case, User } from '../../domain/records.js';
+import type { Case, User } from '../../domain/entities.js';
 
 /**
  * Who may see a case: staff all of them; a customer their own, and an organisation admin every
@@ -14,7 +14,7 @@ export function canSeeCase(user: User, c: Case): boolean {
   return user.orgAdmin && user.organisationId !== null && c.organisationId === user.organisationId;
 }
 
-export async function requireVisibleCase(store: Store, user: User, number: number): Promise<Case> {
+export async function requireVisibleCase(store: Pick<Store, 'cases'>, user: User, number: number): Promise<Case> {
   const c = Number.isSafeInteger(number) ? await store.cases.findByNumber(number) : null;
   if (!c || !canSeeCase(user, c)) throw new AppError('case_not_found', `there is no case ${number}`);
   return c;

@@ -1,16 +1,21 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { CasesDeps } from '../cases.js';
+import type { AgentReplyDeps } from '../outbound/agent-reply.js';
+import type { WebSlice } from '../web-context.js';
 import type { Store } from '../ports.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { closeCase, openCase, reopenCase } from '../cases.js';
 import { addAgentReply } from '../outbound/agent-reply.js';
-import { isStaff, statusAfterCustomerReply, type CaseStatus } from '../../domain/case.js';
-import type { Case, Message, User } from '../../domain/records.js';
+import { isStaff, type CaseStatus } from '../../domain/case.js';
+import type { Case, Message, User } from '../../domain/entities.js';
 import { requireStaff, requireVisibleCase } from './access.js';
-import { queueAgentNotifications } from './agent-notifications.js';
+import { recordCustomerReply } from '../customer-reply.js';
 import type { CheckedFile } from './ports.js';
+
+/** What this module's use cases reach of the web context. */
+export type CaseActionsDeps = WebSlice<'cases' | 'transaction' | 'users', 'catalog' | 'settings', 'clock'> & AgentReplyDeps & CasesDeps;
 
 const openInput = z.object({
   subject: z.string(),
@@ -34,7 +39,7 @@ async function storeFiles(tx: Store, caseId: string, messageId: string, files: r
 }
 
 /** A product that was deactivated, or a version that was retired, cannot be named by a new case. */
-async function checkCatalog(ctx: WebContext, product: string | undefined, version: string | undefined): Promise<void> {
+async function checkCatalog(ctx: CaseActionsDeps, product: string | undefined, version: string | undefined): Promise<void> {
   if (product === undefined) return;
   const p = (await ctx.web.catalog.products(true)).find((x) => x.name === product);
   if (p && !p.active) throw new AppError('invalid_input', `product "${product}" is no longer offered`, { field: 'product' });
@@ -49,7 +54,7 @@ async function checkCatalog(ctx: WebContext, product: string | undefined, versio
  * a case in someone else's name. Files (already checked by checkUploads) belong to the first
  * message; the case, its files and the reply commit together or not at all.
  */
-export async function openCaseFor(ctx: WebContext, user: User, input: z.input<typeof openInput>, files: readonly CheckedFile[] = []): Promise<Case> {
+export async function openCaseFor(ctx: CaseActionsDeps, user: User, input: z.input<typeof openInput>, files: readonly CheckedFile[] = []): Promise<Case> {
   const i = parseInput(openInput, input);
   const { customerEmail, reply, ...rest } = i;
   const staff = isStaff(user.role);
@@ -79,50 +84,33 @@ const bodyInput = z.object({ body: z.string().trim().min(1).max(200_000) });
  * for them back into the queue; a closed case must be reopened first. An agent's reply goes
  * through addAgentReply, which queues the mail to the customer.
  */
-export async function replyToCase(ctx: WebContext, user: User, number: number, input: { body: string }, files: readonly CheckedFile[] = []): Promise<Message> {
+export async function replyToCase(ctx: CaseActionsDeps, user: User, number: number, input: { body: string }, files: readonly CheckedFile[] = []): Promise<Message> {
   const { body } = parseInput(bodyInput, input);
   const c = await requireVisibleCase(ctx.store, user, number);
   if (isStaff(user.role)) {
     const attachments = files.map((f) => ({ filename: f.filename, content: f.content, scan: f.scan, ...(f.detectedType ? { contentType: f.detectedType } : {}) }));
     return (await addAgentReply(ctx, { caseNumber: c.number, agent: user.email, body, attachments })).message;
   }
-  const message = await ctx.store.transaction(async (tx) => {
+  return ctx.store.transaction(async (tx) => {
     const fresh = (await tx.cases.findById(c.id))!;
     if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
-    const now = ctx.clock.now().toISOString();
-    const m: Message = {
-      id: randomUUID(),
-      caseId: c.id,
+    return recordCustomerReply(ctx, tx, ctx.web.settings, {
+      case: fresh,
       authorId: user.id,
       authorEmail: user.email,
-      kind: 'customer_reply',
       source: 'portal',
       bodyText: body,
       bodyHtml: null,
       quotedText: null,
       inboundMailId: null,
-      outboundMailId: null,
-      createdAt: now,
-    };
-    await tx.messages.insert(m);
-    await storeFiles(tx, c.id, m.id, files, now);
-    const next = statusAfterCustomerReply(fresh.status);
-    await tx.cases.update(c.id, { status: next, updatedAt: now, lastActivityAt: now });
-    if (next !== fresh.status) {
-      await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'status', actorId: user.id, fromStatus: fresh.status, toStatus: next, detail: 'customer_reply', at: now });
-    }
-    return m;
+      files,
+      statusDetail: 'customer_reply',
+    });
   });
-  try {
-    await queueAgentNotifications(ctx, ctx.web.settings, { caseId: c.id, messageId: message.id });
-  } catch {
-    // The reply is committed; a lost notice mail is not worth failing it (the desk lists the reply anyway).
-  }
-  return message;
 }
 
 /** Staff: the working states of a case. Closing has its own action (it stamps closedAt); a closed case is reopened first. */
-export async function setCaseStatus(ctx: WebContext, user: User, number: number, input: { status: string }): Promise<Case> {
+export async function setCaseStatus(ctx: CaseActionsDeps, user: User, number: number, input: { status: string }): Promise<Case> {
   requireStaff(user);
   const { status } = parseInput(z.object({ status: z.enum(['new', 'open', 'waiting_for_customer']) }), input);
   const c = await requireVisibleCase(ctx.store, user, number);
@@ -138,7 +126,7 @@ export async function setCaseStatus(ctx: WebContext, user: User, number: number,
 }
 
 /** A note for the agents only: never mailed, never shown to the customer. */
-export async function addInternalNote(ctx: WebContext, user: User, number: number, input: { body: string }): Promise<Message> {
+export async function addInternalNote(ctx: CaseActionsDeps, user: User, number: number, input: { body: string }): Promise<Message> {
   requireStaff(user);
   const { body } = parseInput(bodyInput, input);
   const c = await requireVisibleCase(ctx.store, user, number);
@@ -164,18 +152,18 @@ export async function addInternalNote(ctx: WebContext, user: User, number: numbe
   return m;
 }
 
-export async function closeCaseFor(ctx: WebContext, user: User, number: number): Promise<Case> {
+export async function closeCaseFor(ctx: CaseActionsDeps, user: User, number: number): Promise<Case> {
   await requireVisibleCase(ctx.store, user, number);
   return closeCase(ctx, number, user.id);
 }
 
-export async function reopenCaseFor(ctx: WebContext, user: User, number: number): Promise<Case> {
+export async function reopenCaseFor(ctx: CaseActionsDeps, user: User, number: number): Promise<Case> {
   await requireVisibleCase(ctx.store, user, number);
   return reopenCase(ctx, number, user.id);
 }
 
 /** Gives the case to an agent (or to nobody with null). */
-export async function assignCase(ctx: WebContext, user: User, number: number, input: { assigneeId: string | null }): Promise<Case> {
+export async function assignCase(ctx: CaseActionsDeps, user: User, number: number, input: { assigneeId: string | null }): Promise<Case> {
   requireStaff(user);
   const { assigneeId } = parseInput(z.object({ assigneeId: z.string().min(1).max(100).nullable() }), input);
   const c = await requireVisibleCase(ctx.store, user, number);

@@ -1,11 +1,15 @@
 import { z } from 'zod';
-import type { WebContext, CaseSearch } from '../auth/ports.js';
+import type { WebSlice } from '../web-context.js';
+import type { CaseSearch } from './ports.js';
 import { CASE_STATUSES, isStaff, type CaseStatus } from '../../domain/case.js';
-import type { Case, CaseEvent, User } from '../../domain/records.js';
-import { parseInput } from '../users.js';
+import type { Case, CaseEvent, User } from '../../domain/entities.js';
+import { parseInput } from '../parse-input.js';
 import { requireVisibleCase } from './access.js';
 import { attachmentView, messageView, personView, type AttachmentView, type MessageView, type PersonView } from './views.js';
 import type { ZipListing } from './ports.js';
+
+/** What this module's use cases reach of the web context. */
+export type CaseQueriesDeps = WebSlice<'attachments' | 'cases' | 'messages' | 'products' | 'users', 'search', 'zipListing'>;
 
 /** The agent desk's queues. Customers have no queues: they see their (organisation's) cases. */
 export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
@@ -27,7 +31,7 @@ export type CaseListInput = z.input<typeof listInput>;
  * organisation admin; queue filters apply to staff only. `q` matches the subject and the
  * messages (never internal notes for customers, or a note's words would reveal it).
  */
-export async function listCasesFor(ctx: WebContext, user: User, input: CaseListInput): Promise<Case[]> {
+export async function listCasesFor(ctx: CaseQueriesDeps, user: User, input: CaseListInput): Promise<Case[]> {
   const i = parseInput(listInput, input);
   const f: CaseSearch = { includeInternalNotes: isStaff(user.role), limit: i.limit };
   if (!isStaff(user.role)) {
@@ -63,7 +67,7 @@ export interface CaseDetailView {
 }
 
 /** One case as the user may see it: customers never see internal notes or their attachments. */
-export async function caseDetailFor(ctx: WebContext & { zipListing?: ZipListing }, user: User, number: number): Promise<CaseDetailView> {
+export async function caseDetailFor(ctx: CaseQueriesDeps & { zipListing?: ZipListing }, user: User, number: number): Promise<CaseDetailView> {
   const c = await requireVisibleCase(ctx.store, user, number);
   const staff = isStaff(user.role);
   const [customer, assignee, messages, events, attachments, participants, products] = await Promise.all([

@@ -1,12 +1,15 @@
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
+import type { WebSlice } from '../web-context.js';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { isStaff } from '../../domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES } from '../../domain/reason-codes.js';
-import type { InboundMail, User } from '../../domain/records.js';
+import type { InboundMail, User } from '../../domain/entities.js';
 import { canSeeCase, requireStaff, requireVisibleCase } from './access.js';
 import { mailLogEntry, outboundView, type MailLogEntry, type OutboundView } from './views.js';
+
+/** What this module's use cases reach of the web context. */
+export type MailLogDeps = WebSlice<'cases' | 'outbound', 'search', 'mail'>;
 
 const listInput = z.object({
   status: z.enum(INBOUND_STATUSES).optional(),
@@ -20,11 +23,11 @@ export function sentBy(m: InboundMail, user: User): boolean {
 }
 
 /** One mail as this user may see it (the case number only when they may open the case). */
-export async function mailLogEntryFor(ctx: WebContext, user: User, m: InboundMail): Promise<MailLogEntry> {
+export async function mailLogEntryFor(ctx: MailLogDeps, user: User, m: InboundMail): Promise<MailLogEntry> {
   return entry(ctx, user, m);
 }
 
-async function entry(ctx: WebContext, user: User, m: InboundMail): Promise<MailLogEntry> {
+async function entry(ctx: MailLogDeps, user: User, m: InboundMail): Promise<MailLogEntry> {
   const staff = isStaff(user.role);
   let caseVisible = staff;
   if (!staff && m.caseId) {
@@ -39,7 +42,7 @@ async function entry(ctx: WebContext, user: User, m: InboundMail): Promise<MailL
  * The inbound mail log. A customer sees the mails they sent, whatever became of them; staff see
  * every mail, filtered by status and reason.
  */
-export async function listMailsFor(ctx: WebContext, user: User, input: z.input<typeof listInput>): Promise<MailLogEntry[]> {
+export async function listMailsFor(ctx: MailLogDeps, user: User, input: z.input<typeof listInput>): Promise<MailLogEntry[]> {
   const i = parseInput(listInput, input);
   const staff = isStaff(user.role);
   const rows = await ctx.web.search.inbound({ ...(staff ? {} : { from: user.email }), status: i.status, reason: i.reason, limit: i.limit });
@@ -47,21 +50,21 @@ export async function listMailsFor(ctx: WebContext, user: User, input: z.input<t
   return Promise.all(rows.filter((m) => staff || sentBy(m, user)).map((m) => entry(ctx, user, m)));
 }
 
-export async function mailDetailFor(ctx: WebContext, user: User, id: string): Promise<MailLogEntry> {
+export async function mailDetailFor(ctx: MailLogDeps, user: User, id: string): Promise<MailLogEntry> {
   const m = await ctx.web.search.inboundById(id);
   if (!m || (!isStaff(user.role) && !sentBy(m, user))) throw new AppError('mail_not_found');
   return entry(ctx, user, m);
 }
 
 /** Staff: the mails received for one case, with their outcome. */
-export async function inboundForCase(ctx: WebContext, user: User, number: number): Promise<MailLogEntry[]> {
+export async function inboundForCase(ctx: MailLogDeps, user: User, number: number): Promise<MailLogEntry[]> {
   requireStaff(user);
   const c = await requireVisibleCase(ctx.store, user, number);
   return (await ctx.web.search.inbound({ caseId: c.id, limit: 500 })).map((m) => mailLogEntry(m, true, true, ctx.mail.publicUrl));
 }
 
 /** Staff: the mails sent about one case, with their delivery status. */
-export async function outboundForCase(ctx: WebContext, user: User, number: number): Promise<OutboundView[]> {
+export async function outboundForCase(ctx: MailLogDeps, user: User, number: number): Promise<OutboundView[]> {
   requireStaff(user);
   const c = await requireVisibleCase(ctx.store, user, number);
   return (await ctx.store.outbound.list({ caseId: c.id })).map(outboundView);

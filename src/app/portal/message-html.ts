@@ -1,8 +1,11 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebSlice } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { isStaff } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import { canSeeCase } from './access.js';
+
+/** What this module's use cases reach of the web context. */
+export type MessageHtmlDeps = WebSlice<'cases', 'search', never>;
 
 /**
  * The sanitizer keeps a remote image as `<img data-remote-src="…">` (W5). With the reader's
@@ -19,7 +22,7 @@ export function restoreRemoteImages(html: string): string {
  * only for staff who ask (`remoteImages`); a customer is refused, since their own client showed
  * the mail already and the portal has no reason to make them load trackers.
  */
-export async function messageHtmlFor(ctx: WebContext, user: User, messageId: string, opts: { remoteImages: boolean }): Promise<string> {
+export async function messageHtmlFor(ctx: MessageHtmlDeps, user: User, messageId: string, opts: { remoteImages: boolean }): Promise<string> {
   const m = await ctx.web.search.message(messageId);
   const c = m ? await ctx.store.cases.findById(m.caseId) : null;
   if (!m || !c || !canSeeCase(user, c) || (!isStaff(user.role) && m.kind === 'internal_note') || m.bodyHtml === null) {

@@ -1,7 +1,8 @@
 import type { AttachmentInspector, VirusScanner } from '../ingest/ports.js';
 import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
-import type { WebContext } from '../auth/ports.js';
-import type { InstallationSettings } from './installation-settings.js';
+import type { CaseStatus } from '../../domain/case.js';
+import type { Attachment, Case, InboundMail, Message } from '../../domain/entities.js';
+import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 
 /**
  * What the portal needs to judge uploaded files exactly like e-mailed ones: the inspector (magic
@@ -33,65 +34,6 @@ export interface CheckedFile {
   scan: 'clean' | 'not_scanned';
 }
 
-/**
- * Something changed that an open page may want to show. Only ids travel: each listener decides
- * itself what its user may see.
- */
-export type PortalEvent = { kind: 'mail'; mailId: string } | { kind: 'case'; caseId: string };
-
-/**
- * An in-process publish/subscribe port. The inbound worker (or any use case) publishes after its
- * commit; the live-update streams wake up at once instead of at their next 2 s poll. Several
- * processes sharing PostgreSQL still see each other's changes through that poll.
- *
- * Usage:
- *   const off = bus.subscribe((e) => wake());
- *   bus.publish({ kind: 'mail', mailId });
- *   off();
- */
-export interface PortalEventBus {
-  publish(e: PortalEvent): void;
-  subscribe(listener: (e: PortalEvent) => void): () => void;
-}
-
-/** One stored installation setting: the JSON value an admin saved, with who and when. */
-export interface StoredSetting {
-  key: string;
-  value: unknown;
-  updatedAt: string;
-  updatedBy: string | null;
-}
-
-/**
- * The admin-edited installation settings, one JSON value per key (`src/db/stores/web.ts`
- * implements it). Like the web store, never call it inside a `store.transaction()` callback.
- *
- * Usage:
- *   await settings.put('max_message_bytes', 10485760, now, admin.id);
- *   await settings.put('max_message_bytes', null, now, admin.id); // back to the configured default
- */
-export interface InstallationSettingsStore {
-  all(): Promise<StoredSetting[]>;
-  /** Saves a value, or removes the key when `value` is null. */
-  put(key: string, value: unknown, at: string, by: string | null): Promise<void>;
-}
-
-/** An admin's wording of one template in one language; a field left out keeps the built-in text. */
-export interface TemplateOverride {
-  subject?: string;
-  text?: string;
-  html?: string;
-}
-
-/**
- * Where the mail composer looks up an admin's template wording. Synchronous, because templates
- * are rendered inside the transaction that queues the mail: the source answers from its last
- * loaded copy (refreshed at least every few seconds by whoever reads the settings).
- */
-export interface TemplateOverrideSource {
-  templateOverride(template: string, language: string): TemplateOverride | null;
-}
-
 /** What lists the files inside a stored ZIP for the case page (zip-listing.ts). */
 export interface ZipListing {
   entries(attachment: { id: string; detectedType: string | null; size: number }): Promise<ZipListingResult | null>;
@@ -104,11 +46,39 @@ export interface ZipListingResult {
   total: number;
 }
 
-/**
- * The web context of the portal's use cases: the web store plus the installation settings an
- * admin edits and the ZIP listing of the case page (buildApp assembles it).
- */
-export interface PortalContext extends WebContext {
-  installation: InstallationSettings;
-  zipListing: ZipListing;
+/** The case read models of the case pages and the mail log (`src/db/stores/search.ts`). */
+export interface CaseSearch {
+  customerId?: string;
+  organisationId?: string;
+  statuses?: CaseStatus[];
+  /** A user id, or null for "nobody". */
+  assigneeId?: string | null;
+  /**
+   * Full-text search over the subject and the message texts: every word must occur, each also as
+   * the start of a longer word ("print" finds "printer"). Punctuation separates words.
+   */
+  q?: string;
+  /** Whether internal notes count as text for `q` (never for customers). */
+  includeInternalNotes: boolean;
+  limit: number;
+}
+
+export interface InboundSearch {
+  /** Sent by this address (header From or envelope sender). */
+  from?: string;
+  caseId?: string;
+  status?: InboundStatus;
+  reason?: ReasonCode;
+  limit: number;
+}
+
+export interface PortalSearch {
+  cases(filter: CaseSearch): Promise<Case[]>;
+  attachment(id: string): Promise<Attachment | null>;
+  /** The mail log, newest first, with every filter in the query (a rare reason still fills a page). */
+  inbound(filter: InboundSearch): Promise<InboundMail[]>;
+  inboundById(id: string): Promise<InboundMail | null>;
+  message(id: string): Promise<Message | null>;
+  /** Customer replies (portal and e-mail, not phone notes) newer than `since` on cases assigned to `agentId` or to nobody. */
+  customerRepliesSince(f: { agentId: string; since: string; limit: number }): Promise<Array<{ message: Message; caseNumber: number; caseSubject: string }>>;
 }

@@ -1,5 +1,5 @@
 import { AppError } from '../errors.js';
-import { safeName } from '../ingest/safe-name.js';
+import { safeAttachmentName } from '../../domain/safe-name.js';
 import { judgeAttachments, type AttachmentPolicy } from '../../domain/attachment-policy.js';
 import type { CheckedFile, UploadGate, UploadedFile } from './ports.js';
 
@@ -47,6 +47,6 @@ export async function checkUploads(gate: UploadGate | null | undefined, files: r
   }
   return files.map((f, i) => {
     const detectedType = inspected[i]?.detectedType ?? null;
-    return { filename: safeName(f.filename, detectedType, i), content: f.content, detectedType, scan };
+    return { filename: safeAttachmentName(f.filename, detectedType, i), content: f.content, detectedType, scan };
   });
 }

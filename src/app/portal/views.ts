@@ -1,4 +1,4 @@
-import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/records.js';
+import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/entities.js';
 import { reasonText } from '../ingest/reason-texts.js';
 
 /**

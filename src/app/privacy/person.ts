@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import type { ArchiveEntry, EraseCounts, PersonRecords, PrivacyContext } from './ports.js';
 
 /**
@@ -32,7 +32,7 @@ function hasAnything(r: PersonRecords): boolean {
 }
 
 async function recordsOf(p: PrivacyContext, email: string): Promise<PersonRecords> {
-  const r = await p.privacy.collect(email);
+  const r = await p.privacy.people.collect(email);
   if (!hasAnything(r)) throw new AppError('person_not_found');
   return r;
 }
@@ -78,20 +78,20 @@ export async function exportPerson(p: PrivacyContext, actor: string | null, emai
   const received = r.inboundMails.map((m) => {
     if (m.rawDeletedAt) return { ...m, file: null };
     const file = `mails/received/${m.id}.eml`;
-    entries.push({ name: file, content: () => p.privacy.inboundRaw(m.id) });
+    entries.push({ name: file, content: () => p.privacy.people.inboundRaw(m.id) });
     return { ...m, file };
   });
   const sent = r.outboundMails.map((m) => {
     const file = `mails/sent/${m.id}.eml`;
     entries.push({ name: file, content: async () => {
-      const b = await p.privacy.outboundRaw(m.id);
+      const b = await p.privacy.people.outboundRaw(m.id);
       return b && b.length ? Readable.from([b]) : null;
     } });
     return { ...m, file };
   });
   const attachments = r.attachments.map((a) => {
     const file = entryName('files', a.id, a.filename);
-    entries.push({ name: file, content: () => p.privacy.attachmentContent(a.id) });
+    entries.push({ name: file, content: () => p.privacy.people.attachmentContent(a.id) });
     return { ...a, file };
   });
   const document = {
@@ -119,7 +119,7 @@ export async function exportPerson(p: PrivacyContext, actor: string | null, emai
   entries.unshift({ name: 'person.json', content: Buffer.from(JSON.stringify(document, null, 2) + '\n', 'utf8') });
   const counts = { cases: r.cases.length, messages: r.messages.length, attachments: attachments.length, receivedMails: received.length, sentMails: sent.length };
   await p.archive.writeZip(entries, out);
-  await p.privacy.recordAudit({ at, actor, action: 'privacy.export', target: email, detail: counts });
+  await p.privacy.audit.recordAudit({ at, actor, action: 'privacy.export', target: email, detail: counts });
   return { email, files: entries.length, counts };
 }
 
@@ -144,17 +144,17 @@ export async function erasePerson(p: PrivacyContext, actor: { id: string | null;
   const r = await recordsOf(p, email);
   if (r.account && r.account.role !== 'customer') throw new AppError('person_is_staff');
   if (r.account && !opts.force) {
-    const open = await p.privacy.openCaseNumbers(r.account.id);
+    const open = await p.privacy.people.openCaseNumbers(r.account.id);
     if (open.length) throw new AppError('person_has_open_cases', `The person has open cases (${open.map((n) => `#${n}`).join(', ')}): close them first, or erase with force (which closes them).`, { cases: open });
   }
   const at = p.clock.now().toISOString();
-  const { counts, purged } = await p.privacy.erase({ email, userId: r.account?.id ?? null, at, actorId: actor.id, placeholder: ERASED_PLACEHOLDER });
-  const residual = await p.privacy.residualMentions([email, ...(r.account ? [r.account.name] : [])]);
+  const { counts, purged } = await p.privacy.people.erase({ email, userId: r.account?.id ?? null, at, actorId: actor.id, placeholder: ERASED_PLACEHOLDER });
+  const residual = await p.privacy.people.residualMentions([email, ...(r.account ? [r.account.name] : [])]);
   // The entry names the account id, not the address: the audit log must not undo the erasure.
-  await p.privacy.recordAudit({ at, actor: actor.label, action: 'privacy.erase', target: r.account ? `user:${r.account.id}` : null, detail: { ...counts, forced: Boolean(opts.force), purged, residual: residual.length } });
+  await p.privacy.audit.recordAudit({ at, actor: actor.label, action: 'privacy.erase', target: r.account ? `user:${r.account.id}` : null, detail: { ...counts, forced: Boolean(opts.force), purged, residual: residual.length } });
   return { email, counts, purged, residual };
 }
 
 export async function privacyAuditLog(p: PrivacyContext, limit = 200) {
-  return p.privacy.auditEntries({ actions: [...PRIVACY_AUDIT_ACTIONS], limit });
+  return p.privacy.audit.auditEntries({ actions: [...PRIVACY_AUDIT_ACTIONS], limit });
 }

@@ -134,7 +134,15 @@ export interface RetentionCandidate { id: string; receivedAt: string }
 
 export interface PrivacyAuditEntry { id: number; at: string; actor: string | null; /** The actor's address when the actor is a user (the CLI writes `cli:<account>`). */ actorEmail: string | null; action: string; target: string | null; detail: Record<string, unknown> | null }
 
+/** The three parts of the privacy store, by who uses them. */
 export interface PrivacyStore {
+  readonly people: PersonDataStore;
+  readonly retention: RetentionStore;
+  readonly audit: PrivacyAuditStore;
+}
+
+/** Export and erasure of one person. */
+export interface PersonDataStore {
   /** Everything stored about `email` (lower-case). */
   collect(email: string): Promise<PersonRecords>;
   /** The raw bytes of a received mail as a stream of chunks (null once deleted). */
@@ -152,6 +160,10 @@ export interface PrivacyStore {
   erase(input: EraseInput): Promise<{ counts: EraseCounts; purged: boolean }>;
   /** Where `needles` still occur in text columns after an erase (an agent quoting the person in another case). */
   residualMentions(needles: string[]): Promise<Array<{ table: string; id: string }>>;
+}
+
+/** The retention sweep's deletes and the admin's retention setting. */
+export interface RetentionStore {
 
   /** Received mails with raw bytes, received before `before`, fully processed (never one still waiting). */
   rawRetentionCandidates(before: string, limit: number): Promise<RetentionCandidate[]>;
@@ -165,6 +177,9 @@ export interface PrivacyStore {
   /** The retention setting an admin saved (null: none saved, the configuration applies). */
   loadRetention(): Promise<{ value: unknown; updatedAt: string; updatedBy: string | null } | null>;
   saveRetention(value: RetentionDays | null, at: string, by: string | null): Promise<void>;
+}
+
+export interface PrivacyAuditStore {
 
   recordAudit(e: { at: string; actor: string | null; action: string; target: string | null; detail: Record<string, unknown> }): Promise<void>;
   auditEntries(filter: { actions: string[]; limit: number }): Promise<PrivacyAuditEntry[]>;

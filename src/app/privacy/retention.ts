@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import type { PrivacyContext, RetentionDays } from './ports.js';
 
 /**
@@ -22,7 +22,7 @@ const days = z.number().int().min(1).max(36500).nullable();
 const retentionSchema = z.object({ rawMailDays: days, rejectedMailDays: days }).strict();
 
 export async function effectiveRetention(p: PrivacyContext): Promise<EffectiveRetention> {
-  const saved = await p.privacy.loadRetention();
+  const saved = await p.privacy.retention.loadRetention();
   const parsed = saved ? retentionSchema.safeParse(saved.value) : null;
   // A stored value that no longer validates (edited by hand) counts as not set.
   if (saved && parsed?.success) return { ...parsed.data, source: 'admin', updatedAt: saved.updatedAt, updatedBy: saved.updatedBy, config: p.retentionDefaults };
@@ -33,8 +33,8 @@ export async function effectiveRetention(p: PrivacyContext): Promise<EffectiveRe
 export async function saveRetention(p: PrivacyContext, actor: string, input: unknown): Promise<EffectiveRetention> {
   const value = input === null ? null : parseInput(retentionSchema, input);
   const at = p.clock.now().toISOString();
-  await p.privacy.saveRetention(value, at, actor);
-  await p.privacy.recordAudit({ at, actor, action: 'privacy.retention', target: null, detail: { value } });
+  await p.privacy.retention.saveRetention(value, at, actor);
+  await p.privacy.audit.recordAudit({ at, actor, action: 'privacy.retention', target: null, detail: { value } });
   return effectiveRetention(p);
 }
 
@@ -75,9 +75,9 @@ export async function runRetentionSweep(p: PrivacyContext, opts: { batch?: numbe
   };
   if (r.rejectedMailDays !== null) {
     const before = new Date(now.getTime() - r.rejectedMailDays * DAY_MS).toISOString();
-    for (const m of await p.privacy.rejectedRetentionCandidates(before, batch)) {
+    for (const m of await p.privacy.retention.rejectedRetentionCandidates(before, batch)) {
       await each(m.id, 'mail_deleted', async () => {
-        const x = await p.privacy.deleteRejectedMail(m.id, before);
+        const x = await p.privacy.retention.deleteRejectedMail(m.id, before);
         return { done: x.deleted, chunks: x.chunks };
       });
     }
@@ -85,9 +85,9 @@ export async function runRetentionSweep(p: PrivacyContext, opts: { batch?: numbe
   if (r.rawMailDays !== null) {
     const days = r.rawMailDays;
     const before = new Date(now.getTime() - days * DAY_MS).toISOString();
-    for (const m of await p.privacy.rawRetentionCandidates(before, batch)) {
+    for (const m of await p.privacy.retention.rawRetentionCandidates(before, batch)) {
       await each(m.id, 'raw_deleted', async () => {
-        const x = await p.privacy.dropRawForRetention(m.id, before, at, days);
+        const x = await p.privacy.retention.dropRawForRetention(m.id, before, at, days);
         return { done: x.dropped, chunks: x.chunks };
       });
     }

@@ -3,7 +3,7 @@ import { AppError } from '../../app/errors.js';
 import { requireCase } from '../../app/cases.js';
 import { caseNumber, parse } from '../args.js';
 import { UsageError, printJson, printLine, printTable } from '../output.js';
-import { retryOutboundMail } from '../../app/outbound/retry.js';
+import { retryOutboundMail } from '../../app/outbound/retry-outbound-mail.js';
 
 const LIST = 'supportal outbox list [--case N] [--status S] [--json]';
 const SHOW = 'supportal outbox show ID [--raw] [--json]';

@@ -1,4 +1,4 @@
-import type { Kysely, Dialect } from 'kysely';
+import type { Dialect, Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
@@ -20,7 +20,26 @@ export interface DialectAdapter {
    * surrounding write transaction already serialises.
    */
   lockSuffix: '' | ' for update skip locked';
+  /**
+   * The full-text condition of the case search (migration 003 built the indexes): every term
+   * occurs, also as a word prefix, in the case's subject or in one of its messages — terms may be
+   * spread over subject and messages ("printer smokes" finds a case titled "Printer" whose
+   * description says it smokes). One indexed lookup pair per term (≤10). `terms` are letters and
+   * digits only (search.ts `searchTerms`), so no query syntax can come from the user.
+   */
+  fullTextMatch(terms: string[], includeInternalNotes: boolean): Expression<SqlBool>;
+  /**
+   * The statements of migration 003 that build the indexes `fullTextMatch` reads. Part of a
+   * migration that has run on installations: never change them; a new index needs a new migration.
+   */
+  readonly fullTextIndexStatements: readonly string[];
   /** Checks that the database answers. */
   ping(db: Kysely<Database>): Promise<void>;
+  /**
+   * After an erasure: drops the erased words from the full-text index and the old row versions
+   * from the database (SQLite: FTS5 optimize and a WAL checkpoint, deleted content being zeroed
+   * by secure_delete; PostgreSQL: VACUUM of the touched tables, which also cleans the GIN indexes).
+   */
+  purgeDeletedContent(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }

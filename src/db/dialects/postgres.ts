@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { PostgresDialect, sql, type Kysely } from 'kysely';
+import { PostgresDialect, sql, type Kysely, type SqlBool } from 'kysely';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 
@@ -30,8 +30,28 @@ export function createPostgresAdapter(url: string, opts: { poolSize?: number } =
       const code = String((err as { code?: string })?.code ?? '');
       return code.startsWith('08') || code === '40001' || code === '40P01' || code === '57P01' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /timeout|terminat|Connection/i.test(String((err as Error)?.message));
     },
+    // The GIN expression indexes, with the same expressions as their definitions so that the
+    // planner uses them; `term:*` is a prefix query.
+    // Migration 003: GIN expression indexes; fullTextMatch repeats their expressions exactly.
+    fullTextIndexStatements: [
+      `create index cases_subject_search on cases using gin (to_tsvector('simple', subject))`,
+      `create index messages_body_search on messages using gin (to_tsvector('simple', left(body_text, 100000)))`,
+    ],
+    fullTextMatch(terms, includeInternalNotes) {
+      const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
+      const perTerm = terms.map((t) => {
+        const query = `${t}:*`;
+        return sql<SqlBool>`(to_tsvector('simple', cases.subject) @@ to_tsquery('simple', ${query})
+          or cases.id in (select case_id from messages where to_tsvector('simple', left(body_text, 100000)) @@ to_tsquery('simple', ${query})${notes}))`;
+      });
+      return sql<SqlBool>`(${sql.join(perTerm, sql` and `)})`;
+    },
     ping: async (db: Kysely<Database>) => {
       await sql`select 1`.execute(db);
+    },
+    purgeDeletedContent: async (db: Kysely<Database>) => {
+      // Old row versions (and their GIN index entries) are dead tuples until VACUUM removes them.
+      await sql`vacuum users, cases, case_events, case_participants, messages, attachments, blobs, blob_chunks, inbound_mails, inbound_mail_chunks, outbound_mails, sessions, api_tokens, one_time_tokens, login_attempts, audit_log`.execute(db);
     },
     close: async () => {
       await pool.end();

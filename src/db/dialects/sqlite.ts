@@ -1,9 +1,39 @@
 import SQLite from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { SqliteDialect, sql, type Kysely } from 'kysely';
+import { SqliteDialect, sql, type Kysely, type SqlBool } from 'kysely';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
+
+/**
+ * Migration 003: FTS5 tables for the case subjects and the message texts (diacritics folded),
+ * kept in sync by triggers, filled once from the existing rows.
+ */
+const FTS_TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'";
+const FULL_TEXT_INDEXES: readonly string[] = [
+  `create virtual table case_subject_fts using fts5(case_id unindexed, subject, ${FTS_TOKENIZE})`,
+  `create virtual table message_fts using fts5(message_id unindexed, case_id unindexed, kind unindexed, body, ${FTS_TOKENIZE})`,
+  `create trigger cases_fts_insert after insert on cases begin
+     insert into case_subject_fts (case_id, subject) values (new.id, new.subject);
+   end`,
+  `create trigger cases_fts_update after update of subject on cases begin
+     update case_subject_fts set subject = new.subject where case_id = old.id;
+   end`,
+  `create trigger cases_fts_delete after delete on cases begin
+     delete from case_subject_fts where case_id = old.id;
+   end`,
+  `create trigger messages_fts_insert after insert on messages begin
+     insert into message_fts (message_id, case_id, kind, body) values (new.id, new.case_id, new.kind, substr(new.body_text, 1, 100000));
+   end`,
+  `create trigger messages_fts_update after update of body_text, kind on messages begin
+     update message_fts set kind = new.kind, body = substr(new.body_text, 1, 100000) where message_id = old.id;
+   end`,
+  `create trigger messages_fts_delete after delete on messages begin
+     delete from message_fts where message_id = old.id;
+   end`,
+  `insert into case_subject_fts (case_id, subject) select id, subject from cases`,
+  `insert into message_fts (message_id, case_id, kind, body) select id, case_id, kind, substr(body_text, 1, 100000) from messages`,
+];
 
 /**
  * Kysely opens transactions with a plain (deferred) BEGIN. When another process (a `supportal
@@ -66,8 +96,28 @@ export function createSqliteAdapter(file: string): DialectAdapter {
     lockSuffix: '',
     isUniqueViolation: (err) => String((err as { code?: string })?.code ?? '').startsWith('SQLITE_CONSTRAINT_UNIQUE') || String((err as { code?: string })?.code) === 'SQLITE_CONSTRAINT_PRIMARYKEY',
     isTransient: (err) => /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(String((err as { code?: string })?.code ?? '')),
+    // The FTS5 tables that triggers keep in sync; `"term"*` is a quoted prefix query.
+    fullTextIndexStatements: FULL_TEXT_INDEXES,
+    fullTextMatch(terms, includeInternalNotes) {
+      const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
+      const perTerm = terms.map((t) => {
+        const query = `"${t}"*`;
+        return sql<SqlBool>`(cases.id in (select case_id from case_subject_fts where case_subject_fts match ${query})
+          or cases.id in (select case_id from message_fts where message_fts match ${query}${notes}))`;
+      });
+      return sql<SqlBool>`(${sql.join(perTerm, sql` and `)})`;
+    },
     ping: async (db: Kysely<Database>) => {
       await sql`select 1`.execute(db);
+    },
+    purgeDeletedContent: async (db: Kysely<Database>) => {
+      // 'optimize' merges the FTS5 segments into one: deleted words leave the index b-tree
+      // (until then they sit in older segments behind a delete marker).
+      await sql`insert into message_fts (message_fts) values ('optimize')`.execute(db);
+      await sql`insert into case_subject_fts (case_subject_fts) values ('optimize')`.execute(db);
+      // The WAL holds the old page images until a checkpoint copies the (zeroed) pages back and
+      // TRUNCATE empties it; another process reading at this moment makes it partial.
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     },
     close: async () => {
       database.close();

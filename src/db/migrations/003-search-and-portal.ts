@@ -40,35 +40,7 @@ export async function up(db: Kysely<any>, d: DialectAdapter): Promise<void> {
   // Agent notifications: customer replies since the last read.
   await db.schema.createIndex('messages_kind_created').on('messages').columns(['kind', 'created_at']).execute();
 
-  if (d.name === 'sqlite') {
-    const tokenize = "tokenize = 'unicode61 remove_diacritics 2'";
-    await sql.raw(`create virtual table case_subject_fts using fts5(case_id unindexed, subject, ${tokenize})`).execute(db);
-    await sql.raw(`create virtual table message_fts using fts5(message_id unindexed, case_id unindexed, kind unindexed, body, ${tokenize})`).execute(db);
-    const statements = [
-      `create trigger cases_fts_insert after insert on cases begin
-         insert into case_subject_fts (case_id, subject) values (new.id, new.subject);
-       end`,
-      `create trigger cases_fts_update after update of subject on cases begin
-         update case_subject_fts set subject = new.subject where case_id = old.id;
-       end`,
-      `create trigger cases_fts_delete after delete on cases begin
-         delete from case_subject_fts where case_id = old.id;
-       end`,
-      `create trigger messages_fts_insert after insert on messages begin
-         insert into message_fts (message_id, case_id, kind, body) values (new.id, new.case_id, new.kind, substr(new.body_text, 1, 100000));
-       end`,
-      `create trigger messages_fts_update after update of body_text, kind on messages begin
-         update message_fts set kind = new.kind, body = substr(new.body_text, 1, 100000) where message_id = old.id;
-       end`,
-      `create trigger messages_fts_delete after delete on messages begin
-         delete from message_fts where message_id = old.id;
-       end`,
-      `insert into case_subject_fts (case_id, subject) select id, subject from cases`,
-      `insert into message_fts (message_id, case_id, kind, body) select id, case_id, kind, substr(body_text, 1, 100000) from messages`,
-    ];
-    for (const s of statements) await sql.raw(s).execute(db);
-  } else {
-    await sql.raw(`create index cases_subject_search on cases using gin (to_tsvector('simple', subject))`).execute(db);
-    await sql.raw(`create index messages_body_search on messages using gin (to_tsvector('simple', left(body_text, 100000)))`).execute(db);
-  }
+  // The full-text indexes differ per database; the dialect adapter keeps them beside the
+  // condition that uses them (fullTextMatch).
+  for (const statement of d.fullTextIndexStatements) await sql.raw(statement).execute(db);
 }

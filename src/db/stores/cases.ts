@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AttachmentTable, CaseTable, Database, MessageTable } from '../schema.js';
 import type { AttachmentStore, CaseStore, MessageStore } from '../../app/ports.js';
-import type { Attachment, Case, CaseEvent, Message } from '../../domain/records.js';
+import type { Attachment, Case, CaseEvent, Message } from '../../domain/entities.js';
 import type { CaseChannel, CaseStatus, MessageKind, MessageSource } from '../../domain/case.js';
 import { FIRST_CASE_NUMBER } from '../../domain/case.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';

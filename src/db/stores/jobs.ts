@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database, JobTable } from '../schema.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import type { AuditStore, JobStore } from '../../app/ports.js';
-import type { Job } from '../../domain/records.js';
+import type { Job } from '../../domain/entities.js';
 
 function toJob(r: JobTable): Job {
   return {

@@ -1,8 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, InboundMailTable, OutboundMailTable } from '../schema.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
-import type { InboundMailStore, OutboundMailStore } from '../../app/ports.js';
-import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/records.js';
+import type { Clock, InboundMailStore, OutboundMailStore } from '../../app/ports.js';
+import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/entities.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
 import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
@@ -206,7 +206,7 @@ const OUTBOUND_COLUMNS = [
 ] as const;
 
 
-export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): OutboundMailStore {
+export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock: Clock): OutboundMailStore {
   return {
     async insert(m) {
       await db
@@ -268,7 +268,7 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter): Outb
       return rows.map(toOutbound);
     },
     async update(id, p) {
-      const set: Partial<OutboundMailTable> = { updated_at: new Date().toISOString() };
+      const set: Partial<OutboundMailTable> = { updated_at: clock.now().toISOString() };
       if (p.status !== undefined) set.status = p.status;
       if (p.attempts !== undefined) set.attempts = p.attempts;
       if (p.nextAttemptAt !== undefined) set.next_attempt_at = p.nextAttemptAt;

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, UserTable } from '../schema.js';
-import type { OrganisationStore, ProductStore, UserStore } from '../../app/ports.js';
-import type { User } from '../../domain/records.js';
+import type { Clock, OrganisationStore, ProductStore, UserStore } from '../../app/ports.js';
+import type { User } from '../../domain/entities.js';
 import type { Language, UserRole } from '../../domain/case.js';
 import { randomUUID } from 'node:crypto';
 
@@ -42,7 +42,7 @@ export function organisationStore(db: Kysely<Database>): OrganisationStore {
   };
 }
 
-export function userStore(db: Kysely<Database>): UserStore {
+export function userStore(db: Kysely<Database>, clock: Clock): UserStore {
   return {
     async findByEmail(email) {
       const r = await db.selectFrom('users').selectAll().where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
@@ -72,7 +72,7 @@ export function userStore(db: Kysely<Database>): UserStore {
         .execute();
     },
     async update(id, p) {
-      const set: Partial<UserTable> = { updated_at: new Date().toISOString() };
+      const set: Partial<UserTable> = { updated_at: clock.now().toISOString() };
       if (p.name !== undefined) set.name = p.name;
       if (p.language !== undefined) set.language = p.language;
       if (p.passwordHash !== undefined) set.password_hash = p.passwordHash;
@@ -95,7 +95,7 @@ export function userStore(db: Kysely<Database>): UserStore {
   };
 }
 
-export function productStore(db: Kysely<Database>): ProductStore {
+export function productStore(db: Kysely<Database>, clock: Clock): ProductStore {
   return {
     async findByName(name) {
       const p = await db.selectFrom('products').selectAll().where('name', '=', name).executeTakeFirst();
@@ -104,12 +104,12 @@ export function productStore(db: Kysely<Database>): ProductStore {
       return { id: p.id, name: p.name, versions: versions.map((v) => v.name) };
     },
     async insert(p) {
-      await db.insertInto('products').values({ id: p.id, name: p.name, active: 1, created_at: new Date().toISOString() }).execute();
+      await db.insertInto('products').values({ id: p.id, name: p.name, active: 1, created_at: clock.now().toISOString() }).execute();
     },
     async addVersion(productId, version) {
       await db
         .insertInto('product_versions')
-        .values({ id: randomUUID(), product_id: productId, name: version, created_at: new Date().toISOString() })
+        .values({ id: randomUUID(), product_id: productId, name: version, created_at: clock.now().toISOString() })
         .onConflict((oc) => oc.columns(['product_id', 'name']).doNothing())
         .execute();
     },

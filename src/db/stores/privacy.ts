@@ -4,7 +4,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 import type { DatabaseHandle } from '../database.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
-import type { EraseCounts, EraseInput, PersonRecords, PrivacyStore } from '../../app/privacy/ports.js';
+import type { EraseCounts, EraseInput, PersonDataStore, PersonRecords, PrivacyAuditStore, PrivacyStore, RetentionStore } from '../../app/privacy/ports.js';
 import { asBuffer } from './bytes.js';
 import { inboundMailStore } from './mail.js';
 
@@ -206,24 +206,11 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
       });
     }
 
-  async function purgeDeletedData(): Promise<void> {
-      if (d.name === 'sqlite') {
-        // 'optimize' merges the FTS5 segments into one: the deleted words are dropped from the
-        // index b-tree (until then they sit in older segments with a delete marker).
-        await sql`insert into message_fts (message_fts) values ('optimize')`.execute(db);
-        await sql`insert into case_subject_fts (case_subject_fts) values ('optimize')`.execute(db);
-        // The WAL still holds the old page images until a checkpoint copies the (zeroed) pages
-        // back and TRUNCATE empties it; another process reading at this moment makes it partial.
-        await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
-      } else {
-        // Old row versions (and their GIN index entries) are dead tuples until VACUUM removes them.
-        await sql`vacuum users, cases, case_events, case_participants, messages, attachments, blobs, blob_chunks, inbound_mails, inbound_mail_chunks, outbound_mails, sessions, api_tokens, one_time_tokens, login_attempts, audit_log`.execute(db);
-      }
-    }
+  const purgeDeletedData = () => d.purgeDeletedContent(db);
 
   const userByEmail = (q: Kysely<Database>, email: string) => q.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
 
-  return {
+  const people: PersonDataStore = {
     async collect(email) {
       const user = await userByEmail(db, email);
       const userId = user?.id ?? null;
@@ -391,6 +378,9 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
       return hits.filter((h) => (seen.has(`${h.table}:${h.id}`) ? false : (seen.add(`${h.table}:${h.id}`), true)));
     },
 
+  };
+
+  const retention: RetentionStore = {
     async rawRetentionCandidates(before, limit) {
       const rows = await db
         .selectFrom('inbound_mails')
@@ -463,6 +453,9 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
         .execute();
     },
 
+  };
+
+  const audit: PrivacyAuditStore = {
     async recordAudit(e) {
       await db.insertInto('audit_log').values({ at: e.at, actor: e.actor, action: e.action, target: e.target, detail: JSON.stringify(e.detail) }).execute();
     },
@@ -481,4 +474,5 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
       }));
     },
   };
+  return { people, retention, audit };
 }

@@ -1,10 +1,9 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import {
-  addProductVersion, createOrganisation, createProduct, listCatalog, listOrganisations, setOrganisationAdmin, setProductActive, setVersionActive, updateOrganisation,
-} from '../../app/portal/admin-catalog.js';
-import { effectiveSettings, previewTemplate, TEMPLATE_NAMES } from '../../app/portal/admin-settings.js';
-import { EDITABLE_TEMPLATES, updateInstallationSettings, type SettingsUpdate } from '../../app/portal/installation-settings.js';
+import { addProductVersion, createProduct, listCatalog, setProductActive, setVersionActive } from '../../app/admin/catalog.js';
+import { createOrganisation, listOrganisations, setOrganisationAdmin, updateOrganisation } from '../../app/admin/organisations.js';
+import { effectiveSettings, previewTemplate, TEMPLATE_NAMES } from '../../app/admin/settings.js';
+import { EDITABLE_TEMPLATES, updateInstallationSettings, type SettingsUpdate } from '../../app/settings/installation-settings.js';
 import { arrayOf, idParams, obj, str } from './schemas.js';
 
 const previewSchema = obj({ name: str(40), language: str(2), subject: str(1000), text: { type: 'string' }, html: { type: 'string' } });

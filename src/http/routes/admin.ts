@@ -1,6 +1,6 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
 import { USER_ROLES, type Language, type UserRole } from '../../domain/case.js';
-import { createUser, listUsers, setUserDisabled } from '../../app/portal/admin-users.js';
+import { createUser, listUsers, setUserDisabled } from '../../app/admin/users.js';
 import { arrayOf, emailField, idParams, languageField, obj, passwordField, str, userSchema } from './schemas.js';
 
 export function adminRoutes({ ctx, router }: RouteDeps): void {

@@ -5,7 +5,7 @@ import { addInternalNote, assignCase, closeCaseFor, openCaseFor, reopenCaseFor, 
 import { inboundForCase, outboundForCase } from '../../app/portal/mail-log.js';
 import { requireVisibleCase } from '../../app/portal/access.js';
 import { checkUploads } from '../../app/portal/uploads.js';
-import { casesCsv } from '../../app/portal/csv-export.js';
+import { casesCsv } from '../../app/desk/csv-export.js';
 import { messageHtmlFor } from '../../app/portal/message-html.js';
 import { readBodyWithFiles } from '../multipart-body.js';
 import { MAIL_HTML_CSP, MAIL_HTML_REMOTE_IMAGES_CSP } from '../security-headers.js';

@@ -1,9 +1,9 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import { overviewFor } from '../../app/portal/overview.js';
-import { listNotifications, markNotificationsRead } from '../../app/portal/agent-notifications.js';
-import { createCustomer, findCustomers } from '../../app/portal/customers.js';
-import { listAgents } from '../../app/portal/agents.js';
+import { overviewFor } from '../../app/desk/overview.js';
+import { listNotifications, markNotificationsRead } from '../../app/desk/agent-notifications.js';
+import { createCustomer, findCustomers } from '../../app/desk/customers.js';
+import { listAgents } from '../../app/desk/agents.js';
 import { arrayOf, emailField, obj, str } from './schemas.js';
 
 const customerSchema = obj({

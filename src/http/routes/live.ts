@@ -1,6 +1,6 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
 import type { LiveStreams } from '../live-stream.js';
-import { pollLiveChanges, resumeCursor, formatCursor } from '../../app/portal/live-updates.js';
+import { pollLiveChanges, resumeCursor, formatCursor } from '../../app/live/live-updates.js';
 import { arrayOf, obj, str } from './schemas.js';
 
 export function liveRoutes({ ctx, router }: RouteDeps, streams: LiveStreams): void {

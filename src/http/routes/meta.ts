@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../route-registry.js';
 import { buildOpenApi } from '../openapi.js';
-import { listProducts } from '../../app/portal/admin-users.js';
+import { listProducts } from '../../app/admin/catalog.js';
 import { arrayOf, obj } from './schemas.js';
 
 export function metaRoutes({ ctx, router }: RouteDeps, _app: FastifyInstance): void {

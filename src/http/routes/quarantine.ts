@@ -1,5 +1,5 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
-import { deleteMailContent, listQuarantine, rawMail, releaseMail, reprocessMail } from '../../app/portal/quarantine.js';
+import { deleteMailContent, listQuarantine, rawMail, releaseMail, reprocessMail } from '../../app/desk/quarantine.js';
 import { arrayOf, idParams, mailLogSchema, obj } from './schemas.js';
 
 type MailParams = { Params: { mailId: string } };

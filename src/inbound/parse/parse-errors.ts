@@ -10,6 +10,20 @@ export class MalformedMailError extends Error {
   }
 }
 
+/**
+ * Parsing ran past its CPU budget. Usually the mail's fault (M2, M3), but the budget is measured
+ * as the worker's event-loop active time, which also grows while an overloaded machine gives the
+ * thread no CPU: at a load average of 30 on 2 cores, ordinary 2 KB replies ran over 2 s. So the
+ * pipeline retries such a mail once, later, before it counts as malformed (020-parse).
+ */
+export class ParseBudgetError extends MalformedMailError {
+  readonly overBudget = true as const;
+  constructor(readonly budgetMs: number) {
+    super(`parsing took more than ${budgetMs} ms`);
+    this.name = 'ParseBudgetError';
+  }
+}
+
 /** More `Received:` fields than any real route produces: a mail loop (RELIABILITY L4). */
 export class MailLoopError extends Error {
   readonly code = 'loop' as const;

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { ParsedAttachment, ParsedMail } from '../../domain/parsed-mail.js';
 import { RAW_CHUNK_BYTES, rawMailFromBuffer, type RawMail } from '../../domain/raw-mail.js';
-import { MailLoopError, MalformedMailError } from './parse-errors.js';
+import { MailLoopError, MalformedMailError, ParseBudgetError } from './parse-errors.js';
 import { DEFAULT_PARSE_LIMITS, type ParseLimits } from './parse-limits.js';
 import type { FromWorker, ParseResponse, ToWorker } from './parse-protocol.js';
 import { movable } from './attachment-content.js';
@@ -230,7 +230,7 @@ export class ParseWorkerPool {
         this.arm(slot, Math.max(10, Math.min(budget - used, budget * 2 - elapsed)));
         return;
       }
-      this.settle(job, new MalformedMailError(`parsing took more than ${budget} ms`));
+      this.settle(job, new ParseBudgetError(budget));
       void this.retire(slot, null);
     }, delayMs);
   }

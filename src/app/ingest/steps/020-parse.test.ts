@@ -33,6 +33,16 @@ describe('020-parse', () => {
     assert.deepEqual(v.kind === 'terminal' && [v.status, v.reason, v.notice], ['quarantined', 'malformed', false]);
   });
 
+  test('over the time budget: deferred on the first run (a busy machine may have used the time), malformed on the next', async () => {
+    // The shape of ParseBudgetError (inbound/parse/parse-errors.ts), as the parser port delivers it.
+    const overBudget = () => Promise.reject(Object.assign(new Error('parsing took more than 2000 ms'), { code: 'malformed', overBudget: true }));
+    const first = await context(REPLY, { parse: false, attempt: 1, deps: { parser: { parse: overBudget } } });
+    await assert.rejects(parseStep.run(first), (e: Error & { reason?: string }) => e.name === 'DeferError' && e.reason === 'processing_failed' && /2000 ms; tried again later/.test(e.message));
+    const second = await context(REPLY, { parse: false, attempt: 2, deps: { parser: { parse: overBudget } } });
+    const v = await parseStep.run(second);
+    assert.deepEqual(v.kind === 'terminal' && [v.status, v.reason, v.notice], ['quarantined', 'malformed', false]);
+  });
+
   test('a parser fault of our own is thrown (the mail is deferred, not judged)', async () => {
     const p = await context(REPLY, { parse: false, deps: { parser: { parse: () => Promise.reject(new Error('worker died')) } } });
     await assert.rejects(parseStep.run(p), /worker died/);

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { matchCaseStep } from './050-match-case.js';
 import { makeCaseMessageId, makePlusAddress } from '../../../domain/thread-tokens.js';
-import type { Case } from '../../../domain/records.js';
+import type { Case } from '../../../domain/entities.js';
 import { MAIL, context } from '../../../../test/support/pipeline-step.js';
 
 const CASE = { id: 'case-10042', number: 10042, subject: 'Export', status: 'open' } as Case;

@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { authoriseSenderStep } from './060-authorise-sender.js';
-import type { Case, User } from '../../../domain/records.js';
+import type { Case, User } from '../../../domain/entities.js';
 import { context } from '../../../../test/support/pipeline-step.js';
 
 const CASE = { id: 'case-1', number: 7, status: 'open', customerId: 'u-anna', organisationId: 'org-kunde' } as Case;

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { caseStateStep } from './070-case-state.js';
 import { CASE_STATUSES } from '../../../domain/case.js';
-import type { Case } from '../../../domain/records.js';
+import type { Case } from '../../../domain/entities.js';
 import { context } from '../../../../test/support/pipeline-step.js';
 
 describe('070-case-state', () => {

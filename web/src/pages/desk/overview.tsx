@@ -4,7 +4,7 @@ import { useLiveEvents } from '../../events.js';
 import { BarChart, HBarChart, LineChart, type Series } from '../../components/charts.js';
 import { ErrorBox, formatDate, Loading, PageTitle, useLoad } from '../../components/ui.js';
 
-/** What /api/overview answers (src/app/portal/overview.ts): 14 days of mail flow, open cases by status and age. */
+/** What /api/overview answers (src/app/desk/overview.ts): 14 days of mail flow, open cases by status and age. */
 export interface OverviewStats {
   generatedAt: string;
   openCases: { ageBuckets: string[]; byStatus: Array<{ status: string; total: number; ages: number[] }> };

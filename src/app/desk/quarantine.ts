@@ -1,11 +1,15 @@
-import type { WebContext } from '../auth/ports.js';
+import type { ReprocessDeps } from '../ingest/reprocess.js';
+import type { WebSlice } from '../web-context.js';
 import { AppError } from '../errors.js';
 import { reprocessInboundMail } from '../ingest/reprocess.js';
 import { PROCESS_INBOUND_JOB } from '../ingest/receive-mail.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
-import { mailLogEntry, type MailLogEntry } from './views.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+import { mailLogEntry, type MailLogEntry } from '../portal/views.js';
+
+/** What this module's use cases reach of the web context. */
+export type QuarantineDeps = WebSlice<'audit' | 'inbound' | 'jobs', 'mailAdmin' | 'search', 'clock' | 'events' | 'mail'> & ReprocessDeps;
 
 export type QuarantineEntry = MailLogEntry & { job: { status: 'dead'; attempts: number; lastError: string | null } | null };
 
@@ -19,7 +23,7 @@ const LIMIT = 200;
  * deferred (clamd down, a processing error being retried) and those whose job died after its
  * last attempt (promise 3: the dead-letter queue is visible and replayable).
  */
-export async function listQuarantine(ctx: WebContext, user: User): Promise<QuarantineEntry[]> {
+export async function listQuarantine(ctx: QuarantineDeps, user: User): Promise<QuarantineEntry[]> {
   requireStaff(user);
   const [quarantined, deferred, dead] = await Promise.all([
     ctx.web.search.inbound({ status: 'quarantined', limit: LIMIT }),
@@ -38,14 +42,14 @@ export async function listQuarantine(ctx: WebContext, user: User): Promise<Quara
   return [...out.values()].sort((a, b) => (a.receivedAt < b.receivedAt ? 1 : a.receivedAt > b.receivedAt ? -1 : 0));
 }
 
-async function requireMail(ctx: WebContext, id: string) {
+async function requireMail(ctx: QuarantineDeps, id: string) {
   const m = await ctx.web.search.inboundById(id);
   if (!m) throw new AppError('mail_not_found');
   return m;
 }
 
 /** Staff: run a quarantined, deferred or dead mail through the pipeline again. */
-export async function reprocessMail(ctx: WebContext, user: User, id: string): Promise<MailLogEntry> {
+export async function reprocessMail(ctx: QuarantineDeps, user: User, id: string): Promise<MailLogEntry> {
   requireStaff(user);
   await requireMail(ctx, id);
   await reprocessInboundMail(ctx, id);
@@ -60,7 +64,7 @@ export async function reprocessMail(ctx: WebContext, user: User, id: string): Pr
  * virus is never released (A9). The release goes through the whole pipeline again, with an audit
  * entry naming the agent.
  */
-export async function releaseMail(ctx: WebContext, user: User, id: string): Promise<MailLogEntry> {
+export async function releaseMail(ctx: QuarantineDeps, user: User, id: string): Promise<MailLogEntry> {
   requireStaff(user);
   const m = await requireMail(ctx, id);
   if (m.status !== 'quarantined' || m.reason === null || !RELEASABLE.has(m.reason)) {
@@ -79,7 +83,7 @@ export async function releaseMail(ctx: WebContext, user: User, id: string): Prom
  * waiting for the pipeline is settled as `ignored` at the same time, so that its job completes
  * instead of failing on the missing bytes.
  */
-export async function deleteMailContent(ctx: WebContext, user: User, id: string): Promise<MailLogEntry> {
+export async function deleteMailContent(ctx: QuarantineDeps, user: User, id: string): Promise<MailLogEntry> {
   if (user.role !== 'admin') throw new AppError('forbidden');
   const m = await requireMail(ctx, id);
   const now = ctx.clock.now().toISOString();
@@ -94,7 +98,7 @@ export async function deleteMailContent(ctx: WebContext, user: User, id: string)
 }
 
 /** Staff: the mail exactly as received. */
-export async function rawMail(ctx: WebContext, user: User, id: string): Promise<Buffer> {
+export async function rawMail(ctx: QuarantineDeps, user: User, id: string): Promise<Buffer> {
   requireStaff(user);
   await requireMail(ctx, id);
   const raw = await ctx.store.inbound.raw(id);

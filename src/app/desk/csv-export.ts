@@ -1,7 +1,11 @@
-import type { WebContext } from '../auth/ports.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
-import { listCasesFor, type CaseListInput } from './case-queries.js';
+import type { CaseQueriesDeps } from '../portal/case-queries.js';
+import type { WebSlice } from '../web-context.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+import { listCasesFor, type CaseListInput } from '../portal/case-queries.js';
+
+/** What this module's use cases reach of the web context. */
+export type CsvExportDeps = WebSlice<'organisations' | 'users', 'catalog', never> & CaseQueriesDeps;
 
 /** An export holds at most 5 000 cases: a spreadsheet, not a backup (that is `pg_dump`/`.backup`). */
 export const CSV_EXPORT_LIMIT = 5000;
@@ -24,7 +28,7 @@ const HEADER = ['number', 'subject', 'status', 'channel', 'customer', 'customer_
  * Staff: the case list (same filters as the desk: queue, status, q) as CSV, UTF-8 with a byte
  * order mark so that Excel shows umlauts, CRLF line ends.
  */
-export async function casesCsv(ctx: WebContext, user: User, input: CaseListInput): Promise<string> {
+export async function casesCsv(ctx: CsvExportDeps, user: User, input: CaseListInput): Promise<string> {
   requireStaff(user);
   const cases = await listCasesFor(ctx, user, { ...input, limit: Math.min(input.limit ?? CSV_EXPORT_LIMIT, CSV_EXPORT_LIMIT) });
   const [users, organisations, products] = await Promise.all([ctx.store.users.list(), ctx.store.organisations.list(), ctx.web.catalog.products(true)]);

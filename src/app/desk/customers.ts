@@ -1,9 +1,14 @@
 import { z } from 'zod';
-import type { WebContext } from '../auth/ports.js';
-import { addUser, parseInput } from '../users.js';
+import type { UsersDeps } from '../users.js';
+import type { WebSlice } from '../web-context.js';
+import { addUser } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { LANGUAGES } from '../../domain/case.js';
-import type { Organisation, User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
+import type { Organisation, User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+
+/** What this module's use cases reach of the web context. */
+export type CustomersDeps = WebSlice<'audit' | 'organisations', 'directory', 'clock'> & UsersDeps;
 
 export interface CustomerView {
   id: string;
@@ -19,7 +24,7 @@ function customerView(u: User, o: Organisation | null): CustomerView {
 }
 
 /** Staff, for a phone case: customers by name, e-mail address, organisation or customer number. */
-export async function findCustomers(ctx: WebContext, user: User, input: { q: string; limit?: number }): Promise<CustomerView[]> {
+export async function findCustomers(ctx: CustomersDeps, user: User, input: { q: string; limit?: number }): Promise<CustomerView[]> {
   requireStaff(user);
   const i = parseInput(z.object({ q: z.string().trim().min(1).max(200), limit: z.number().int().min(1).max(100).default(20) }), input);
   return (await ctx.web.directory.customers(i.q, i.limit)).map((r) => customerView(r.user, r.organisation));
@@ -39,7 +44,7 @@ const createInput = z.object({
  * address counts as verified because the agent took it down; the customer has no password yet
  * and sets one with "forgot password" when they want the portal.
  */
-export async function createCustomer(ctx: WebContext, user: User, input: z.input<typeof createInput>): Promise<CustomerView> {
+export async function createCustomer(ctx: CustomersDeps, user: User, input: z.input<typeof createInput>): Promise<CustomerView> {
   requireStaff(user);
   const i = parseInput(createInput, input);
   const u = await addUser(ctx, { role: 'customer', email: i.email, name: i.name, org: i.organisation, customerNo: i.customerNo, lang: i.language, emailVerified: true });

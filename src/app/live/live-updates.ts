@@ -1,8 +1,12 @@
-import type { WebContext } from '../auth/ports.js';
+import type { MailLogDeps } from '../portal/mail-log.js';
+import type { WebSlice } from '../web-context.js';
 import { isStaff } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import { mailLogEntryFor, sentBy } from './mail-log.js';
-import type { MailLogEntry } from './views.js';
+import type { User } from '../../domain/entities.js';
+import { mailLogEntryFor, sentBy } from '../portal/mail-log.js';
+import type { MailLogEntry } from '../portal/views.js';
+
+/** What this module's use cases reach of the web context. */
+export type LiveUpdatesDeps = WebSlice<never, 'live', never> & MailLogDeps;
 
 /**
  * Where a live-update stream stands: the newest mail outcome and case change it has sent, plus
@@ -59,7 +63,7 @@ export function resumeCursor(lastEventId: string | undefined, now: Date): LiveCu
  * timing of a note must not show through. Cheap indexed queries, so every open page can ask every
  * 2 s; that poll is what makes several processes on one PostgreSQL see each other's changes.
  */
-export async function pollLiveChanges(ctx: WebContext, user: User, cursor: LiveCursor): Promise<{ events: LiveEvent[]; cursor: LiveCursor }> {
+export async function pollLiveChanges(ctx: LiveUpdatesDeps, user: User, cursor: LiveCursor): Promise<{ events: LiveEvent[]; cursor: LiveCursor }> {
   const staff = isStaff(user.role);
   const seen = new Set(cursor.seen);
   const events: LiveEvent[] = [];

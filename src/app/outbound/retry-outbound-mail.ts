@@ -1,9 +1,12 @@
-import type { AppContext } from '../context.js';
+import type { AppSlice } from '../context.js';
 import { AppError } from '../errors.js';
-import type { OutboundMail } from '../../domain/records.js';
+import type { OutboundMail } from '../../domain/entities.js';
+
+/** What this module's use cases reach of the context. */
+export type RetryOutboundMailDeps = AppSlice<'audit' | 'outbound', 'clock' | 'mail'>;
 
 /** An admin asks for another attempt now: a failed, retrying or bounced mail is queued again. */
-export async function retryOutboundMail(ctx: AppContext, id: string): Promise<OutboundMail> {
+export async function retryOutboundMail(ctx: RetryOutboundMailDeps, id: string): Promise<OutboundMail> {
   const m = await ctx.store.outbound.findById(id);
   if (!m) throw new AppError('mail_not_found', `there is no outbound mail ${id}`);
   if (!ctx.mail.relayConfigured) throw new AppError('invalid_input', 'no relay is configured (SUPPORTAL_RELAY_URL): mails stay held in the local outbox');

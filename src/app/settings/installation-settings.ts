@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { AppError } from '../errors.js';
-import { parseInput } from '../users.js';
+import { parseInput } from '../parse-input.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
+import type { User } from '../../domain/entities.js';
 import type { IngestSettings, IngestSettingsSource } from '../ingest/ports.js';
-import type { InstallationSettingsStore, PortalContext, StoredSetting, TemplateOverride, TemplateOverrideSource } from './ports.js';
+import type { InstallationSettingsStore, StoredSetting, TemplateOverride, TemplateOverrideSource } from './ports.js';
+import type { AuditStore, Clock } from '../ports.js';
 
 /** The templates an admin may reword: the two automatic answers every customer mail gets. */
 export const EDITABLE_TEMPLATES = ['receipt', 'notice'] as const;
@@ -248,7 +249,14 @@ export function parseTemplateDraft(template: EditableTemplate, draft: unknown): 
  * `invalid_input` with `details.field`, e.g. `maxMessageBytes` or `templates.receipt.en.text`);
  * each changed key is saved and written to the audit log with its new value.
  */
-export async function updateInstallationSettings(ctx: PortalContext, admin: User, input: SettingsUpdate): Promise<EffectiveInstallationSettings> {
+/** What changing the settings needs: the settings themselves, the clock and the audit log. */
+export interface UpdateSettingsDeps {
+  installation: InstallationSettings;
+  clock: Clock;
+  store: { audit: AuditStore };
+}
+
+export async function updateInstallationSettings(ctx: UpdateSettingsDeps, admin: User, input: SettingsUpdate): Promise<EffectiveInstallationSettings> {
   requireAdmin(admin);
   const s = ctx.installation;
   const cur = await s.refresh();

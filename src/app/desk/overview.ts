@@ -1,8 +1,11 @@
-import type { WebContext } from '../auth/ports.js';
+import type { WebSlice } from '../web-context.js';
 import { INBOUND_STATUSES, type InboundStatus, type ReasonCode } from '../../domain/reason-codes.js';
 import type { CaseStatus } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import { requireStaff } from './access.js';
+import type { User } from '../../domain/entities.js';
+import { requireStaff } from '../portal/access.js';
+
+/** What this module's use cases reach of the web context. */
+export type OverviewDeps = WebSlice<never, 'reports', 'clock'>;
 
 const DAY_MS = 24 * 3600 * 1000;
 /** The mail charts cover two weeks: enough to see "since Tuesday nothing is accepted". */
@@ -47,7 +50,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
  * reasons) is computed here over the bounded 14-day window, because percentiles and per-day
  * grouping of timestamps are spelt differently in every database.
  */
-export async function overviewFor(ctx: WebContext, user: User): Promise<Overview> {
+export async function overviewFor(ctx: OverviewDeps, user: User): Promise<Overview> {
   requireStaff(user);
   const now = ctx.clock.now();
   const cutoffs = AGE_BUCKETS.map((b) => new Date(now.getTime() - b.days * DAY_MS).toISOString());

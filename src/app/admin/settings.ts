@@ -1,11 +1,14 @@
+import type { WebSlice } from '../web-context.js';
 import { AppError } from '../errors.js';
 import type { RenderedMail, TemplateName } from '../outbound/mail-composer.js';
 import { REASON_TEXTS } from '../ingest/reason-texts.js';
 import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
-import type { User } from '../../domain/records.js';
-import type { PortalContext } from './ports.js';
-import { EDITABLE_TEMPLATES, parseTemplateDraft, settingsLimits, TEMPLATE_VARIABLES, type EditableTemplate, type EffectiveInstallationSettings, type TemplateOverrides } from './installation-settings.js';
+import type { User } from '../../domain/entities.js';
+import { EDITABLE_TEMPLATES, parseTemplateDraft, settingsLimits, TEMPLATE_VARIABLES, type EditableTemplate, type EffectiveInstallationSettings, type TemplateOverrides } from '../settings/installation-settings.js';
+
+/** What this module's use cases reach of the web context. */
+export type AdminSettingsDeps = WebSlice<never, never, 'composer' | 'installation' | 'mail' | 'uploads'>;
 
 export const TEMPLATE_NAMES = ['agent_reply', 'receipt', 'notice', 'case_opened', 'signup', 'password_reset', 'agent_notification'] as const satisfies readonly TemplateName[];
 
@@ -47,7 +50,7 @@ export interface EffectiveSettings {
  * configuration file and the environment (`supportal print-config`) and are shown read-only. No
  * secret is part of it.
  */
-export async function effectiveSettings(ctx: PortalContext, admin: User): Promise<EffectiveSettings> {
+export async function effectiveSettings(ctx: AdminSettingsDeps, admin: User): Promise<EffectiveSettings> {
   requireAdmin(admin);
   const m = ctx.mail;
   const eff = await ctx.installation.refresh();
@@ -77,7 +80,7 @@ export async function effectiveSettings(ctx: PortalContext, admin: User): Promis
  * (`subject` → `{{subject}}`) and with an empty override, so the admin's saved text is left out.
  * Braces pass the HTML escaping unchanged; the document around the HTML part is taken off.
  */
-function builtInWording(ctx: PortalContext): EffectiveSettings['builtInTemplates'] {
+function builtInWording(ctx: AdminSettingsDeps): EffectiveSettings['builtInTemplates'] {
   const out = {} as EffectiveSettings['builtInTemplates'];
   for (const t of EDITABLE_TEMPLATES) {
     const vars = Object.fromEntries(TEMPLATE_VARIABLES[t].map((v) => [v, `{{${v}}}`]));
@@ -100,7 +103,7 @@ const SAMPLES: Record<Language, { subject: string; body: string; file: string; d
  * Admin: a template rendered with sample values, exactly as the composer renders real mails: with
  * the saved wording, or with `draft` (the editor's unsaved text, checked like a save) in its place.
  */
-export async function previewTemplate(ctx: PortalContext, admin: User, name: string, language: Language, draft?: unknown): Promise<RenderedMail & { name: TemplateName; language: Language }> {
+export async function previewTemplate(ctx: AdminSettingsDeps, admin: User, name: string, language: Language, draft?: unknown): Promise<RenderedMail & { name: TemplateName; language: Language }> {
   requireAdmin(admin);
   const t = TEMPLATE_NAMES.find((n) => n === name);
   if (!t) throw new AppError('not_found', `There is no template "${name}".`);

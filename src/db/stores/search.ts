@@ -1,0 +1,99 @@
+import type { MessageTable } from '../schema.js';
+import type { Connection } from '../transaction-scope.js';
+import type { DialectAdapter } from '../dialects/dialect-adapter.js';
+import type { PortalSearch } from '../../app/portal/ports.js';
+import type { MessageKind, MessageSource } from '../../domain/case.js';
+import type { Message } from '../../domain/entities.js';
+import { toAttachment, toCase } from './cases.js';
+import { toInbound } from './mail.js';
+
+function toMessage(r: MessageTable): Message {
+  return {
+      id: r.id, caseId: r.case_id, authorId: r.author_id, authorEmail: r.author_email, kind: r.kind as MessageKind, source: r.source as MessageSource,
+      bodyText: r.body_text, bodyHtml: r.body_html, quotedText: r.quoted_text, inboundMailId: r.inbound_mail_id, outboundMailId: r.outbound_mail_id, createdAt: r.created_at,
+  };
+}
+
+/**
+ * The words of a search: letters and digits only, so that no query syntax (FTS5's `NEAR`, `"`,
+ * `*`, `:`; tsquery's `&|!()`) can come from the user. At most 10 words: a longer query is a
+ * paste, not a search, and each word costs an index lookup.
+ */
+export function searchTerms(q: string): string[] {
+  return (q.normalize('NFKC').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 10);
+}
+
+/**
+ * The mail log's rows with their case number. Every column qualified: the join with cases brings
+ * a second `channel` and `status`.
+ */
+export const inboundRows = (db: Connection) =>
+  db()
+    .selectFrom('inbound_mails')
+    .leftJoin('cases', 'cases.id', 'inbound_mails.case_id')
+    .select([
+      'inbound_mails.id', 'inbound_mails.received_at', 'inbound_mails.channel', 'inbound_mails.envelope_from', 'inbound_mails.envelope_to',
+      'inbound_mails.remote_ip', 'inbound_mails.message_id', 'inbound_mails.sha256', 'inbound_mails.size', 'inbound_mails.duplicate_of',
+      'inbound_mails.from_address', 'inbound_mails.subject', 'inbound_mails.status', 'inbound_mails.reason', 'inbound_mails.detail',
+      'inbound_mails.case_id', 'inbound_mails.scan', 'inbound_mails.decisions', 'inbound_mails.processed_at', 'inbound_mails.processing_ms',
+      'inbound_mails.raw_deleted_at', 'inbound_mails.raw_deleted_reason', 'inbound_mails.raw_retention_days',
+      'cases.number as case_number',
+    ]);
+
+export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSearch {
+  const inboundQuery = () => inboundRows(db);
+  return {
+    async cases(f) {
+      let q = db().selectFrom('cases').selectAll('cases').orderBy('last_activity_at', 'desc').orderBy('number', 'desc').limit(f.limit);
+      if (f.customerId) q = q.where('customer_id', '=', f.customerId);
+      if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
+      if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
+      if (f.assigneeId !== undefined) q = f.assigneeId === null ? q.where('assignee_id', 'is', null) : q.where('assignee_id', '=', f.assigneeId);
+      if (f.q !== undefined) {
+        const terms = searchTerms(f.q);
+        // Nothing searchable (only punctuation) matches nothing rather than everything.
+        if (terms.length === 0) return [];
+        q = q.where(dialect.fullTextMatch(terms, f.includeInternalNotes));
+      }
+      return (await q.execute()).map(toCase);
+    },
+    async inbound(f) {
+      let q = inboundQuery().orderBy('inbound_mails.received_at', 'desc').orderBy('inbound_mails.id').limit(f.limit);
+      if (f.from) {
+        const from = f.from.toLowerCase();
+        q = q.where((eb) => eb.or([eb('inbound_mails.from_address', '=', from), eb('inbound_mails.envelope_from', '=', from)]));
+      }
+      if (f.caseId) q = q.where('inbound_mails.case_id', '=', f.caseId);
+      if (f.status) q = q.where('inbound_mails.status', '=', f.status);
+      if (f.reason) q = q.where('inbound_mails.reason', '=', f.reason);
+      return (await q.execute()).map(toInbound);
+    },
+    async inboundById(id) {
+      const r = await inboundQuery().where('inbound_mails.id', '=', id).executeTakeFirst();
+      return r ? toInbound(r) : null;
+    },
+    async attachment(id) {
+      const r = await db().selectFrom('attachments').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toAttachment(r) : null;
+    },
+    async message(id) {
+      const r = await db().selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toMessage(r) : null;
+    },
+    async customerRepliesSince(f) {
+      const rows = await db()
+        .selectFrom('messages')
+        .innerJoin('cases', 'cases.id', 'messages.case_id')
+        .selectAll('messages')
+        .select(['cases.number as case_number', 'cases.subject as case_subject'])
+        .where('messages.kind', '=', 'customer_reply')
+        .where('messages.source', 'in', ['portal', 'email'])
+        .where('messages.created_at', '>', f.since)
+        .where((eb) => eb.or([eb('cases.assignee_id', '=', f.agentId), eb('cases.assignee_id', 'is', null)]))
+        .orderBy('messages.created_at', 'desc')
+        .limit(f.limit)
+        .execute();
+      return rows.map((r) => ({ message: toMessage(r), caseNumber: Number(r.case_number), caseSubject: r.case_subject }));
+    },
+  };
+}
