@@ -23,6 +23,7 @@ const LAYERS = {
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
   archive: ['archive', 'app'],
+  metrics: ['metrics', 'app', 'domain', 'config'],
 };
 /** Library → folders allowed to import it. */
 const LIBRARIES = {
@@ -41,6 +42,9 @@ const LIBRARIES = {
   yauzl: ['inbound/attachments'],
   yazl: ['archive'],
   'file-type': ['inbound/attachments'],
+  'prom-client': ['metrics'],
+  // The config schema checks SUPPORTAL_TRUST_PROXY with the parser Fastify will hand it to.
+  '@fastify/proxy-addr': ['config'],
 };
 /**
  * The widest a port may be: methods plus sub-ports (`readonly x: SomeStore`) of one interface in

@@ -16,6 +16,9 @@ const SYSTEM_DEPENDENCIES = [
   { bin: ['dovecot', '/usr/sbin/dovecot'], pkg: 'dovecot-imapd' },
   { bin: ['swaks'], pkg: 'swaks' },
   { bin: ['/usr/bin/chromium'], pkg: 'chromium' },
+  { bin: ['nginx', '/usr/sbin/nginx'], pkg: 'nginx' },
+  { bin: ['openssl'], pkg: 'openssl' },
+  { bin: ['systemd-analyze'], pkg: 'systemd' },
 ];
 
 function have(bins) {

@@ -8,20 +8,38 @@ import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
+import { privateFileWarnings } from './config/private-files.js';
 import type { Clock } from './app/ports.js';
 import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
 import { privacyContextFor } from './composition.js';
 import { startRetentionSweep } from './workers/retention-sweep.js';
+import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
+import { createMetricsSource } from './db/metrics-source.js';
+import { LIMITS } from './config/limits.js';
+
+/**
+ * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
+ * relay then is cut off by the exit; its mails are sent again after their lease, with the same
+ * Message-ID (RELIABILITY C3): releasing them early could send a mail twice at once.
+ */
+async function stopWithin(loop: WorkerLoop, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([loop.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
 
 /**
  * `supportal serve`: HTTP, the SMTP/LMTP listeners and the background workers in one process.
- * On SIGTERM it stops accepting, lets in-flight work finish and exits 0.
+ * On SIGTERM (`stop`) it stops accepting, lets in-flight sessions and jobs finish within
+ * LIMITS.shutdownGraceMs, releases the jobs that did not, flushes and closes the database.
  */
 export interface Server {
   runtime: Runtime;
   http: FastifyInstance;
   httpUrl: string;
+  /** SUPPORTAL_METRICS_LISTEN's GET /metrics, when set. */
+  metricsUrl: string | null;
   inbound: InboundRuntime;
   wakeOutbox(): void;
   stop(): Promise<void>;
@@ -33,6 +51,12 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   await installation.refresh();
   const runtime: Runtime = { ...base, ctx };
   const { config, log } = runtime;
+  const metricsSource = createMetricsSource(runtime.db.db);
+  const metrics: Metrics | null = config.metricsToken || config.metricsListen ? createMetrics(metricsSource) : null;
+  if (config.publicUrl.startsWith('https:') && config.trustProxy.length === 0) {
+    log.warn({ setting: 'SUPPORTAL_TRUST_PROXY' }, 'the public URL is https but SUPPORTAL_TRUST_PROXY is empty: behind a proxy every client has the proxy\'s IP address (logs, login throttling); set it to the proxy\'s address');
+  }
+  for (const w of privateFileWarnings(config)) log.warn({ alert: 'file_permissions' }, w);
   const loops: WorkerLoop[] = [];
   const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
   let outboxLoop: WorkerLoop | null = null;
@@ -41,6 +65,10 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       'outbox',
       async () => {
         const r = await runOutboxOnce(ctx, transport);
+        if (metrics && r.sent > 0) {
+          const sent = r.items.filter((i) => i.outcome === 'sent').map((i) => i.id);
+          await metricsSource.answerLatencies(sent).then(metrics.answersSent, (err: unknown) => log.warn({ err }, 'reading receipt times for the metrics failed'));
+        }
         for (const i of r.items) {
           // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
           // a retry is routine.
@@ -63,27 +91,38 @@ export async function startServer(opts: { env?: Record<string, string | undefine
         events.publish({ kind: 'mail', mailId });
         if (caseId) events.publish({ kind: 'case', caseId });
       },
+      onProcessed: metrics ? (o) => metrics.mailProcessed(o) : undefined,
+      onSmtpSession: metrics ? (l, e) => metrics.smtpSession(l, e) : undefined,
     },
   });
   const privacy = privacyContextFor(runtime);
   if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
-  const http = await buildApp({ ctx, log, web, uploads: inbound.deps, events, installation, privacy });
+  const http = await buildApp({
+    ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+    trustProxy: config.trustProxy, accessLog: config.accessLog,
+    metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
+  });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
-  log.info({ http: httpUrl, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
+  const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;
+  log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 
   let stopping: Promise<void> | null = null;
   return {
     runtime,
     http,
     httpUrl,
+    metricsUrl: metricsListener ? `${metricsListener.address}/metrics` : null,
     inbound,
     wakeOutbox: () => outboxLoop?.wake(),
     stop() {
       stopping ??= (async () => {
+        // Workers stop claiming at once and get LIMITS.shutdownGraceMs, in parallel with the
+        // listeners' grace: the whole stop takes at most that plus 5 s for sockets to close.
+        const workersStopped = Promise.all([inbound.drain(), ...loops.map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
         await inbound.stopAccepting();
         await http.close();
-        await inbound.drain();
-        await Promise.all(loops.map((l) => l.stop()));
+        await metricsListener?.close();
+        await workersStopped;
         transport?.close();
         await runtime.close();
         log.info('supportal stopped');

@@ -4,19 +4,27 @@ import type { IngestDeps } from './app/ingest/ports.js';
 import { openRawSpool, type ReceivedEnvelope } from './app/ingest/receive-mail.js';
 import { createGroupCommit } from './app/group-commit.js';
 import { runInboundJobsOnce } from './app/ingest/inbound-jobs.js';
+import type { PipelineOutcome } from './app/ingest/run-pipeline.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { startSmtpListener, type SmtpListener } from './inbound/sources/smtp-listener.js';
 import { createIngestDeps } from './inbound/ingest-deps.js';
 import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
+import { LIMITS } from './config/limits.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
   deps: IngestDeps;
+  /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
+  /**
+   * Stops claiming jobs at once, lets the running ones finish within LIMITS.shutdownGraceMs,
+   * flushes the group commits and gives back every job this process claimed and did not finish
+   * (RELIABILITY C7), so that a restart or another process takes them now, not after the lease.
+   */
   drain(): Promise<void>;
 }
 
@@ -42,6 +50,10 @@ export function recipientFilter(rt: Runtime): (address: string) => boolean {
 export interface InboundListeners {
   /** A mail got its outcome (the portal's live updates). */
   onOutcome?(mailId: string, caseId: string | null): void;
+  /** Every outcome with the pipeline's time (metrics). */
+  onProcessed?(outcome: PipelineOutcome): void;
+  /** SMTP/LMTP sessions opening and closing (metrics). */
+  onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
 export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
@@ -62,6 +74,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
           // An accepted reply may have queued agent notices (in the outcome's transaction) even without a receipt.
           if (o.replyQueued || o.accepted) opts.onMailQueued();
           opts.listeners?.onOutcome?.(o.mailId, o.accepted?.caseId ?? null);
+          opts.listeners?.onProcessed?.(o);
         }
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;
@@ -90,9 +103,13 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     tls: config.tlsKeyFile ? { keyFile: config.tlsKeyFile, certFile: config.tlsCertFile } : null,
     log: log.child({ component: 'smtp' }),
   };
-  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false }) : null;
+  const sessions = (name: 'smtp' | 'lmtp') => {
+    const on = opts.listeners?.onSmtpSession;
+    return on ? { opened: () => on(name, 'opened'), closed: () => on(name, 'closed') } : undefined;
+  };
+  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
-  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true }) : null;
+  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   return {
@@ -104,8 +121,18 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     },
     drain: async () => {
       clearInterval(sweeper);
-      await inboundLoop?.stop();
-      await closeParseWorkers();
+      let timer: NodeJS.Timeout | undefined;
+      const finished = await Promise.race([
+        (inboundLoop?.stop() ?? Promise.resolve()).then(() => true),
+        new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), LIMITS.shutdownGraceMs))),
+      ]);
+      clearTimeout(timer);
+      await Promise.all([receiveCommits.idle(), processCommits.idle()]);
+      const released = await ctx.store.jobs.release(workerId, ctx.clock.now().toISOString());
+      if (released > 0) log.warn({ jobs: released, graceMs: LIMITS.shutdownGraceMs }, 'released claimed jobs that did not finish in time; they are processed at the next start');
+      // Parse workers still busy with a released job are left alone: terminating them would make
+      // that job fail (and count an attempt) after its release; the process exits anyway.
+      if (finished) await closeParseWorkers();
     },
   };
 }

@@ -182,6 +182,11 @@ export interface JobStore {
   claim(kinds: string[], now: string, leaseUntil: string, workerId: string, limit: number): Promise<Job[]>;
   complete(id: string, now: string): Promise<void>;
   fail(id: string, error: string, nextRunAt: string | null, now: string): Promise<void>;
+  /**
+   * Gives back the jobs `workerId` claimed and did not finish (a graceful stop): queued again at
+   * once, the claim not counted as an attempt. Returns how many.
+   */
+  release(workerId: string, now: string): Promise<number>;
   list(filter: { status?: Job['status']; kind?: string; limit?: number }): Promise<Job[]>;
   retry(id: string, now: string): Promise<boolean>;
   findByKey(key: string): Promise<Job | null>;

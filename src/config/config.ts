@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
+import proxyAddr from '@fastify/proxy-addr';
 import { LIMITS } from './limits.js';
 
 /**
@@ -16,6 +17,33 @@ const email = z.string().trim().toLowerCase().email();
 const language = z.enum(['de', 'en']);
 /** Days until data is deleted; empty = kept (off). At most 100 years: a typo, not a policy. */
 const retentionDays = z.union([z.literal(''), z.coerce.number().int().min(1).max(36500)]).transform((v) => (v === '' ? null : v));
+
+/**
+ * Proxy addresses, checked by the very parser Fastify hands them to (proxy-addr), so that what
+ * passes here is what Fastify trusts: IPs, CIDRs and the names loopback, linklocal, uniquelocal.
+ */
+const trustedProxies = z
+  .string()
+  .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+  .superRefine((list, ctx) => {
+    for (const a of list) {
+      try {
+        proxyAddr.compile(a);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: `"${a}" is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal` });
+        return;
+      }
+    }
+  });
+/** host:port for a second listener (metrics); empty = off. */
+const listenAddress = z
+  .string()
+  .refine((v) => v === '' || /^(\[[0-9a-f:.]+\]|[^\s:]+):\d{1,5}$/i.test(v) && Number(v.slice(v.lastIndexOf(':') + 1)) <= 65535, 'must be host:port, e.g. 127.0.0.1:9464')
+  .transform((v) => {
+    if (v === '') return null;
+    const i = v.lastIndexOf(':');
+    return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(v.slice(i + 1)) };
+  });
 
 const schema = z.object({
   dataDir: z.string().min(1),
@@ -60,6 +88,13 @@ const schema = z.object({
   workers: z.enum(['on', 'off']).transform((v) => v === 'on'),
   rawMailRetentionDays: retentionDays,
   rejectedMailRetentionDays: retentionDays,
+  trustProxy: trustedProxies,
+  accessLog: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  metricsToken: z
+    .string()
+    .refine((v) => v === '' || v.length >= 16, 'must be at least 16 characters (or empty = off)')
+    .transform((v) => (v === '' ? null : v)),
+  metricsListen: listenAddress,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -97,6 +132,10 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_WORKERS', key: 'workers', help: 'on/off: run background workers (outbox, inbound jobs) in serve (default on)' },
   { env: 'SUPPORTAL_RAW_MAIL_RETENTION_DAYS', key: 'rawMailRetentionDays', help: 'delete the raw source of processed mails after N days (default off; the admin page may override)' },
   { env: 'SUPPORTAL_REJECTED_MAIL_RETENTION_DAYS', key: 'rejectedMailRetentionDays', help: 'delete rejected and quarantined mails after N days (default off; the admin page may override)' },
+  { env: 'SUPPORTAL_TRUST_PROXY', key: 'trustProxy', help: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto count, e.g. 127.0.0.1 or 10.0.0.0/8 (default none)' },
+  { env: 'SUPPORTAL_ACCESS_LOG', key: 'accessLog', help: 'on/off: one log line per HTTP request with the client IP (default off)' },
+  { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
+  { env: 'SUPPORTAL_METRICS_LISTEN', key: 'metricsListen', help: 'host:port of a separate listener serving GET /metrics without a token, e.g. 127.0.0.1:9464 (default off)' },
 ];
 
 export class ConfigError extends Error {
@@ -154,6 +193,10 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     workers: 'on',
     rawMailRetentionDays: '',
     rejectedMailRetentionDays: '',
+    trustProxy: '',
+    accessLog: 'off',
+    metricsToken: '',
+    metricsListen: '',
   };
   for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
   let secretToStore: string | null = null;
@@ -213,7 +256,7 @@ function readSecret(dataDir: string): string | null {
 
 /** Read-only commands never write; the generated value then only serves this run. */
 function storeSecret(dataDir: string, secret: string): void {
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(dataDir, 'secret.key'), secret + '\n', { mode: 0o600, flag: 'wx' });
 }
 
@@ -221,8 +264,8 @@ function storeSecret(dataDir: string, secret: string): void {
 export function describeConfig(c: Config): Array<{ env: string; value: string }> {
   return SETTINGS.map((s) => {
     const v = c[s.key];
-    let shown = v === null ? '' : String(v);
-    if (s.key === 'secret') shown = '********';
+    let shown = v === null ? '' : Array.isArray(v) ? v.join(',') : s.key === 'metricsListen' && c.metricsListen ? `${c.metricsListen.host.includes(':') ? `[${c.metricsListen.host}]` : c.metricsListen.host}:${c.metricsListen.port}` : String(v);
+    if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
     else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
     return { env: s.env, value: shown };
   });

@@ -20,6 +20,14 @@ export const LIMITS = {
   retryMaxMs: 3_600_000,
   /** Outbound mails are retried for 4 days, then marked failed (promise 5). */
   outboundGiveUpMs: 4 * 24 * 3_600_000,
+  /**
+   * Graceful stop (RELIABILITY C7): an SMTP/LMTP session still in its DATA phase, or a worker's
+   * running jobs, get this long after SIGTERM; then the session is answered 421 4.3.2 and the
+   * jobs are released. 10 s lets a 25 MiB mail finish at 20 Mbit/s and a tick of 16 ordinary
+   * mails (about 50 ms) many times over, and stays far below systemd's TimeoutStopSec (60 s in
+   * deploy/supportal.service) so that systemd never has to SIGKILL.
+   */
+  shutdownGraceMs: 10_000,
   /** A claimed job or outbox row is retried by another worker if its lease runs out (C1). */
   leaseMs: 5 * 60_000,
   /** Attachment upload limit in the portal equals the mail limit. */

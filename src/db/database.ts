@@ -20,14 +20,19 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
+/** The file of a `sqlite:PATH` (or `file:PATH`) URL, absolute; null for any other database. */
+export function sqliteFileOf(url: string): string | null {
+  if (!url.startsWith('sqlite:') && !url.startsWith('file:')) return null;
+  const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
+  return path === ':memory:' ? path : resolve(path);
+}
+
 /** Opens the database named by a `sqlite:PATH` or `postgres://…` URL. */
 export function openDatabase(url: string, opts: { poolSize?: number } = {}): DatabaseHandle {
   let dialect: DialectAdapter;
   if (/^postgres(ql)?:\/\//.test(url)) dialect = createPostgresAdapter(url, opts);
-  else if (url.startsWith('sqlite:') || url.startsWith('file:')) {
-    const path = url.replace(/^(sqlite|file):(\/\/)?/, '');
-    dialect = createSqliteAdapter(path === ':memory:' ? path : resolve(path));
-  } else throw new Error(`unsupported database URL: ${url.split(':')[0]}:…`);
+  else if (sqliteFileOf(url) !== null) dialect = createSqliteAdapter(sqliteFileOf(url)!);
+  else throw new Error(`unsupported database URL: ${url.split(':')[0]}:…`);
   const db = new Kysely<Database>({ dialect: dialect.kyselyDialect, plugins: [new StripNulPlugin()] });
   return {
     db,

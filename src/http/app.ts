@@ -22,6 +22,8 @@ import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
+import { accessLogLine } from './access-log.js';
+import { metricsRoute } from './routes/metrics.js';
 import { createPortalEventBus } from '../app/live/event-bus.js';
 import type { PortalContext } from '../app/web-context.js';
 import type { PortalEventBus } from '../app/live/ports.js';
@@ -37,8 +39,15 @@ export interface HttpDeps {
   ctx: AppContext;
   log: Logger;
   web: WebStore;
-  /** Trust X-Forwarded-* from a reverse proxy (TLS terminated in front of us); off by default. */
-  trustProxy?: boolean;
+  /**
+   * The reverse proxies (addresses, CIDRs) whose X-Forwarded-For and X-Forwarded-Proto count
+   * (SUPPORTAL_TRUST_PROXY); anyone else's are ignored. `true` trusts every peer (tests only).
+   */
+  trustProxy?: boolean | readonly string[];
+  /** One info line per request with the client IP, method, path, status and time (SUPPORTAL_ACCESS_LOG). */
+  accessLog?: boolean;
+  /** GET /metrics on this port behind a bearer token (SUPPORTAL_METRICS_TOKEN); absent = /metrics answers 404. */
+  metrics?: { token: string; render(): Promise<{ contentType: string; body: string }> } | null;
   /**
    * How uploads are judged: the inbound pipeline's inspector, scanner and policy (server.ts passes
    * them). Without it, uploads that carry files are refused with 503 `unavailable`.
@@ -59,6 +68,11 @@ export interface HttpDeps {
   privacy?: PrivacyContext | null;
 }
 
+function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
+  if (t === undefined || typeof t === 'boolean') return t ?? false;
+  return t.length ? [...t] : false;
+}
+
 function errorBody(code: string, message: string, details: Record<string, unknown> = {}) {
   return { error: { code, message, details } };
 }
@@ -77,10 +91,14 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // 1 MiB of JSON is far more than a reply text; uploads will get their own route and limit.
     bodyLimit: 1024 * 1024,
-    // Our own request log is the audit trail and the mail log; Fastify's per-request lines are noise.
+    // Our own request log is the audit trail and the mail log; Fastify's per-request lines (two
+    // per request, the full URL with its query) are noise. SUPPORTAL_ACCESS_LOG adds one line per
+    // request of our own instead (accessLogLine below).
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: deps.trustProxy ?? false,
+    // Fastify hands a list to proxy-addr: only a peer in it may name the client and the scheme.
+    trustProxy: trustProxyOption(deps.trustProxy),
   });
+  app.decorate('httpsPublicUrl', deps.ctx.mail.publicUrl.startsWith('https:'));
   const events = deps.events ?? createPortalEventBus();
   const uploads = deps.uploads ?? null;
   const ctx: PortalContext = {
@@ -89,7 +107,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   };
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
 
-  app.setErrorHandler((err, _req, reply) => {
+  app.setErrorHandler((err, req, reply) => {
     if (err instanceof AppError) {
       const retry = err.details?.retryAfterSeconds;
       if (typeof retry === 'number') reply.header('retry-after', String(retry));
@@ -106,7 +124,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
       // Malformed JSON, an empty JSON body, a wrong content type: the parser's 4xx (C6).
       return reply.status(e.statusCode).send(errorBody(e.statusCode === 413 ? 'too_large' : 'invalid_input', e.message));
     }
-    deps.log.error({ err }, 'request failed');
+    deps.log.error({ err, ip: req.ip, method: req.method, path: req.url.split('?')[0] }, 'request failed');
     return reply.status(500).send(errorBody('internal', 'Something went wrong on our side.'));
   });
   app.setNotFoundHandler(async (req, reply) => {
@@ -133,6 +151,12 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     securityHeaders(req, reply);
     return payload;
   });
+  if (deps.accessLog) {
+    const accessLog = deps.log.child({ component: 'access' });
+    app.addHook('onResponse', async (req, reply) => {
+      accessLog.info(accessLogLine(req, reply.statusCode, reply.elapsedTime), 'request');
+    });
+  }
 
   const router = createRouter(app);
   const r: RouteDeps = { ctx, router };
@@ -146,6 +170,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminRoutes(r);
   adminCatalogRoutes(r);
   privacyRoutes(router, deps.privacy ?? null);
+  metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();
   return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation });

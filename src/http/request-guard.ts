@@ -11,8 +11,20 @@ import { readCookie, sessionCookieName } from './cookies.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** SUPPORTAL_PUBLIC_URL is https: browsers reach us over TLS, whatever the last hop was. */
+    httpsPublicUrl: boolean;
+  }
+}
+
+/**
+ * Whether the browser talks to us over HTTPS: the connection itself, a trusted proxy's
+ * X-Forwarded-Proto (Fastify ignores it from anyone else), or an https public URL, so that a
+ * proxy that forwards no scheme still gets the `__Host-` Secure cookie and HSTS.
+ */
 export function isSecure(req: FastifyRequest): boolean {
-  return req.protocol === 'https';
+  return req.protocol === 'https' || req.server.httpsPublicUrl === true;
 }
 
 /** A bearer API token wins over a cookie: integrations send no cookies, browsers no tokens. */

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isSecure } from './request-guard.js';
 
 /** The app's own pages and API answers load nothing from elsewhere and are never framed. */
 export const APP_CSP = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'; object-src 'none'";
@@ -31,7 +32,8 @@ export function securityHeaders(req: FastifyRequest, reply: FastifyReply): void 
   // Only the e-mail view sets SAMEORIGIN (it is shown in our own iframe); everything else is never framed.
   if (!reply.hasHeader('x-frame-options')) reply.header('x-frame-options', 'DENY');
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
-  // One year, the common preload minimum; only sent over HTTPS as the RFC 6797 says.
-  if (req.protocol === 'https') reply.header('strict-transport-security', 'max-age=31536000');
+  // One year, the common preload minimum; only when browsers reach us over HTTPS (RFC 6797 §7.2:
+  // they ignore it over plain HTTP anyway).
+  if (isSecure(req)) reply.header('strict-transport-security', 'max-age=31536000');
   for (const h of Object.keys(reply.getHeaders())) if (h.toLowerCase().startsWith('access-control-')) reply.removeHeader(h);
 }

@@ -21,7 +21,8 @@ for (const dialect of testedDialects()) {
     let h: Harness;
     let w: World;
     before(async () => {
-      h = await httpHarness(dialect, clock);
+      // A local trial over plain HTTP: an https public URL alone makes the cookie Secure.
+      h = await httpHarness(dialect, clock, { env: { SUPPORTAL_PUBLIC_URL: 'http://portal.example.com' } });
       w = await seedWorld(h);
     });
     after(async () => h.dispose());
@@ -61,7 +62,8 @@ for (const dialect of testedDialects()) {
     });
 
     test('over HTTPS the cookie is __Host- and Secure', async () => {
-      const hs = await httpHarness(dialect, undefined, { trustProxy: true });
+      // The public URL is http here, so only the trusted X-Forwarded-Proto can make it HTTPS.
+      const hs = await httpHarness(dialect, undefined, { trustProxy: true, env: { SUPPORTAL_PUBLIC_URL: 'http://portal.example.com' } });
       try {
         await seedWorld(hs);
         const c = new Client(hs.app, { headers: { 'x-forwarded-proto': 'https' } });
@@ -87,7 +89,7 @@ for (const dialect of testedDialects()) {
       assert.equal(crossSite.json().error.code, 'csrf_failed');
       const fetchMeta = await c.request('POST', `/api/cases/${w.aliceCase.number}/replies`, { body: 'hi' }, { 'sec-fetch-site': 'cross-site' });
       assert.equal(fetchMeta.statusCode, 403);
-      const ok = await c.request('POST', `/api/cases/${w.aliceCase.number}/replies`, { body: 'hi' }, { origin: 'https://portal.example.com' });
+      const ok = await c.request('POST', `/api/cases/${w.aliceCase.number}/replies`, { body: 'hi' }, { origin: 'http://portal.example.com' });
       assert.equal(ok.statusCode, 201, ok.body);
       const msgs = await h.ctx.store.messages.listByCase(w.aliceCase.id);
       assert.equal(msgs.filter((m) => m.bodyText === 'hi').length, 1, 'only the request with the token got through');

@@ -18,6 +18,7 @@ test('the package ships the program and none of the test data (GPL-2.0 TNEF list
   assert.ok(files.includes('bin/supportal.js'), 'the supportal command is in the package');
   assert.ok(files.includes('package.json') && files.includes('README.md'));
   assert.ok(files.includes('dist/cli/entry.js') && files.includes('dist/inbound/parse/parse-worker.js'), 'the compiled program is in the package');
+  assert.ok(files.includes('deploy/nginx/supportal.conf'), 'the nginx configuration docs/operations.md quotes is in the package');
   // The compiled program runs without its sources; tsx is a development tool only.
   const unwanted = files.filter((f) => f.startsWith('test/') || f.startsWith('src/') || /\.test\.(ts|js)$/.test(f) || /(^|\/)(COPYING|corpus)(\/|$)/.test(f) || f.endsWith('.tnef'));
   assert.deepEqual(unwanted, []);

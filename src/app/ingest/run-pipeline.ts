@@ -21,6 +21,8 @@ export interface PipelineOutcome {
   replyQueued: 'receipt' | 'notice' | null;
   /** For an accepted mail: the case and the message it became (its agent notices are already queued in the same transaction). */
   accepted?: { caseId: string; messageId: string };
+  /** How long the steps and the commit took, as stored with the outcome; absent when nothing ran. */
+  processingMs?: number;
 }
 
 const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'ignored', 'duplicate', 'quarantined']);
@@ -92,9 +94,10 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
       p.decisions.push({ step: '110-accept', verdict: 'accepted' });
       replyQueued = (await queueAutomaticReply(p, tx, { kind: 'receipt' })) ? 'receipt' : null;
     }
-    await tx.inbound.setOutcome(mailId, outcomeRow(p, status, reason, detail, started));
+    const row = outcomeRow(p, status, reason, detail, started);
+    await tx.inbound.setOutcome(mailId, row);
     if (jobId) await tx.jobs.complete(jobId, app.clock.now().toISOString());
-    return { mailId, status, reason, detail, caseNumber: p.matched?.case.number ?? null, replyQueued, accepted };
+    return { mailId, status, reason, detail, caseNumber: p.matched?.case.number ?? null, replyQueued, accepted, processingMs: row.processingMs };
   });
 }
 

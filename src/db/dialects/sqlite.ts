@@ -1,5 +1,5 @@
 import SQLite from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDialect, sql, type Kysely, type SqlBool } from 'kysely';
 import type { DialectAdapter } from './dialect-adapter.js';
@@ -80,8 +80,13 @@ export function cachedPrepare(database: SQLite.Database, limit = 500): (source: 
  * busy_timeout so that another process's write makes us wait, not fail (C5).
  */
 export function createSqliteAdapter(file: string): DialectAdapter {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  // The database holds every customer's mail: readable by the service user only. A new folder
+  // gets 0700, a new file 0600 before WAL mode creates -wal and -shm, which SQLite gives the
+  // database file's permissions.
+  const created = file !== ':memory:' && !existsSync(file);
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const database = new SQLite(file, { timeout: 10_000 });
+  if (created) chmodSync(file, 0o600);
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');

@@ -70,6 +70,17 @@ export function jobStore(db: Kysely<Database>, d: DialectAdapter): JobStore {
         .where('id', '=', id)
         .execute();
     },
+    async release(workerId, now) {
+      // Only rows still `running` under this worker: a job whose outcome committed meanwhile is
+      // `done` and stays so (on PostgreSQL the update re-checks the row after a concurrent commit).
+      const r = await db
+        .updateTable('jobs')
+        .set({ status: 'queued', run_at: now, locked_until: null, locked_by: null, attempts: sql`case when attempts > 0 then attempts - 1 else 0 end`, updated_at: now })
+        .where('status', '=', 'running')
+        .where('locked_by', '=', workerId)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
     async list(f) {
       let q = db.selectFrom('jobs').selectAll().orderBy('run_at', 'desc').limit(f.limit ?? 200);
       if (f.status) q = q.where('status', '=', f.status);

@@ -3,6 +3,7 @@
  * (parse-worker.ts), in a module of their own so that neither side imports the other.
  *
  * Protocol, one mail at a time per worker:
+ *   worker → pool  ready                     its modules are loaded: the pool gives it jobs from now on
  *   pool → worker  start {id, size, limits, whole?}   a small mail comes whole: no pulls at all
  *   worker → pool  pull {id}                 the previous chunk is consumed, send the next
  *   pool → worker  chunk {id, bytes} | end {id} | abort {id, message}   (one per pull)
@@ -25,4 +26,4 @@ export type ParseResponse =
   | { id: number; ok: true; mail: ParsedMail }
   | { id: number; ok: false; error: { name: string; code: string | null; message: string; detail: string | null } };
 
-export type FromWorker = { type: 'pull'; id: number } | ({ type: 'done' } & ParseResponse);
+export type FromWorker = { type: 'ready' } | { type: 'pull'; id: number } | ({ type: 'done' } & ParseResponse);

@@ -87,4 +87,6 @@ if (port) {
       },
     );
   });
+  // Every import above is loaded: from now on a job's time budget is the parse's alone.
+  post({ type: 'ready' });
 }

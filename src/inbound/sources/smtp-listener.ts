@@ -20,16 +20,28 @@ export interface SmtpListenerOptions {
   onStored?(r: ReceiveResult): void;
   tls?: { keyFile: string; certFile: string } | null;
   log: Logger;
+  /** Told of every session that was let in and of its end, in pairs (the metrics' session gauge). */
+  sessions?: { opened(): void; closed(): void };
   /** Defaults from LIMITS; tests lower them. */
   maxClients?: number;
   socketTimeoutMs?: number;
+  /** How long a session in its DATA phase may still finish after stopAccepting; default LIMITS.shutdownGraceMs. */
+  shutdownGraceMs?: number;
 }
 
 export interface SmtpListener {
   address: string;
   port: number;
+  /**
+   * Graceful stop: no new connections; sessions between mails are answered 421 4.3.2 at once;
+   * a session in its DATA phase may finish (its mail is stored and answered 250, or refused
+   * 4xx) within the grace period, then it too gets 421 4.3.2 and is closed. Resolves when every
+   * mail handler has settled, so that nothing writes to the database afterwards.
+   */
   stopAccepting(): Promise<void>;
 }
+
+const SHUTTING_DOWN = '4.3.2 Service shutting down, try again later';
 
 function tempError(message: string, code = 451): Error & { responseCode: number } {
   return Object.assign(new Error(message), { responseCode: code });
@@ -53,6 +65,11 @@ export function storageFailure(err: unknown, rcpt?: string): Error & { responseC
  */
 export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpListener> {
   const tls = o.tls ? { key: readFileSync(o.tls.keyFile), cert: readFileSync(o.tls.certFile) } : {};
+  // smtp-server also calls onClose for a connection dropped before onConnect: only pairs count.
+  const openSessions = new Set<string>();
+  const graceMs = o.shutdownGraceMs ?? LIMITS.shutdownGraceMs;
+  /** Mail handlers still running, by session id: what a graceful stop waits for. */
+  const inFlight = new Map<string, Promise<unknown>>();
   const server = new SMTPServer({
     lmtp: o.lmtp,
     size: o.maxMessageBytes,
@@ -63,8 +80,17 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     logger: false,
     // Slowloris and idle clients (T11).
     socketTimeout: o.socketTimeoutMs ?? 60_000,
-    closeTimeout: 30_000,
+    // Our own grace timer (stopAccepting) answers 421 4.3.2 first; this is only the library's backstop.
+    closeTimeout: graceMs + 5_000,
     ...tls,
+    onConnect(session, cb) {
+      openSessions.add(session.id);
+      o.sessions?.opened();
+      cb();
+    },
+    onClose(session) {
+      if (openSessions.delete(session.id)) o.sessions?.closed();
+    },
     onMailFrom(address, session, cb) {
       const declared = Number((address.args as Record<string, string> | false | undefined) && (address.args as Record<string, string>).SIZE);
       if (declared && declared > o.maxMessageBytes) {
@@ -87,7 +113,10 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
         spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: session.remoteAddress ?? null }),
         error: null as unknown,
       }));
-      void receiveData(stream, spools, o.maxMessageBytes).then(
+      const handled = receiveData(stream, spools, o.maxMessageBytes);
+      inFlight.set(session.id, handled);
+      void handled.finally(() => inFlight.delete(session.id)).catch(() => undefined);
+      void handled.then(
         (outcome) => {
           if (outcome === 'too_big') return cb(Object.assign(new Error('5.3.4 Message too big'), { responseCode: 552 }));
           if (outcome === 'loop') {
@@ -131,7 +160,27 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
   return {
     address: `${addr.address}:${addr.port}`,
     port: addr.port,
-    stopAccepting: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    async stopAccepting() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const refuse = (c: { send(code: number, text: string, context: false): void; close(): void }) => {
+        c.send(421, SHUTTING_DOWN, false);
+        c.close();
+      };
+      // A session without a mail in progress has nothing to finish (the library would answer its
+      // next command 421 anyway): closed now, so that an idle pooled client does not hold the stop.
+      for (const c of server.connections) if (!inFlight.has(c.session.id)) refuse(c);
+      const grace = setTimeout(() => {
+        for (const c of server.connections) refuse(c);
+      }, graceMs);
+      try {
+        // A handler whose client was cut off discards its chunks; one that already committed
+        // answers into a closed socket and the sender retries (deduplicated, promise 4).
+        while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
+        await closed;
+      } finally {
+        clearTimeout(grace);
+      }
+    },
   };
 }
 
