@@ -22,6 +22,7 @@ const LAYERS = {
   cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
+  archive: ['archive', 'app'],
   metrics: ['metrics', 'app', 'domain', 'config'],
 };
 /** Library → folders allowed to import it. */
@@ -39,6 +40,7 @@ const LIBRARIES = {
   '@fastify/multipart': ['http'],
   'sanitize-html': ['inbound/html'],
   yauzl: ['inbound/attachments'],
+  yazl: ['archive'],
   'file-type': ['inbound/attachments'],
   'prom-client': ['metrics'],
   // The config schema checks SUPPORTAL_TRUST_PROXY with the parser Fastify will hand it to.

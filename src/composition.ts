@@ -10,6 +10,9 @@ import { createInstallationSettingsStore } from './db/stores/settings.js';
 import { createInstallationSettings, type InstallationSettings } from './app/settings/installation-settings.js';
 import { withTemplateOverrides } from './outbound/nodemailer-composer.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from './domain/attachment-policy.js';
+import { createPrivacyStore } from './db/stores/privacy.js';
+import { zipArchiveWriter } from './archive/zip-writer.js';
+import type { PrivacyContext } from './app/privacy/ports.js';
 
 /**
  * The composition root shared by `serve` and the CLI: the only place that knows every adapter.
@@ -75,4 +78,14 @@ export function installationSettingsFor(runtime: Runtime, policy: AttachmentPoli
     defaults: { attachmentPolicy: policy, maxMessageBytes: runtime.config.maxMessageBytes },
   });
   return { installation, ctx: { ...runtime.ctx, composer: withTemplateOverrides(runtime.ctx.composer, installation) } };
+}
+
+/** What the data-protection use cases (export, erase, retention) get, over this runtime's database. */
+export function privacyContextFor(runtime: Runtime): PrivacyContext {
+  return {
+    privacy: createPrivacyStore(runtime.db),
+    archive: zipArchiveWriter,
+    clock: runtime.ctx.clock,
+    retentionDefaults: { rawMailDays: runtime.config.rawMailRetentionDays, rejectedMailDays: runtime.config.rejectedMailRetentionDays },
+  };
 }

@@ -12,6 +12,8 @@ import { privateFileWarnings } from './config/private-files.js';
 import type { Clock } from './app/ports.js';
 import { startInbound, type InboundRuntime } from './start-inbound.js';
 import type { IngestDeps } from './app/ingest/ports.js';
+import { privacyContextFor } from './composition.js';
+import { startRetentionSweep } from './workers/retention-sweep.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
@@ -93,8 +95,10 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       onSmtpSession: metrics ? (l, e) => metrics.smtpSession(l, e) : undefined,
     },
   });
+  const privacy = privacyContextFor(runtime);
+  if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
   const http = await buildApp({
-    ctx, log, web, uploads: inbound.deps, events, installation,
+    ctx, log, web, uploads: inbound.deps, events, installation, privacy,
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
   });

@@ -30,6 +30,7 @@ export const COMMANDS: readonly CliCommand[] = [
   { name: 'ingest', usage: '[--file F]', summary: 'process one mail from stdin (MTA pipe)', load: () => import('./commands/ingest.js').then((m) => m.ingestCommand) },
   { name: 'mail', usage: 'log|show|reprocess', summary: 'inbound mails', load: () => import('./commands/mail.js').then((m) => m.mailCommand) },
   { name: 'jobs', usage: 'list|retry', summary: 'background jobs and the dead-letter queue', load: () => import('./commands/jobs.js').then((m) => m.jobsCommand) },
+  { name: 'person', usage: 'show|export|erase EMAIL', summary: 'data protection: what is stored, a ZIP of it, erasure', load: () => import('./commands/person.js').then((m) => m.personCommand) },
   { name: 'backup', usage: 'DIR', summary: 'online copy of the SQLite database and the secret key', load: () => import('./commands/backup.js').then((m) => m.backupCommand) },
   { name: 'restore', usage: 'DIR', summary: 'restore a backup into an empty data directory', load: () => import('./commands/restore.js').then((m) => m.restoreCommand) },
 ];

@@ -15,6 +15,8 @@ const port = z.coerce.number().int().min(0).max(65535);
 const optionalPort = z.union([z.literal(''), port]).transform((v) => (v === '' ? null : v));
 const email = z.string().trim().toLowerCase().email();
 const language = z.enum(['de', 'en']);
+/** Days until data is deleted; empty = kept (off). At most 100 years: a typo, not a policy. */
+const retentionDays = z.union([z.literal(''), z.coerce.number().int().min(1).max(36500)]).transform((v) => (v === '' ? null : v));
 
 /**
  * Proxy addresses, checked by the very parser Fastify hands them to (proxy-addr), so that what
@@ -84,6 +86,8 @@ const schema = z.object({
     .transform((v) => (v === '' ? null : v)),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   workers: z.enum(['on', 'off']).transform((v) => v === 'on'),
+  rawMailRetentionDays: retentionDays,
+  rejectedMailRetentionDays: retentionDays,
   trustProxy: trustedProxies,
   accessLog: z.enum(['on', 'off']).transform((v) => v === 'on'),
   metricsToken: z
@@ -126,6 +130,8 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_IMAP_URL', key: 'imapUrl', secret: true, help: 'mailbox to fetch from: imap[s]://user:pass@host:port/INBOX (default off)' },
   { env: 'SUPPORTAL_LOG_LEVEL', key: 'logLevel', help: 'pino log level (default info)' },
   { env: 'SUPPORTAL_WORKERS', key: 'workers', help: 'on/off: run background workers (outbox, inbound jobs) in serve (default on)' },
+  { env: 'SUPPORTAL_RAW_MAIL_RETENTION_DAYS', key: 'rawMailRetentionDays', help: 'delete the raw source of processed mails after N days (default off; the admin page may override)' },
+  { env: 'SUPPORTAL_REJECTED_MAIL_RETENTION_DAYS', key: 'rejectedMailRetentionDays', help: 'delete rejected and quarantined mails after N days (default off; the admin page may override)' },
   { env: 'SUPPORTAL_TRUST_PROXY', key: 'trustProxy', help: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto count, e.g. 127.0.0.1 or 10.0.0.0/8 (default none)' },
   { env: 'SUPPORTAL_ACCESS_LOG', key: 'accessLog', help: 'on/off: one log line per HTTP request with the client IP (default off)' },
   { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
@@ -185,6 +191,8 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     imapUrl: '',
     logLevel: 'info',
     workers: 'on',
+    rawMailRetentionDays: '',
+    rejectedMailRetentionDays: '',
     trustProxy: '',
     accessLog: 'off',
     metricsToken: '',

@@ -262,3 +262,11 @@ export interface InstallationSettingTable {
 export interface Database {
   installation_settings: InstallationSettingTable;
 }
+
+/** Columns of migration 007: a received mail whose raw bytes were deleted, when and why. */
+export interface InboundMailTable {
+  raw_deleted_at: string | null;
+  /** 'retention' (the sweep, after `raw_retention_days`) or 'erasure' (a person was erased). */
+  raw_deleted_reason: string | null;
+  raw_retention_days: number | null;
+}

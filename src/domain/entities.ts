@@ -125,7 +125,11 @@ export interface InboundMail {
   decisions: PipelineDecision[];
   processedAt: string | null;
   processingMs: number | null;
+  /** The raw bytes were deleted (retention sweep or erasure of the sender); the log row stays. */
+  rawDeleted?: RawDeleted | null;
 }
+
+export interface RawDeleted { at: string; reason: 'retention' | 'erasure'; afterDays: number | null }
 
 export interface PipelineDecision { step: string; verdict: string; reason?: ReasonCode; note?: string }
 

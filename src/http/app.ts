@@ -19,6 +19,8 @@ import { deskRoutes } from './routes/desk.js';
 import { quarantineRoutes } from './routes/quarantine.js';
 import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
+import { privacyRoutes } from './routes/privacy.js';
+import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { accessLogLine } from './access-log.js';
 import { metricsRoute } from './routes/metrics.js';
@@ -62,6 +64,8 @@ export interface HttpDeps {
   webRoot?: string;
   /** How often each live-update stream polls the database; 2 s unless a test wants it faster. */
   livePollMs?: number;
+  /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
+  privacy?: PrivacyContext | null;
 }
 
 function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
@@ -165,6 +169,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   liveRoutes(r, liveStreams);
   adminRoutes(r);
   adminCatalogRoutes(r);
+  privacyRoutes(router, deps.privacy ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();

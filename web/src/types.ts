@@ -118,6 +118,8 @@ export interface MailLogEntry {
   envelopeTo?: string[];
   channel?: string;
   size?: number;
+  /** The raw source was deleted (retention sweep or erasure of the person): nothing to download. */
+  rawDeleted?: { at: string; reason: 'retention' | 'erasure'; afterDays: number | null } | null;
 }
 
 export interface OutboundMail {

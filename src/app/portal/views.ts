@@ -71,6 +71,8 @@ export interface MailLogEntry {
   envelopeTo?: string[];
   channel?: InboundMail['channel'];
   size?: number;
+  /** Staff only: the raw source was deleted (retention or erasure), so there is nothing to download. */
+  rawDeleted?: InboundMail['rawDeleted'];
 }
 
 export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean, portalUrl: string): MailLogEntry {
@@ -85,7 +87,7 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     processedAt: m.processedAt,
     explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl), en: reasonText(m.reason, 'en', portalUrl) } : null,
   };
-  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size } : base;
+  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null } : base;
 }
 
 export type OutboundView = OutboundMail;

@@ -35,5 +35,11 @@ export interface DialectAdapter {
   readonly fullTextIndexStatements: readonly string[];
   /** Checks that the database answers. */
   ping(db: Kysely<Database>): Promise<void>;
+  /**
+   * After an erasure: drops the erased words from the full-text index and the old row versions
+   * from the database (SQLite: FTS5 optimize and a WAL checkpoint, deleted content being zeroed
+   * by secure_delete; PostgreSQL: VACUUM of the touched tables, which also cleans the GIN indexes).
+   */
+  purgeDeletedContent(db: Kysely<Database>): Promise<void>;
   close(): Promise<void>;
 }

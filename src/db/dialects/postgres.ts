@@ -49,6 +49,10 @@ export function createPostgresAdapter(url: string, opts: { poolSize?: number } =
     ping: async (db: Kysely<Database>) => {
       await sql`select 1`.execute(db);
     },
+    purgeDeletedContent: async (db: Kysely<Database>) => {
+      // Old row versions (and their GIN index entries) are dead tuples until VACUUM removes them.
+      await sql`vacuum users, cases, case_events, case_participants, messages, attachments, blobs, blob_chunks, inbound_mails, inbound_mail_chunks, outbound_mails, sessions, api_tokens, one_time_tokens, login_attempts, audit_log`.execute(db);
+    },
     close: async () => {
       await pool.end();
     },

@@ -91,6 +91,9 @@ export function createSqliteAdapter(file: string): DialectAdapter {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 10000');
+  // Deleted content is overwritten with zeros, so that an erased person or a raw mail past its
+  // retention is gone from the file too, not only from every query (GDPR Art. 17).
+  database.pragma('secure_delete = on');
   return {
     name: 'sqlite',
     kyselyDialect: new SqliteDialect({ database: withImmediateTransactions(database) }),
@@ -111,6 +114,15 @@ export function createSqliteAdapter(file: string): DialectAdapter {
     },
     ping: async (db: Kysely<Database>) => {
       await sql`select 1`.execute(db);
+    },
+    purgeDeletedContent: async (db: Kysely<Database>) => {
+      // 'optimize' merges the FTS5 segments into one: deleted words leave the index b-tree
+      // (until then they sit in older segments behind a delete marker).
+      await sql`insert into message_fts (message_fts) values ('optimize')`.execute(db);
+      await sql`insert into case_subject_fts (case_subject_fts) values ('optimize')`.execute(db);
+      // The WAL holds the old page images until a checkpoint copies the (zeroed) pages back and
+      // TRUNCATE empties it; another process reading at this moment makes it partial.
+      await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     },
     close: async () => {
       database.close();

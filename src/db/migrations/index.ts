@@ -6,6 +6,7 @@ import * as m003 from './003-search-and-portal.js';
 import * as m004 from './004-installation-settings.js';
 import * as m005 from './005-mail-failing.js';
 import * as m006 from './006-raw-chunks.js';
+import * as m007 from './007-privacy.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '004-installation-settings': m004,
   '005-mail-failing': m005,
   '006-raw-chunks': m006,
+  '007-privacy': m007,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

@@ -9,7 +9,8 @@ import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
 import { asBuffer } from './bytes.js';
 
 /** An inbound row (without its raw bytes) joined with its case number. */
-export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth'> & { case_number?: number | null };
+export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth' | RawDeletedColumn> & Partial<Pick<InboundMailTable, RawDeletedColumn>> & { case_number?: number | null };
+type RawDeletedColumn = 'raw_deleted_at' | 'raw_deleted_reason' | 'raw_retention_days';
 
 export function toInbound(r: InboundRow): InboundMail {
   return {
@@ -34,13 +35,14 @@ export function toInbound(r: InboundRow): InboundMail {
     decisions: r.decisions ? (JSON.parse(r.decisions) as PipelineDecision[]) : [],
     processedAt: r.processed_at,
     processingMs: r.processing_ms,
+    rawDeleted: r.raw_deleted_at ? { at: r.raw_deleted_at, reason: r.raw_deleted_reason === 'erasure' ? 'erasure' : 'retention', afterDays: r.raw_retention_days == null ? null : Number(r.raw_retention_days) } : null,
   };
 }
 
 const INBOUND_COLUMNS = [
   'inbound_mails.id', 'received_at', 'inbound_mails.channel', 'envelope_from', 'envelope_to', 'remote_ip', 'message_id', 'sha256', 'size',
   'duplicate_of', 'from_address', 'inbound_mails.subject', 'inbound_mails.status', 'reason', 'detail', 'case_id', 'scan', 'auth',
-  'decisions', 'processed_at', 'processing_ms',
+  'decisions', 'processed_at', 'processing_ms', 'raw_deleted_at', 'raw_deleted_reason', 'raw_retention_days',
 ] as const;
 
 export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter): InboundMailStore {

@@ -36,6 +36,7 @@ export const inboundRows = (db: Connection) =>
       'inbound_mails.remote_ip', 'inbound_mails.message_id', 'inbound_mails.sha256', 'inbound_mails.size', 'inbound_mails.duplicate_of',
       'inbound_mails.from_address', 'inbound_mails.subject', 'inbound_mails.status', 'inbound_mails.reason', 'inbound_mails.detail',
       'inbound_mails.case_id', 'inbound_mails.scan', 'inbound_mails.decisions', 'inbound_mails.processed_at', 'inbound_mails.processing_ms',
+      'inbound_mails.raw_deleted_at', 'inbound_mails.raw_deleted_reason', 'inbound_mails.raw_retention_days',
       'cases.number as case_number',
     ]);
 

@@ -44,6 +44,7 @@ export const mailLogSchema: JsonSchema = {
     id: { type: 'string' }, receivedAt: { type: 'string' }, subject: { type: ['string', 'null'] }, fromAddress: { type: ['string', 'null'] },
     caseNumber: { type: ['integer', 'null'] }, status: { enum: [...INBOUND_STATUSES] }, reason: { enum: [...REASON_CODES, null] },
     detail: { type: ['string', 'null'] }, processedAt: { type: ['string', 'null'] },
+    rawDeleted: { type: ['object', 'null'], description: 'Staff only: the raw source was deleted (reason retention or erasure, afterDays), so there is nothing to download.' },
   },
 };
 

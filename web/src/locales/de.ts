@@ -1,4 +1,5 @@
 import type { Texts } from './en.js';
+import { privacyDe } from './privacy.js';
 
 /** Deutsche Texte: dieselben Schlüssel wie en.ts (der Typ prüft es). */
 export const de: Texts = {
@@ -27,6 +28,8 @@ export const de: Texts = {
     email_taken: 'Diese E-Mail-Adresse ist bereits registriert.', case_closed: 'Der Fall ist geschlossen: Öffnen Sie ihn zuerst wieder.', case_not_closed: 'Der Fall ist nicht geschlossen.',
     not_reprocessable: 'Nur zurückgehaltene, zurückgestellte oder gescheiterte E-Mails können neu verarbeitet werden.', too_large: 'Die Dateien sind zu groß.',
     attachment_rejected: 'Eine Datei ist nicht erlaubt: siehe Hinweis neben der Datei.', rate_limited: 'Zu viele Versuche. Bitte warten Sie einige Minuten.',
+    person_not_found: 'Zu dieser E-Mail-Adresse ist nichts gespeichert.', person_has_open_cases: 'Die Person hat offene Fälle: schließen Sie sie zuerst oder wählen Sie „Auch löschen, wenn Fälle offen sind“.',
+    person_is_staff: 'Mitarbeitende und Admins werden hier nicht gelöscht: deaktivieren Sie das Konto stattdessen.',
     unavailable: 'Der Dienst ist im Moment nicht verfügbar.', pageNotFound: 'Seite nicht gefunden', forbiddenPage: 'Nicht erlaubt',
   },
   login: { title: 'Anmelden', submit: 'Anmelden', forgot: 'Passwort vergessen?', signup: 'Konto anlegen' },
@@ -122,6 +125,7 @@ export const de: Texts = {
     userCreated: 'Benutzer {{email}} angelegt.', disable: 'Sperren', enable: 'Entsperren', disabled: 'gesperrt', orgAdmin: 'Organisations-Admin', newOrganisation: 'Neue Organisation',
     newProduct: 'Neues Produkt', versions: 'Versionen', versionsHint: 'Durch Kommas getrennt, z. B. 4.1, 4.2', saveProduct: 'Produkt speichern', templateKind: 'Vorlage',
   },
+  privacy: privacyDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },
   reasons: {
     duplicate: { short: 'Doppelt' },

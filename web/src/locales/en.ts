@@ -1,3 +1,4 @@
+import { privacyEn } from './privacy.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
 /**
@@ -31,6 +32,8 @@ export const en = {
     email_taken: 'This e-mail address is registered already.', case_closed: 'The case is closed: reopen it first.', case_not_closed: 'The case is not closed.',
     not_reprocessable: 'Only quarantined, deferred or failed mails can be processed again.', too_large: 'The files are too large.',
     attachment_rejected: 'A file is not allowed: see the message next to it.', rate_limited: 'Too many attempts. Please wait a few minutes.',
+    person_not_found: 'Nothing is stored about this e-mail address.', person_has_open_cases: 'The person has open cases: close them first, or tick “erase although cases are open”.',
+    person_is_staff: 'Agents and admins are not erased here: disable the account instead.',
     unavailable: 'The service is unavailable for the moment.', pageNotFound: 'Page not found', forbiddenPage: 'Not allowed',
   },
   login: { title: 'Log in', submit: 'Log in', forgot: 'Forgot your password?', signup: 'Create an account' },
@@ -127,6 +130,7 @@ export const en = {
     newProduct: 'New product', versions: 'Versions', versionsHint: 'Separated by commas, e.g. 4.1, 4.2', saveProduct: 'Save product', templateKind: 'Template',
   },
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
+  privacy: privacyEn,
   reasons: {
     duplicate: { short: 'Duplicate' },
     malformed: { short: 'Broken mail' },

@@ -7,6 +7,7 @@ import { ProductsAdminPage } from './products.js';
 import { SettingsAdminPage } from './settings.js';
 import { TemplatesAdminPage } from './templates.js';
 import { UsersAdminPage } from './users.js';
+import { PrivacyAdminPage } from './privacy.js';
 
 /**
  * The administration's pages: path, the text key of its tab and title, the page. `/admin` itself
@@ -18,6 +19,7 @@ const SECTIONS: Array<{ path: string; title: string; render(): ReactNode }> = [
   { path: '/admin/products', title: 'admin.products', render: () => <ProductsAdminPage /> },
   { path: '/admin/templates', title: 'admin.templates', render: () => <TemplatesAdminPage /> },
   { path: '/admin/settings', title: 'admin.settings', render: () => <SettingsAdminPage /> },
+  { path: '/admin/privacy', title: 'privacy.title', render: () => <PrivacyAdminPage /> },
 ];
 
 function AdminNav() {
