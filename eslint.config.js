@@ -1,7 +1,5 @@
-// ESLint for the web UI (React hooks rules, browser globals) and for the tests, scripts and
-// benchmarks (Node globals). `npm run lint` runs it after the type checks; a warning fails it too.
-// src/ is not linted yet: it has 15 findings to fix first (explicit `any` in the migrations,
-// control characters in the sanitising regular expressions, two expression statements in tests).
+// ESLint for the web UI (React hooks rules, browser globals) and for the server, tests, scripts
+// and benchmarks (Node globals). `npm run lint` runs it after the type checks; a warning fails it too.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -10,7 +8,7 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig([
   // test/corpus holds other projects' mail test data, copied as it is.
-  { ignores: ['web/dist/', 'dist/', 'data/', 'test-results/', 'test/corpus/', '.tmp/', 'src/'] },
+  { ignores: ['web/dist/', 'dist/', 'data/', 'test-results/', 'test/corpus/', '.tmp/'] },
   {
     files: ['**/*.{ts,tsx,js,mjs}'],
     extends: [js.configs.recommended, tseslint.configs.recommended],
@@ -20,12 +18,18 @@ export default defineConfig([
     },
   },
   {
+    // Migrations take Kysely<any> on purpose, as Kysely's guide advises: a migration must keep
+    // working when the schema types of later versions change.
+    files: ['src/db/migrations/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     files: ['web/src/**/*.{ts,tsx}'],
     extends: [reactHooks.configs.flat.recommended],
     languageOptions: { globals: globals.browser },
   },
   {
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bin/**/*.js', 'web/vite.config.ts', 'eslint.config.js'],
+    files: ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}', 'bin/**/*.js', 'web/vite.config.ts', 'eslint.config.js'],
     languageOptions: { globals: globals.node },
   },
 ]);

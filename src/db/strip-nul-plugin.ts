@@ -1,5 +1,6 @@
 import { OperationNodeTransformer, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type PrimitiveValueListNode, type QueryResult, type RootOperationNode, type UnknownRow, type ValueNode } from 'kysely';
 
+// eslint-disable-next-line no-control-regex -- NUL is exactly what this plugin removes (M8)
 const NUL = /\u0000/g;
 
 class NulTransformer extends OperationNodeTransformer {

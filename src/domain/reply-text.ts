@@ -69,7 +69,7 @@ const DASHES = /^[ \t*]*(?:-{4,}|={4,})[ \t*]*$/;
  */
 const DASH_NAME = /^[ \t]*-\p{Lu}[\p{L}.'-]*(?:[ \t]\p{Lu}[\p{L}.'-]*){0,3}[ \t]*$/u;
 /** Characters that mail clients leave on otherwise empty lines (tracking marks, NBSP, ZWSP). */
-const BLANK = /^[\s\u1427\u200b\u200c\u200d\u2060\ufeff]*$/;
+const BLANK = /^(?:\s|\u1427|\u200b|\u200c|\u200d|\u2060|\ufeff)*$/;
 
 const ENDS_WITH_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*(?:[:：]|-{2,})[ \\t-]*$`, 'i');
 const ENDS_WITH_BARE_WROTE = new RegExp(`(?:^|[\\s"'>)])${WROTE}[ \\t]*$`, 'i');

@@ -9,6 +9,7 @@
 
 // C0, DEL, C1 controls; Arabic letter mark; zero-width space/joiners; LRM/RLM; bidi embeddings,
 // overrides and isolates; word joiner and invisible operators; BOM.
+// eslint-disable-next-line no-control-regex -- control characters are what this removes
 const INVISIBLE_OR_CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/gu;
 // With the u flag this matches only a surrogate without its partner (a name decoded from broken
 // UTF-16 or cut in the middle of a pair), which cannot be encoded as UTF-8 and shows as garbage.

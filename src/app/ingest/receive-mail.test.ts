@@ -12,7 +12,7 @@ import { createWebStore } from '../../db/stores/web.js';
 function mailOf(bytes: number, id: string): Buffer {
   const line = (i: number) => randomBytes(57).toString('base64') + (i % 2 ? '\r\n' : '\n');
   const body: string[] = [];
-  for (let n = 0, i = 0; n < bytes; i++) body.push(line(i)), (n += 78);
+  for (let n = 0, i = 0; n < bytes; i++, n += 78) body.push(line(i));
   return Buffer.concat([plainMail({ from: 'anna@kunde.example', to: 'support@support.example.com', subject: 'Big', body: 'x', messageId: id }), Buffer.from(body.join(''))]);
 }
 

@@ -19,7 +19,7 @@ export async function caseReplySubcommand(argv: string[], rt: () => Promise<Runt
     try {
       content = await readFile(f);
     } catch (e) {
-      throw new Error(`cannot read attachment ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new Error(`cannot read attachment ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
     }
     attachments.push({ filename: basename(f), content });
   }

@@ -9,7 +9,7 @@ import type { RawMail } from '../../domain/raw-mail.js';
 import { parseMail } from './mime-parser.js';
 import { movable } from './attachment-content.js';
 import { releaseGarbage } from '../../app/release-garbage.js';
-import type { FromWorker, ParseResponse, ToWorker } from './parse-protocol.js';
+import type { FromWorker, ToWorker } from './parse-protocol.js';
 
 type Delivery = Exclude<ToWorker, { type: 'start' }>;
 

@@ -110,7 +110,7 @@ function definedFields(o: { subject?: string; text?: string; html?: string } | n
 function fill(tpl: string, vars: Vars, mode: 'text' | 'html' | 'subject'): string {
   return tpl.replace(/\{\{(\{)?(\w+)\}?\}\}/g, (_m, raw: string | undefined, name: string) => {
     const v = vars[name];
-    let s = v === null || v === undefined ? '' : String(v);
+    const s = v === null || v === undefined ? '' : String(v);
     if (mode === 'subject') return s.replace(/[\r\n\t\0]+/g, ' ');
     if (mode === 'html') return raw ? s : escapeHtml(s);
     return s;
