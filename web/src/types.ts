@@ -5,7 +5,7 @@
  */
 import { CASE_STATUSES, LANGUAGES, USER_ROLES, type CaseStatus, type Language, type UserRole } from '../../src/domain/case.js';
 import { INBOUND_STATUSES, REASON_CODES, type InboundStatus, type ReasonCode } from '../../src/domain/reason-codes.js';
-import type { OutboundStatus } from '../../src/domain/entities.js';
+import type { Case, OutboundStatus } from '../../src/domain/entities.js';
 
 export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES, USER_ROLES };
 export type { CaseStatus, InboundStatus, Language, OutboundStatus, ReasonCode };
@@ -27,23 +27,8 @@ export interface User {
 
 export interface Person { id: string; name: string; email: string; mailFailing?: { since: string; reason: string } }
 
-export interface Case {
-  id: string;
-  number: number;
-  subject: string;
-  status: CaseStatus;
-  channel: 'portal' | 'phone';
-  customerId: string;
-  organisationId: string | null;
-  productId: string | null;
-  version: string | null;
-  environment: string | null;
-  assigneeId: string | null;
-  createdAt: string;
-  updatedAt: string;
-  lastActivityAt: string;
-  closedAt: string | null;
-}
+/** A case as the API answers it: the server's own record (src/domain/entities.ts). */
+export type { Case };
 
 export interface Message {
   id: string;
