@@ -19,7 +19,7 @@ const LAYERS = {
   outbound: ['outbound', 'app', 'domain', 'config'],
   inbound: ['inbound', 'app', 'domain', 'config'],
   http: ['http', 'app', 'domain', 'config'],
-  cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'db', 'inbound', 'outbound'],
+  cli: ['cli', 'app', 'domain', 'config', 'composition.ts', 'server.ts', 'ingest-deps.ts', 'db', 'inbound', 'outbound'],
   workers: ['workers', 'app', 'domain'],
   security: ['security', 'app'],
   archive: ['archive', 'app'],
@@ -60,7 +60,7 @@ const WIDE_CONTEXT_PARAMETER = /\b\w+\??\s*:\s*(WebContext|PortalContext)\s*[,)=
 /** Inside src/db, a comparison with a database's name outside db/dialects (see DIALECT_CHECKS for the rest). */
 const DIALECT_TEST = /\.name\s*[!=]==?\s*'(sqlite|postgres)'|'(sqlite|postgres)'\s*[!=]==?\s*\w+\.name\b/;
 /** The composition root: the files beside src/composition.ts that wire the adapters together. */
-const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts'];
+const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts', 'ingest-deps.ts'];
 /** Node modules that do I/O: not in the domain. */
 const IO_MODULES = /^node:(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)/;
 

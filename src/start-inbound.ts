@@ -7,7 +7,7 @@ import { runInboundJobsOnce } from './app/ingest/inbound-jobs.js';
 import type { PipelineOutcome } from './app/ingest/run-pipeline.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { startSmtpListener, type SmtpListener } from './inbound/sources/smtp-listener.js';
-import { createIngestDeps } from './inbound/ingest-deps.js';
+import { createIngestDeps } from './ingest-deps.js';
 import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';

@@ -10,7 +10,7 @@ import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { testRuntime } from '../support/runtime.js';
 import { dialectLeftOut } from '../support/databases.js';

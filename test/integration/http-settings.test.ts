@@ -7,7 +7,7 @@ import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } fr
 import { pythonReply } from '../support/mail-builders.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
 import { processInboundMail } from '../../src/app/ingest/run-pipeline.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 

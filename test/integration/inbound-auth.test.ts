@@ -12,7 +12,7 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { rawMailFromBuffer } from '../../src/domain/raw-mail.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { createMailauthAuthenticator } from '../../src/inbound/sender-auth/mailauth-authenticator.js';
 import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';

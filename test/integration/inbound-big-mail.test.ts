@@ -11,7 +11,7 @@ import { openCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';

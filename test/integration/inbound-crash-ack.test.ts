@@ -10,7 +10,7 @@ import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { startSmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { recipientFilter } from '../../src/start-inbound.js';

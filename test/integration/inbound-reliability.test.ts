@@ -19,7 +19,7 @@ import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
 import type { IngestDeps, MimeParser } from '../../src/app/ingest/ports.js';
 import type { Store } from '../../src/app/ports.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';

@@ -11,7 +11,7 @@ import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import type { IngestDeps, VirusScanner } from '../../src/app/ingest/ports.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { createClamdScanner } from '../../src/inbound/clamav/clamd-client.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { buildZip } from '../support/zip-writer.js';

@@ -11,7 +11,7 @@ import { openCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 import { receiveMail } from '../../src/app/ingest/receive-mail.js';
 import { processInboundMail } from '../../src/app/ingest/run-pipeline.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import { plainMail } from '../support/mail-builders.js';
 import { createInstallationSettingsStore } from '../../src/db/stores/settings.js';

@@ -9,7 +9,7 @@ import { receiveMail } from '../../src/app/ingest/receive-mail.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { runOutboxOnce } from '../../src/app/outbound/outbox-relay.js';
 import { createGroupCommit } from '../../src/app/group-commit.js';
-import { createIngestDeps } from '../../src/inbound/ingest-deps.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 import type { MailTransport } from '../../src/app/outbound/mail-transport.js';
 import { plainMail } from '../support/mail-builders.js';

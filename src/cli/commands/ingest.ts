@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { installationSettingsFor, type Runtime } from '../../composition.js';
 import { openRawSpool } from '../../app/ingest/receive-mail.js';
 import { processInboundMail } from '../../app/ingest/run-pipeline.js';
-import { createIngestDeps } from '../../inbound/ingest-deps.js';
+import { createIngestDeps } from '../../ingest-deps.js';
 import { closeParseWorkers } from '../../inbound/parse/parse-worker-pool.js';
 import { parse } from '../args.js';
 import { printLine } from '../output.js';

@@ -1,11 +1,11 @@
-import type { Config } from '../config/config.js';
-import type { IngestDeps } from '../app/ingest/ports.js';
-import { parseMailInWorker } from './parse/parse-worker-pool.js';
-import { inspectAttachments } from './attachments/inspect-attachments.js';
-import { createClamdScanner } from './clamav/clamd-client.js';
-import { createMailauthAuthenticator } from './sender-auth/mailauth-authenticator.js';
-import { sanitizeCustomerHtml } from './html/customer-html.js';
-import { DEFAULT_ATTACHMENT_POLICY } from '../domain/attachment-policy.js';
+import type { Config } from './config/config.js';
+import type { IngestDeps } from './app/ingest/ports.js';
+import { parseMailInWorker } from './inbound/parse/parse-worker-pool.js';
+import { inspectAttachments } from './inbound/attachments/inspect-attachments.js';
+import { createClamdScanner } from './inbound/clamav/clamd-client.js';
+import { createMailauthAuthenticator } from './inbound/sender-auth/mailauth-authenticator.js';
+import { sanitizeCustomerHtml } from './inbound/html/customer-html.js';
+import { DEFAULT_ATTACHMENT_POLICY } from './domain/attachment-policy.js';
 
 /** The inbound adapters as the ingest use cases need them, from the configuration. */
 export function createIngestDeps(config: Config, overrides: Partial<IngestDeps> = {}): IngestDeps {
