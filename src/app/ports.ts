@@ -1,8 +1,8 @@
-import type { CaseChannel, CaseStatus, Language, MessageKind, MessageSource, UserRole } from '../domain/case.js';
+import type { CaseChannel, CaseStatus, MessageKind, MessageSource, UserRole } from '../domain/case.js';
 import type { InboundStatus, ReasonCode } from '../domain/reason-codes.js';
 import type { RawMail } from '../domain/raw-mail.js';
 import type {
-  Attachment, Case, CaseEvent, InboundChannel, InboundMail, Job, Message, Organisation, OutboundKind, OutboundMail,
+  Attachment, Case, CaseEvent, InboundChannel, InboundMail, Job, Message, Organisation, OutboundMail,
   OutboundStatus, PipelineDecision, Product, User,
 } from '../domain/entities.js';
 
@@ -147,21 +147,11 @@ export interface InboundMailStore {
   list(filter: { caseId?: string; from?: string; status?: InboundStatus; limit?: number }): Promise<InboundMail[]>;
 }
 
-export interface NewOutboundMail {
-  id: string;
-  kind: OutboundKind;
-  caseId: string | null;
-  inboundMailId: string | null;
-  messageId: string;
-  fromAddress: string;
-  envelopeFrom: string;
-  recipients: string[];
-  subject: string;
-  language: Language;
+/** A mail as it enters the outbox: the record's own fields, its bytes, and held or queued. */
+export type NewOutboundMail = Pick<OutboundMail, 'id' | 'kind' | 'caseId' | 'inboundMailId' | 'messageId' | 'fromAddress' | 'envelopeFrom' | 'recipients' | 'subject' | 'language' | 'createdAt'> & {
   raw: Buffer;
   status: 'held' | 'queued';
-  createdAt: string;
-}
+};
 
 export interface OutboundMailStore {
   insert(m: NewOutboundMail): Promise<void>;
