@@ -115,11 +115,13 @@ interface SendStats {
   temporary: number;
   permanent: Array<{ messageId: string; response: string }>;
   dropped: number;
+  /** Temporary answers and connection errors by code ("452", "ECONNREFUSED", …). */
+  why: Map<string, number>;
 }
 
 /** Many clients, each sending a mail and retrying it (same bytes) until it gets a 250, as an MTA does. */
 async function sendAll(port: number, mails: Mail[], until: number): Promise<SendStats> {
-  const stats: SendStats = { sent: 0, attempts: 0, acknowledged: new Set(), temporary: 0, permanent: [], dropped: 0 };
+  const stats: SendStats = { sent: 0, attempts: 0, acknowledged: new Set(), temporary: 0, permanent: [], dropped: 0, why: new Map() };
   let next = 0;
   const begin = Date.now();
   const client = async () => {
@@ -148,6 +150,8 @@ async function sendAll(port: number, mails: Mail[], until: number): Promise<Send
           }
           if (code === undefined) stats.dropped++;
           else stats.temporary++;
+          const why = code === undefined ? (/\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/.exec((e as Error).message)?.[1] ?? String((e as { code?: string }).code ?? 'error')) : String(code);
+          stats.why.set(why, (stats.why.get(why) ?? 0) + 1);
         } finally {
           transport.close();
         }
@@ -414,6 +418,7 @@ function report(r: DialectResult): void {
     .join(', ');
   console.log(`chaos on ${r.dialect}: ${r.seconds.toFixed(0)} s; ${r.sent} mails sent in ${r.stats.attempts} attempts (${r.stats.temporary} answered 4xx, ${r.stats.dropped} connections lost), ${r.acknowledged} acknowledged`);
   console.log(`  faults: ${faults}`);
+  console.log(`  retried after: ${[...r.stats.why].map(([k, n]) => `${k} ×${n}`).join(', ') || 'nothing'}`);
   console.log(`  stored ${r.stored}, receipts ${r.receipts} (+${r.resent} resent with the same Message-ID), stored but never acknowledged ${r.unacknowledgedStored}, half-stored ${r.halfStored}, dead letters replayed ${r.deadLettersReplayed}`);
   for (const p of r.stats.permanent) console.log(`  5xx for a good mail: ${p.messageId}: ${p.response}`);
   for (const e of r.unexpectedExits) console.log(`  ${e}`);

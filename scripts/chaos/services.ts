@@ -239,6 +239,8 @@ export class ServeSupervisor {
   /** Exits that the campaign did not cause (a crash would show here). */
   unexpectedExits: string[] = [];
   kills = 0;
+  /** A restart after an exit of its own, in progress. */
+  restarting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly env: Record<string, string>,
@@ -249,16 +251,27 @@ export class ServeSupervisor {
     return this.child !== null;
   }
 
-  /** Starts serve; retries while a fault (database down, disk full) keeps it from coming up. */
-  async start(deadlineMs = 120_000): Promise<void> {
+  private starting: Promise<void> | null = null;
+
+  /** Starts serve (once, however many callers ask at the same time). */
+  start(): Promise<void> {
+    if (this.child) return Promise.resolve();
+    this.starting ??= this.startOnce().finally(() => (this.starting = null));
+    return this.starting;
+  }
+
+  /** Retries while a fault (database down, disk full) keeps serve from coming up. */
+  private async startOnce(deadlineMs = 120_000): Promise<void> {
     const deadline = Date.now() + deadlineMs;
     for (;;) {
       const child = spawn(process.execPath, [COMPILED_BIN, 'serve'], { env: { ...process.env, ...this.env }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
       const log = createWriteStream(this.logFile, { flags: 'a' });
       let seen = '';
+      let tail = '';
       const up = await new Promise<boolean>((resolve) => {
         child.stderr!.on('data', (c: Buffer) => {
           log.write(c);
+          tail = (tail + c.toString()).slice(-4000);
           if (seen !== 'up') {
             seen += c.toString();
             if (seen.includes('"supportal is up"')) {
@@ -274,7 +287,13 @@ export class ServeSupervisor {
         child.once('exit', (code, signal) => {
           if (this.child === child) {
             this.child = null;
-            this.unexpectedExits.push(`serve exited by itself (${code ?? signal})`);
+            // Its last words: the fatal log line or the uncaught exception's stack.
+            const fatal = tail.trim().split('\n').filter((l) => /"level":[56]0/.test(l)).slice(-1)[0];
+            this.unexpectedExits.push(`serve exited by itself (${code ?? signal}): ${fatal ?? tail.trim().slice(-1500)}`);
+            // As systemd would (deploy/supportal.service, Restart=on-failure).
+            this.restarting = sleep(1000)
+              .then(() => this.start())
+              .catch((e: Error) => void this.unexpectedExits.push(`restart failed: ${e.message}`));
           }
           log.end();
         });
@@ -288,6 +307,7 @@ export class ServeSupervisor {
 
   /** SIGKILL of the whole process group: nothing in serve gets to react. */
   async kill(): Promise<void> {
+    await this.starting;
     const child = this.child;
     this.child = null;
     if (!child) return;
@@ -302,6 +322,8 @@ export class ServeSupervisor {
 
   /** SIGTERM and the graceful stop (RELIABILITY C7). */
   async stop(): Promise<void> {
+    await this.restarting;
+    await this.starting;
     const child = this.child;
     this.child = null;
     if (!child) return;
