@@ -117,11 +117,13 @@ interface SendStats {
   dropped: number;
   /** Temporary answers and connection errors by code ("452", "ECONNREFUSED", …). */
   why: Map<string, number>;
+  /** The first answer seen with each SMTP code, for the report. */
+  sample: Map<string, string>;
 }
 
 /** Many clients, each sending a mail and retrying it (same bytes) until it gets a 250, as an MTA does. */
 async function sendAll(port: number, mails: Mail[], until: number): Promise<SendStats> {
-  const stats: SendStats = { sent: 0, attempts: 0, acknowledged: new Set(), temporary: 0, permanent: [], dropped: 0, why: new Map() };
+  const stats: SendStats = { sent: 0, attempts: 0, acknowledged: new Set(), temporary: 0, permanent: [], dropped: 0, why: new Map(), sample: new Map() };
   let next = 0;
   const begin = Date.now();
   const client = async () => {
@@ -152,6 +154,7 @@ async function sendAll(port: number, mails: Mail[], until: number): Promise<Send
           else stats.temporary++;
           const why = code === undefined ? (/\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/.exec((e as Error).message)?.[1] ?? String((e as { code?: string }).code ?? 'error')) : String(code);
           stats.why.set(why, (stats.why.get(why) ?? 0) + 1);
+          if (code !== undefined && !stats.sample.has(why)) stats.sample.set(why, String((e as { response?: string }).response ?? '').slice(0, 120));
         } finally {
           transport.close();
         }
@@ -419,6 +422,7 @@ function report(r: DialectResult): void {
   console.log(`chaos on ${r.dialect}: ${r.seconds.toFixed(0)} s; ${r.sent} mails sent in ${r.stats.attempts} attempts (${r.stats.temporary} answered 4xx, ${r.stats.dropped} connections lost), ${r.acknowledged} acknowledged`);
   console.log(`  faults: ${faults}`);
   console.log(`  retried after: ${[...r.stats.why].map(([k, n]) => `${k} ×${n}`).join(', ') || 'nothing'}`);
+  for (const text of r.stats.sample.values()) console.log(`    e.g. ${text}`);
   console.log(`  stored ${r.stored}, receipts ${r.receipts} (+${r.resent} resent with the same Message-ID), stored but never acknowledged ${r.unacknowledgedStored}, half-stored ${r.halfStored}, dead letters replayed ${r.deadLettersReplayed}`);
   for (const p of r.stats.permanent) console.log(`  5xx for a good mail: ${p.messageId}: ${p.response}`);
   for (const e of r.unexpectedExits) console.log(`  ${e}`);
