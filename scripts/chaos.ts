@@ -253,6 +253,8 @@ interface DialectResult {
   duplicated: string[];
   halfStored: number;
   unacknowledgedStored: number;
+  /** Stored again as a duplicate: the client sent it again after a 250 it never read (T4). */
+  redelivered: number;
   deadLettersReplayed: number;
   faults: Record<string, number>;
   stats: SendStats;
@@ -405,10 +407,12 @@ async function check(databaseUrl: string, mails: Mail[], stats: SendStats, relay
       else if (r > 1) duplicated.push(`${id}: ${r} different receipts handed to the relay`);
     }
     const resent = handOvers - [...handed.values()].reduce((a, s) => a + s.size, 0);
-    // Half-stored: chunks without their row, or a row whose bytes are not all there.
-    const incomplete = inbound.filter((r) => (Number(r.raw_chunks) > 0 ? Number(r.chunk_len ?? 0) : Number(r.raw_len ?? 0)) !== Number(r.size)).length;
+    // Half-stored: chunks without their row, or a row whose bytes are not all there. A duplicate
+    // keeps no bytes of its own (they are its original's), so it is whole when its original is.
+    const incomplete = inbound.filter((r) => r.duplicate_of === null && (Number(r.raw_chunks) > 0 ? Number(r.chunk_len ?? 0) : Number(r.raw_len ?? 0)) !== Number(r.size)).length;
+    const redelivered = inbound.filter((r) => r.duplicate_of !== null && r.message_id && ours.has(r.message_id)).length;
     const unacknowledgedStored = [...storedIds].filter((id) => !stats.acknowledged.has(id)).length;
-    return { sent: stats.sent, acknowledged: stats.acknowledged.size, stored: [...stats.acknowledged].filter((id) => storedIds.has(id)).length, receipts, resent, lost, duplicated, halfStored: orphanChunks + incomplete, unacknowledgedStored };
+    return { sent: stats.sent, acknowledged: stats.acknowledged.size, stored: [...stats.acknowledged].filter((id) => storedIds.has(id)).length, receipts, resent, lost, duplicated, halfStored: orphanChunks + incomplete, unacknowledgedStored, redelivered };
   } finally {
     await h.close();
   }
@@ -423,7 +427,7 @@ function report(r: DialectResult): void {
   console.log(`  faults: ${faults}`);
   console.log(`  retried after: ${[...r.stats.why].map(([k, n]) => `${k} ×${n}`).join(', ') || 'nothing'}`);
   for (const text of r.stats.sample.values()) console.log(`    e.g. ${text}`);
-  console.log(`  stored ${r.stored}, receipts ${r.receipts} (+${r.resent} resent with the same Message-ID), stored but never acknowledged ${r.unacknowledgedStored}, half-stored ${r.halfStored}, dead letters replayed ${r.deadLettersReplayed}`);
+  console.log(`  stored ${r.stored}, receipts ${r.receipts} (+${r.resent} resent with the same Message-ID), stored again as duplicates ${r.redelivered}, stored but never acknowledged ${r.unacknowledgedStored}, half-stored ${r.halfStored}, dead letters replayed ${r.deadLettersReplayed}`);
   for (const p of r.stats.permanent) console.log(`  5xx for a good mail: ${p.messageId}: ${p.response}`);
   for (const e of r.unexpectedExits) console.log(`  ${e}`);
   for (const l of r.lost.slice(0, 20)) console.log(`  lost: ${l}`);
