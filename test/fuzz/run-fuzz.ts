@@ -23,6 +23,13 @@ export interface FuzzRun {
   failure: { input: Buffer; message: string; file: string | null } | null;
 }
 
+/**
+ * Memory: no input of at most 256 KiB may take the fuzzing process past 1 GiB (it holds about
+ * 110 MiB with every seed loaded); a real 25 MiB mail grows `serve` by 19 MiB.
+ * Each target's checkOutput bounds what its result holds on to.
+ */
+const MAX_RSS_BYTES = 1024 * 2 ** 20;
+
 function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
 }
@@ -53,6 +60,8 @@ export async function checkInput(target: FuzzTarget, input: Buffer): Promise<voi
   if (printed.length > 0) throw new Error(`${target.name} wrote to the console ${printed.length} times, first: ${printed[0]!.slice(0, 200)}`);
   const spent = cpuMs(process.cpuUsage(before));
   if (spent > target.cpuBudgetMs) throw new Error(`${target.name} took ${spent.toFixed(0)} ms of CPU on ${input.length} bytes (budget ${target.cpuBudgetMs} ms)`);
+  const rss = process.memoryUsage.rss();
+  if (rss > MAX_RSS_BYTES) throw new Error(`${target.name}: the process grew to ${(rss / 2 ** 20).toFixed(0)} MiB on ${input.length} bytes (bound ${MAX_RSS_BYTES / 2 ** 20} MiB)`);
   const problem = target.checkOutput?.(input, output) ?? null;
   if (problem !== null) throw new Error(`${target.name}: ${problem}`);
 }
