@@ -17,6 +17,7 @@ import { startRetentionSweep } from './workers/retention-sweep.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
+import { mailboxContextFor, syncConfigMailboxes, tokenSourceFor } from './start-mailboxes.js';
 
 /**
  * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
@@ -58,7 +59,17 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   }
   for (const w of privateFileWarnings(config)) log.warn({ alert: 'file_permissions' }, w);
   const loops: WorkerLoop[] = [];
-  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
+  const mailboxes = mailboxContextFor(runtime);
+  await syncConfigMailboxes(mailboxes, config.mailboxes);
+  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl, { tokens: await relayTokens(config.relayUrl) }) : null);
+  /** `?oauth=<mailbox key>` on the relay URL: XOAUTH2 with that mailbox's OAuth2 credentials. */
+  async function relayTokens(relayUrl: string) {
+    const key = new URL(relayUrl).searchParams.get('oauth');
+    if (!key) return undefined;
+    const m = await mailboxes.mailboxes.get(key);
+    if (!m || m.definition.auth !== 'oauth2') throw new Error(`SUPPORTAL_RELAY_URL names the mailbox "${key}" for OAuth2, but there is no OAuth2 mailbox with that key`);
+    return tokenSourceFor(mailboxes, m, log);
+  }
   let outboxLoop: WorkerLoop | null = null;
   if (config.workers && transport) {
     outboxLoop = startWorkerLoop(
@@ -86,6 +97,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   const inbound = await startInbound(runtime, {
     onMailQueued: () => outboxLoop?.wake(),
     deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation, agentNotifications: web.settings },
+    mailboxes,
     listeners: {
       onOutcome: (mailId, caseId) => {
         events.publish({ kind: 'mail', mailId });
@@ -99,6 +111,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
   const http = await buildApp({
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+    mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
   });

@@ -1,18 +1,28 @@
 import nodemailer from 'nodemailer';
 import { TransportError, type MailTransport } from '../app/outbound/mail-transport.js';
+import type { AccessTokenSource } from '../app/mailboxes/ports.js';
 
 /**
  * The relay named by SUPPORTAL_RELAY_URL (smtp://user:pass@host:port, smtps://…; STARTTLS is
  * used when the relay offers it). A 5xx answer is permanent; everything else (4xx, refused
  * connection, timeout) is temporary and retried.
+ *
+ * With `tokens` (`?oauth=<mailbox key>` on the URL) the relay login is SASL XOAUTH2 with that
+ * mailbox's access token (Microsoft 365's SMTP.SendAsApp, Google's mail scope): nodemailer asks
+ * for a token per login and, when the relay refuses one, for a renewed one once before it fails;
+ * a failed login is a temporary failure, so the mail waits in the outbox and is sent later.
  */
-export function createSmtpTransport(relayUrl: string): MailTransport {
+export function createSmtpTransport(relayUrl: string, opts: { tokens?: AccessTokenSource } = {}): MailTransport {
   const url = new URL(relayUrl);
+  const tokens = opts.tokens;
+  const user = url.username ? decodeURIComponent(url.username) : tokens?.user;
   const transport = nodemailer.createTransport({
     host: url.hostname,
     port: url.port ? Number(url.port) : url.protocol === 'smtps:' ? 465 : 587,
     secure: url.protocol === 'smtps:',
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+    auth: tokens
+      ? { type: 'OAuth2', user }
+      : url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     // Loopback and private relays often run self-signed certificates; `?tls=strict` demands a valid one.
     tls: { rejectUnauthorized: url.searchParams.get('tls') === 'strict' },
     connectionTimeout: 10_000,
@@ -21,6 +31,14 @@ export function createSmtpTransport(relayUrl: string): MailTransport {
     pool: true,
     maxConnections: 4,
   });
+  if (tokens) {
+    transport.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (err: Error | null, token?: string, expires?: number) => void) => {
+      tokens.token(renew).then(
+        (t) => callback(null, t.value, t.renewAt ?? t.expiresAt ?? undefined),
+        (err: unknown) => callback(err as Error),
+      );
+    });
+  }
   return {
     async send(envelope, raw) {
       try {

@@ -38,6 +38,8 @@ export interface OidcServer {
   /** The introspection endpoint with credentials, for Dovecot: http://id:secret@127.0.0.1:PORT/token/introspection. */
   introspectionUrl: string;
   addClient(c: OidcClientSpec): void;
+  /** Asks the introspection endpoint about a token, as Dovecot or a relay does. */
+  introspect(token: string): Promise<{ active: boolean; username?: string }>;
   /** Access and refresh tokens issued so far, per client id (counts, for assertions). */
   issued(clientId: string): { accessTokens: number; refreshTokens: number };
   /** Mints a refresh token for `accountId` as the authorization-code flow would, without a browser. */
@@ -163,6 +165,14 @@ export async function startOidcServer(opts: { tenant?: string; accessTokenTtlSec
     tenant,
     introspectionUrl: `http://${INTROSPECTOR.id}:${INTROSPECTOR.secret}@127.0.0.1:${port}/token/introspection`,
     addClient,
+    async introspect(token) {
+      const res = await fetch(`${issuer}/token/introspection`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${INTROSPECTOR.id}:${INTROSPECTOR.secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token }).toString(),
+      });
+      return (await res.json()) as { active: boolean; username?: string };
+    },
     issued: (clientId) => ({ ...count(clientId) }),
     async mintRefreshToken(clientId, accountId, scope) {
       const client = await provider.Client.find(clientId);
@@ -179,7 +189,7 @@ export async function startOidcServer(opts: { tenant?: string; accessTokenTtlSec
       }
     },
     async removeClient(clientId) {
-      await this.revokeGrants(clientId);
+      for (const [k, s] of storage) if (s.payload.clientId === clientId && !k.startsWith('Client:')) storage.delete(k);
       await clientAdapter.destroy(clientId);
     },
     async stop() {
