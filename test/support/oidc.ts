@@ -28,6 +28,8 @@ export interface OidcClientSpec {
   redirectUris?: string[];
   /** `client_secret_basic` (default) or `client_secret_post` (what Entra uses). */
   authMethod?: 'client_secret_basic' | 'client_secret_post';
+  /** The public keys of a certificate credential: the client then authenticates with `private_key_jwt` only. */
+  jwks?: { keys: object[] };
 }
 
 export interface OidcServer {
@@ -150,7 +152,8 @@ export async function startOidcServer(opts: { tenant?: string; accessTokenTtlSec
       grant_types: c.redirectUris ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
       response_types: c.redirectUris ? ['code'] : [],
       redirect_uris: c.redirectUris ?? [],
-      token_endpoint_auth_method: c.authMethod ?? 'client_secret_basic',
+      token_endpoint_auth_method: c.jwks ? 'private_key_jwt' : c.authMethod ?? 'client_secret_basic',
+      ...(c.jwks ? { jwks: c.jwks, token_endpoint_auth_signing_alg: 'RS256' } : {}),
       scope: 'openid offline_access https://mail.google.com/ https://outlook.office365.com/.default imap',
     };
     clients.push(meta);
