@@ -131,7 +131,7 @@ for (const dialect of testedDialects(['sqlite'])) {
       assert.equal(r.states.at(-1)?.code, 'ok');
     });
 
-    test('a token the server stopped accepting is renewed once and the login tried again', async () => {
+    test('a token the server stopped accepting is renewed once and the login tried again (RELIABILITY O3)', async () => {
       idp.addClient({ clientId: 'renew-app', clientSecret: 'renew-secret', mailbox: 'renew@example.com', authMethod: 'client_secret_post' });
       const r = run(rt, both, 'renew@example.com', microsoft(idp, 'renew-app'), { clientSecret: 'renew-secret' });
       try {
@@ -155,7 +155,7 @@ for (const dialect of testedDialects(['sqlite'])) {
       }
     });
 
-    test('a token expiring during IDLE is renewed and no message is lost', async () => {
+    test('a token expiring during IDLE is renewed and no message is lost (RELIABILITY O2)', async () => {
       // Tokens of this server live 4 s: the connection must log in anew before each one ends.
       const shortIdp = await startOidcServer({ tenant: TENANT, accessTokenTtlSeconds: 4 });
       const server = await startDovecot(users, { oauth2: { introspectionUrl: shortIdp.introspectionUrl } });
@@ -189,7 +189,7 @@ for (const dialect of testedDialects(['sqlite'])) {
       }
     });
 
-    test('Google preset: a revoked grant turns the mailbox red and leaves the mail on the server', async () => {
+    test('Google preset: a revoked grant turns the mailbox red and leaves the mail on the server (RELIABILITY O1)', async () => {
       idp.addClient({ clientId: 'google-app', clientSecret: 'google-secret', redirectUris: ['http://127.0.0.1:1/cb'] });
       const refreshToken = await idp.mintRefreshToken('google-app', 'revoked@example.com', 'openid https://mail.google.com/');
       const settings: OAuthSettings = { ...microsoft(idp, 'google-app'), preset: 'google', tenant: null };
@@ -218,7 +218,7 @@ for (const dialect of testedDialects(['sqlite'])) {
       assert.match(left[0]!.source.toString(), /After the revocation/);
     });
 
-    test('a wrong tenant or a wrong client gives a clear error, not a retry storm', async () => {
+    test('a wrong tenant or a wrong client gives a clear error and the mail waits (RELIABILITY O1)', async () => {
       idp.addClient({ clientId: 'good-app', clientSecret: 'good-secret', mailbox: 'support-de@example.com', authMethod: 'client_secret_post' });
       await both.append('support-de@example.com', pass, mail('Waiting for the right settings'));
       const cases: Array<[Partial<OAuthSettings>, string, MailboxStateCode, RegExp]> = [

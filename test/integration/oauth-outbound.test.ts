@@ -38,7 +38,7 @@ describe('outbound relay with XOAUTH2', () => {
     await idp?.stop();
   });
 
-  test('sends with an access token of the mailbox; a refused token is renewed once', async () => {
+  test('sends with an access token of the mailbox; a refused token is renewed once (RELIABILITY O3)', async () => {
     let fetched = 0;
     const tokens = createAccessTokenSource({ user: MAILBOX, settings, secrets: async () => ({ clientSecret: 'send-secret' }), onFetched: () => fetched++ });
     const transport = createSmtpTransport(`${relay.url}?oauth=support`, { tokens });
