@@ -122,8 +122,9 @@ export function definitionProblem(d: MailboxDefinition, s: MailboxSecrets): { fi
       if (!o.certificatePem) return { field: 'oauth.certificatePem', message: 'the certificate is missing' };
       if (!s.privateKeyPem) return { field: 'privateKeyPem', message: 'the certificate\'s private key is missing' };
     } else if (!s.clientSecret) return { field: 'clientSecret', message: 'the client secret is missing' };
-  } else if (o.preset === 'oidc') {
-    if (!o.issuer) return { field: 'oauth.issuer', message: 'the issuer URL is missing' };
+  } else {
+    if (o.preset === 'oidc' && !o.issuer) return { field: 'oauth.issuer', message: 'the issuer URL is missing' };
+    // Google's web-application clients have a secret, and so does every client-credentials client.
     if (!s.clientSecret) return { field: 'clientSecret', message: 'the client secret is missing' };
   }
   return null;
