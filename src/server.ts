@@ -5,7 +5,7 @@ import { createWebStore } from './db/stores/web.js';
 import { createPortalEventBus } from './app/live/event-bus.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
-import { createSmtpTransport } from './outbound/smtp-transport.js';
+import { createSmtpTransport, RELAY_LOGIN_FAILED } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import { privateFileWarnings } from './config/private-files.js';
@@ -84,6 +84,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
           // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
           // a retry is routine.
           if (i.outcome === 'failed') log.error({ outbound: i.id, error: i.error, alert: 'outbound_failed' }, 'outbound mail failed for good');
+          else if (i.outcome === 'retrying' && i.error?.startsWith(RELAY_LOGIN_FAILED)) log.error({ outbound: i.id, error: i.error, alert: 'relay_login' }, 'the relay refused the login; mails wait in the outbox');
           else if (i.outcome === 'retrying') log.warn({ outbound: i.id, error: i.error }, 'outbound mail will be retried');
         }
         return r.items.length;

@@ -12,6 +12,9 @@ import type { AccessTokenSource } from '../app/mailboxes/ports.js';
  * for a token per login and, when the relay refuses one, for a renewed one once before it fails;
  * a failed login is a temporary failure, so the mail waits in the outbox and is sent later.
  */
+/** The start of a TransportError's message when the relay refused the login (an operator alert). */
+export const RELAY_LOGIN_FAILED = 'relay login failed';
+
 export function createSmtpTransport(relayUrl: string, opts: { tokens?: AccessTokenSource } = {}): MailTransport {
   const url = new URL(relayUrl);
   const tokens = opts.tokens;
@@ -35,7 +38,8 @@ export function createSmtpTransport(relayUrl: string, opts: { tokens?: AccessTok
     transport.set('oauth2_provision_cb', (_user: string, renew: boolean, callback: (err: Error | null, token?: string, expires?: number) => void) => {
       tokens.token(renew).then(
         (t) => callback(null, t.value, t.renewAt ?? t.expiresAt ?? undefined),
-        (err: unknown) => callback(err as Error),
+        // A new error: nodemailer marks the one it is given with its own code (EAUTH).
+        (err: unknown) => callback(new Error(`no access token: ${(err as Error).message}`)),
       );
     });
   }
@@ -45,7 +49,12 @@ export function createSmtpTransport(relayUrl: string, opts: { tokens?: AccessTok
         const info = await transport.sendMail({ envelope, raw });
         return { response: String(info.response ?? '') };
       } catch (e) {
-        const err = e as Error & { responseCode?: number; response?: string };
+        const err = e as Error & { responseCode?: number; response?: string; code?: string };
+        // A refused relay login (535, or no token to be had) is our configuration, not the
+        // recipient's: the mail waits in the outbox until the login works again.
+        if (err.code === 'EAUTH' || err.code === 'EOAUTH2') {
+          throw new TransportError(`${RELAY_LOGIN_FAILED}: ${err.response ?? err.message}`, false);
+        }
         const permanent = typeof err.responseCode === 'number' && err.responseCode >= 500 && err.responseCode < 600;
         throw new TransportError(err.response ?? err.message, permanent);
       }

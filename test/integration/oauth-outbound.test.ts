@@ -63,10 +63,11 @@ describe('outbound relay with XOAUTH2', () => {
     assert.equal(fetched, 2);
   });
 
-  test('a password is refused by this relay, and a wrong client secret is a temporary failure that keeps the mail', async () => {
+  test('a password is refused by this relay, and a wrong client secret is a temporary failure that keeps the mail (RELIABILITY O3)', async () => {
     const withPassword = createSmtpTransport(`smtp://${encodeURIComponent(MAILBOX)}:password@127.0.0.1:${relay.port}`);
     try {
-      await assert.rejects(withPassword.send({ from: MAILBOX, to: ['customer@example.org'] }, raw), TransportError);
+      // A refused login is never a permanent failure of the mail: it waits in the outbox.
+      await assert.rejects(withPassword.send({ from: MAILBOX, to: ['customer@example.org'] }, raw), (e: TransportError) => e.permanent === false && /^relay login failed/.test(e.message));
     } finally {
       withPassword.close();
     }
@@ -75,7 +76,7 @@ describe('outbound relay with XOAUTH2', () => {
     try {
       await assert.rejects(wrong.send({ from: MAILBOX, to: ['customer@example.org'] }, raw), (e: TransportError) => {
         assert.equal(e.permanent, false, 'retried later: the outbox keeps it');
-        assert.match(e.message, /invalid_client/);
+        assert.match(e.message, /^relay login failed: no access token: invalid_client/);
         return true;
       });
     } finally {
