@@ -22,7 +22,7 @@ function selfSignedCertificate(): { certificatePem: string; privateKeyPem: strin
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2', '-subj', '/CN=supportal-test-app'], { stdio: 'ignore' });
     return { certificatePem: readFileSync(join(dir, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(dir, 'key.pem'), 'utf8') };
   } catch (err) {
-    throw new Error(`openssl failed (install the Debian package openssl): ${(err as Error).message}`);
+    throw new Error(`openssl failed (install the Debian package openssl): ${(err as Error).message}`, { cause: err });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
