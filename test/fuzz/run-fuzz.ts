@@ -75,7 +75,7 @@ export async function checkInput(target: FuzzTarget, input: Buffer): Promise<voi
       }),
     ]);
   } catch (err) {
-    if (err instanceof HangError) throw new Error(`${target.name} did not finish within ${HANG_MS / 1000} s on ${input.length} bytes`);
+    if (err instanceof HangError) throw new Error(`${target.name} did not finish within ${HANG_MS / 1000} s on ${input.length} bytes`, { cause: err });
     if (target.isOwnError(err)) return;
     throw new Error(`${target.name} threw something that is not its own typed error: ${describe(err)}`, { cause: err });
   } finally {
