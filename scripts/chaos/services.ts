@@ -307,6 +307,8 @@ export class ServeSupervisor {
 
   /** SIGKILL of the whole process group: nothing in serve gets to react. */
   async kill(): Promise<void> {
+    // A restart in progress finishes first, so that no serve is left behind unseen.
+    await this.restarting;
     await this.starting;
     const child = this.child;
     this.child = null;
