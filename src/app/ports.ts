@@ -164,6 +164,8 @@ export interface OutboundMailStore {
   update(id: string, patch: Partial<Pick<OutboundMail, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'bounceDiagnostic'>> & { lockedUntil?: string | null }): Promise<void>;
   /** How many automatic mails (receipts, notices) went to `recipient` since `since`, counting at most `cap`. */
   countAutomaticTo(recipient: string, since: string, cap: number): Promise<number>;
+  /** How many notices went to addresses at `domain` (lower-case) since `since`, counting at most `cap` (RELIABILITY E3). */
+  countNoticesToDomain(domain: string, since: string, cap: number): Promise<number>;
 }
 
 export interface JobStore {

@@ -72,6 +72,8 @@ export interface MessageTable {
   inbound_mail_id: string | null;
   outbound_mail_id: string | null;
   created_at: string;
+  /** 008: 1 when the From of the mail could not be verified (RELIABILITY E4). */
+  sender_unverified?: number;
 }
 
 export interface BlobTable { sha256: string; size: number; content: Buffer; chunks: number; created_at: string }

@@ -26,6 +26,12 @@ export interface QueueMailInput {
   inReplyTo?: string | null;
   inboundMailId?: string | null;
   attachments?: Array<{ filename: string; content: Buffer; contentType?: string }>;
+  /**
+   * The recipient's address is not authenticated (a receipt under the fallback rule, RELIABILITY
+   * E1): the mail names the case by its number only — no Thread-Topic with the case's subject, no
+   * References to our earlier mails, and a Message-ID that is not a signed reference to the case.
+   */
+  unverifiedRecipient?: boolean;
 }
 
 /** A VERP envelope sender: a bounce names the outbound mail it concerns (bounces+<id>@domain). */
@@ -61,18 +67,19 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
     mailLogUrl: `${s.publicUrl}/mails`,
     ...input.vars,
   });
-  const messageId = c ? makeCaseMessageId(s.secret, c.number, s.mailDomain) : makeMessageId(s.mailDomain);
+  const threaded = c && !input.unverifiedRecipient ? c : undefined;
+  const messageId = threaded ? makeCaseMessageId(s.secret, threaded.number, s.mailDomain) : makeMessageId(s.mailDomain);
   const subject = c ? caseSubject(s.caseTokenLabel, c.number, rendered.subject) : rendered.subject;
   const headers: Record<string, string> = {};
   let references: string[] = [];
-  if (c) {
+  if (threaded) {
     // Threading: every earlier mail of ours about the case, newest last, capped at 20 so that
     // headers stay small (clients need only the root and the parent to thread).
-    const earlier = await tx.outbound.list({ caseId: c.id, limit: 20 });
+    const earlier = await tx.outbound.list({ caseId: threaded.id, limit: 20 });
     references = earlier.map((m) => m.messageId).reverse();
-    headers['Thread-Topic'] = stripReplyPrefixes(c.subject).replace(/[\r\n\0]+/g, ' ');
-    headers['Thread-Index'] = threadIndex(s.secret, c.number, earlier.length);
-    headers['X-Supportal-Case'] = String(c.number);
+    headers['Thread-Topic'] = stripReplyPrefixes(threaded.subject).replace(/[\r\n\0]+/g, ' ');
+    headers['Thread-Index'] = threadIndex(s.secret, threaded.number, earlier.length);
+    headers['X-Supportal-Case'] = String(threaded.number);
   }
   const inReplyTo = input.inReplyTo ?? references[references.length - 1] ?? null;
   if (input.inReplyTo && !references.includes(input.inReplyTo)) references.push(input.inReplyTo);

@@ -9,7 +9,23 @@ import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
 import { asBuffer } from './bytes.js';
 
 /** An inbound row (without its raw bytes) joined with its case number. */
-export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth' | RawDeletedColumn> & Partial<Pick<InboundMailTable, RawDeletedColumn>> & { case_number?: number | null };
+export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth' | RawDeletedColumn> & Partial<Pick<InboundMailTable, RawDeletedColumn | 'auth'>> & { case_number?: number | null };
+
+/**
+ * From the stored sender check (RELIABILITY E4): `verified` for an SPF or DKIM pass aligned with
+ * the From domain, `unverified` when the check ran without one, null when none ran. Results
+ * stored before alignment was recorded count an SPF or DKIM pass as verified.
+ */
+function senderVerificationOf(auth: string | null | undefined): InboundMail['senderVerification'] {
+  if (!auth) return null;
+  try {
+    const a = JSON.parse(auth) as { spfAligned?: boolean; dkimAligned?: boolean; authenticated?: boolean };
+    const verified = a.spfAligned === undefined && a.dkimAligned === undefined ? a.authenticated === true : a.spfAligned === true || a.dkimAligned === true;
+    return verified ? 'verified' : 'unverified';
+  } catch {
+    return null;
+  }
+}
 type RawDeletedColumn = 'raw_deleted_at' | 'raw_deleted_reason' | 'raw_retention_days';
 
 export function toInbound(r: InboundRow): InboundMail {
@@ -35,6 +51,7 @@ export function toInbound(r: InboundRow): InboundMail {
     decisions: r.decisions ? (JSON.parse(r.decisions) as PipelineDecision[]) : [],
     processedAt: r.processed_at,
     processingMs: r.processing_ms,
+    senderVerification: senderVerificationOf(r.auth),
     rawDeleted: r.raw_deleted_at ? { at: r.raw_deleted_at, reason: r.raw_deleted_reason === 'erasure' ? 'erasure' : 'retention', afterDays: r.raw_retention_days == null ? null : Number(r.raw_retention_days) } : null,
   };
 }
@@ -285,6 +302,18 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
         select count(*) as n from (
           select 1 from outbound_mails
           where recipients = ${JSON.stringify([recipient])} and created_at >= ${since} and kind in ('receipt', 'notice')
+          limit ${cap}) capped`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async countNoticesToDomain(domain, since, cap) {
+      // A notice has one recipient, stored as ["local@domain"]: the pattern matches its end.
+      // The hour's notices are few (each address is capped too), so the scan from the
+      // (kind, created_at) index of migration 008 stays short.
+      const pattern = `%@${domain.replace(/[\\%_]/g, (ch) => `\\${ch}`)}"]`;
+      const r = await sql<{ n: number }>`
+        select count(*) as n from (
+          select 1 from outbound_mails
+          where kind = 'notice' and created_at >= ${since} and recipients like ${pattern} escape '\\'
           limit ${cap}) capped`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
     },
