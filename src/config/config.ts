@@ -95,6 +95,14 @@ const schema = z.object({
     .refine((v) => v === '' || v.length >= 16, 'must be at least 16 characters (or empty = off)')
     .transform((v) => (v === '' ? null : v)),
   metricsListen: listenAddress,
+  // LMTP is for a local MTA only (RELIABILITY E8): loopback or a Unix socket by default, and the
+  // Received header is believed only from the MTAs named here.
+  lmtpHost: z.string().min(1),
+  lmtpSocket: z
+    .string()
+    .refine((v) => v === '' || isAbsolute(v), 'must be an absolute path')
+    .transform((v) => (v === '' ? null : v)),
+  lmtpTrustedMtas: trustedProxies,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -136,6 +144,9 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_ACCESS_LOG', key: 'accessLog', help: 'on/off: one log line per HTTP request with the client IP (default off)' },
   { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
   { env: 'SUPPORTAL_METRICS_LISTEN', key: 'metricsListen', help: 'host:port of a separate listener serving GET /metrics without a token, e.g. 127.0.0.1:9464 (default off)' },
+  { env: 'SUPPORTAL_LMTP_HOST', key: 'lmtpHost', help: 'address the LMTP listener binds (default 127.0.0.1: LMTP is for an MTA on this machine)' },
+  { env: 'SUPPORTAL_LMTP_SOCKET', key: 'lmtpSocket', help: 'absolute path of a Unix socket for LMTP instead of a port (default off)' },
+  { env: 'SUPPORTAL_LMTP_TRUSTED_MTAS', key: 'lmtpTrustedMtas', help: 'comma-separated addresses or CIDRs of the MTAs whose Received header names the real client for SPF (default loopback; a Unix socket peer is always trusted)' },
 ];
 
 export class ConfigError extends Error {
@@ -197,6 +208,9 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     accessLog: 'off',
     metricsToken: '',
     metricsListen: '',
+    lmtpHost: '127.0.0.1',
+    lmtpSocket: '',
+    lmtpTrustedMtas: 'loopback',
   };
   for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
   let secretToStore: string | null = null;
@@ -217,6 +231,9 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const c = parsed.data;
   if ((c.dkimDomain || c.dkimSelector || c.dkimPrivateKeyFile) && !(c.dkimDomain && c.dkimSelector && c.dkimPrivateKeyFile)) {
     throw new ConfigError('invalid setting SUPPORTAL_DKIM_*: DKIM needs SUPPORTAL_DKIM_DOMAIN, SUPPORTAL_DKIM_SELECTOR and SUPPORTAL_DKIM_PRIVATE_KEY_FILE together');
+  }
+  if (c.lmtpSocket && c.lmtpPort !== null) {
+    throw new ConfigError('invalid setting SUPPORTAL_LMTP_SOCKET/SUPPORTAL_LMTP_PORT: LMTP listens on a Unix socket or a port, set one of them');
   }
   if (Boolean(c.tlsKeyFile) !== Boolean(c.tlsCertFile)) {
     throw new ConfigError('invalid setting SUPPORTAL_TLS_KEY_FILE/SUPPORTAL_TLS_CERT_FILE: set both or neither');
