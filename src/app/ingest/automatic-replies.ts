@@ -50,10 +50,12 @@ export function replyTarget(p: Pick<PipelineContext, 'auth' | 'sender' | 'mail'>
  * Queues the receipt of an accepted mail or the failure notice of a rejected one, in the
  * finalising transaction. Rules (RELIABILITY 7, L1–L7, E1–E3): never to ourselves; only to an
  * address `replyTarget` allows; a case's subject, Thread-Topic and References only to an
- * authenticated address; the incoming subject is repeated only to an authenticated known
- * contact; at most N automatic mails per address and N notices per recipient domain per hour
- * (loop breaker, backscatter cap); the recipient's name and language only from the recipient's
- * own account; what is suppressed is noted in the log. Returns whether a mail was queued.
+ * authenticated address (an unverified one learns at most the case number and link, which the
+ * sender named himself); the incoming subject and file names are repeated only to a known
+ * contact, never to a stranger; at most N automatic mails per address and N notices per
+ * recipient domain per hour (loop breaker, backscatter cap); the recipient's name and language
+ * only from the account of the address written to; what is suppressed is noted in the log.
+ * Returns whether a mail was queued.
  */
 export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: { kind: 'receipt' } | { kind: 'notice'; reason: ReasonCode }): Promise<boolean> {
   const s = p.app.mail;
@@ -88,7 +90,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
   const recipient = p.senderUser?.email === to ? p.senderUser : await tx.users.findByEmail(to);
   const language = recipient?.language ?? s.defaultLanguage;
   const receivedAt = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(p.mail.receivedAt)) + ' UTC';
-  const toField = { name: target.verified ? (recipient?.name ?? '') : '', address: to };
+  const toField = { name: recipient?.name ?? '', address: to };
   if (what.kind === 'receipt') {
     await queueMail(p.app, tx, {
       kind: 'receipt',
@@ -105,12 +107,12 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
     return true;
   }
   // The sender's own subject, without prefixes and our token (the notice carries its own) —
-  // only to an authenticated known contact; a stranger's subject is not relayed (E2).
-  const repeatsSenderText = target.verified && recipient !== null;
+  // only to a known contact; a stranger's subject is not relayed to anyone (E2).
+  const repeatsSenderText = recipient !== null;
   const subject = repeatsSenderText
     ? stripReplyPrefixes((m?.subject ?? '').replace(/[\r\n\t]+/g, ' ').replace(/\[[^\]]{0,40}#\s*\d{1,12}\s*\]/g, ' ')).slice(0, 200)
     : SUBJECT_NOT_REPEATED[language];
-  const revealCase = target.verified && p.matched && CASE_REVEALING.has(what.reason);
+  const revealCase = p.matched && CASE_REVEALING.has(what.reason);
   const t = reasonText(what.reason, language, s.publicUrl, revealCase ? `${s.publicUrl}/cases/${p.matched!.case.number}` : undefined);
   // File names are the sender's text too: named only where the subject is repeated, else counted.
   const named = repeatsSenderText ? p.offendingFiles.join(', ') : String(p.offendingFiles.length);
@@ -124,6 +126,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
     inReplyTo: m?.messageId ?? null,
     inboundMailId: p.mail.id,
     vars: { subject: subject || '-', receivedAt, reasonText: t.text, advice: t.advice, fileLine: files },
+    unverifiedRecipient: !target.verified,
   });
   return true;
 }
