@@ -57,7 +57,7 @@ describe('060-authorise-sender', () => {
     assert.equal(await authorise('anna@kunde.example', '', { auth: UNVERIFIED, policy: 'mark' }), 'continue+marked');
     assert.equal(await authorise('anna@kunde.example', '', { auth: UNVERIFIED, policy: 'accept' }), 'continue');
     assert.equal(await authorise('anna@kunde.example', '', { auth: UNVERIFIED, policy: 'hold' }), 'quarantined/auth_failed');
-    assert.equal(await authorise('anna@kunde.example', '', { auth: UNVERIFIED, policy: 'hold', released: true }), 'continue', 'an agent released it');
+    assert.equal(await authorise('anna@kunde.example', '', { auth: UNVERIFIED, policy: 'hold', released: true }), 'continue+marked', 'an agent released it: added, still marked');
     assert.equal(await authorise('anna@kunde.example', '', { auth: VERIFIED, policy: 'hold' }), 'continue', 'verified: nothing to hold');
     assert.equal(await authorise('anna@kunde.example', '', { policy: 'hold' }), 'continue', 'not checked (mailbox, pipe): nothing to judge');
     assert.equal(await authorise('mallory@evil.example', '', { auth: UNVERIFIED, policy: 'hold' }), 'rejected/unknown_sender', 'a stranger is refused, not held');

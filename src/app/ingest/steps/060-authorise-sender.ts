@@ -34,10 +34,8 @@ async function unverifiedSenderRule(p: StepContext): Promise<Verdict> {
   if (senderVerified(p) !== false) return CONTINUE;
   const policy = (p.deps.settings ? (await p.deps.settings.current()).unverifiedSender : undefined) ?? DEFAULT_UNVERIFIED_SENDER_POLICY;
   const found = `sender not verified (SPF ${p.auth!.spf}, DKIM ${p.auth!.dkim}, DMARC ${p.auth!.dmarc})`;
-  if (policy === 'hold') {
-    if (p.released) return CONTINUE;
-    return stop('quarantined', 'auth_failed', `${found}; held for review (setting: hold unverified senders)`, false);
-  }
-  if (policy === 'mark') p.markSenderUnverified = true;
+  if (policy === 'hold' && !p.released) return stop('quarantined', 'auth_failed', `${found}; held for review (setting: hold unverified senders)`, false);
+  // A released mail stays marked: the agent vouched for letting it in, not for its sender.
+  if (policy !== 'accept') p.markSenderUnverified = true;
   return CONTINUE;
 }
