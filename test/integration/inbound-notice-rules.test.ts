@@ -6,6 +6,7 @@ import { plainMail, smtplibSend } from '../support/mail-builders.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
+import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
 import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import { createIngestDeps } from '../../src/ingest-deps.js';
@@ -194,6 +195,12 @@ for (const dialect of testedDialects()) {
       assert.deepEqual([held.mail.status, held.mail.reason], ['quarantined', 'auth_failed']);
       assert.match(held.mail.detail ?? '', /held for review/);
       assert.deepEqual(held.queued, [], 'no notice for a held mail');
+      // An agent releases it: it is not held again, and added with the mark.
+      await reprocessInboundMail(rt.ctx, held.mail.id, { released: true });
+      await runInboundJobsOnce(rt.ctx, deps, { workerId: 'rules' });
+      assert.equal((await rt.ctx.store.inbound.findById(held.mail.id))?.status, 'accepted');
+      const released = (await rt.ctx.store.messages.listByCase(c.id)).find((m) => m.inboundMailId === held.mail.id);
+      assert.equal(released?.senderUnverified, true);
 
       await updateInstallationSettings({ installation, clock: rt.ctx.clock, store: rt.ctx.store }, admin, { unverifiedSender: 'accept' });
       const accepted = await sendAndProcess('nora@nodns.example', plainMail({ from: 'nora@nodns.example', to: SUPPORT, subject: `Re: [Case #${c.number}] y`, body: 'Take me.' }));

@@ -34,9 +34,9 @@ export type ReplyTarget = { address: string; verified: boolean } | { none: strin
  *    errors): only when the envelope sender is the From address itself — then at most the
  *    owner of that address gets it, never a third party who put it in From — and unverified.
  */
-export function replyTarget(p: Pick<PipelineContext, 'auth' | 'sender' | 'mail'>, kind: 'receipt' | 'notice'): ReplyTarget {
+export function replyTarget(p: Pick<PipelineContext, 'auth' | 'sender' | 'mail' | 'parsed'>, kind: 'receipt' | 'notice'): ReplyTarget {
   const from = p.sender?.toLowerCase() ?? null;
-  const envelope = p.mail.envelopeFrom?.toLowerCase() || null;
+  const envelope = envelopeSender(p);
   if (!from) return { none: 'the mail has no From address to judge the sender by' };
   const a = p.auth;
   if (a?.spfAligned && envelope) return { address: kind === 'notice' ? envelope : from, verified: true };
@@ -44,6 +44,19 @@ export function replyTarget(p: Pick<PipelineContext, 'auth' | 'sender' | 'mail'>
   if (a && SPF_REFUSED.has(a.spf)) return { none: `SPF ${a.spf} for the envelope sender and no DKIM signature of the From domain: the sender may be forged (no backscatter)` };
   if (envelope === from) return { address: from, verified: false };
   return { none: `the sender is not verified and the envelope sender ${envelope ?? '<>'} is not the From address (no backscatter)` };
+}
+
+/**
+ * The envelope sender: as the SMTP/LMTP client or `ingest --sender` gave it; for a mailbox (or
+ * a pipe without --sender) the topmost Return-Path, which the server that delivered the mail into
+ * the mailbox wrote from its envelope (RFC 5321 §4.4).
+ */
+function envelopeSender(p: Pick<PipelineContext, 'mail' | 'parsed'>): string | null {
+  if (p.mail.envelopeFrom) return p.mail.envelopeFrom.toLowerCase();
+  if (p.mail.channel !== 'imap' && p.mail.channel !== 'pipe') return null;
+  const value = p.parsed?.headers.get('return-path')?.[0]?.trim() ?? '';
+  const address = value.replace(/^<|>$/g, '').trim().toLowerCase();
+  return address.includes('@') && !/[\s<>]/.test(address) ? address : null;
 }
 
 /**
