@@ -155,5 +155,6 @@ export const de: Texts = {
     unverifiedSenderLabel: 'Eine Antwort, deren Absender nicht bestätigt werden konnte (kein SPF- oder DKIM-Erfolg für die Absenderdomain)',
     unverifiedSenderHint: 'Viele Kundendomains haben kein DMARC: „annehmen und kennzeichnen“ lässt ihre Antworten weiter zu und zeigt den Agenten, welche sie mit Vorsicht behandeln sollten.',
     unverifiedSender: { accept: 'Annehmen', mark: 'Annehmen und „Absender nicht bestätigt“ kennzeichnen', hold: 'In der Quarantäne zur Prüfung zurückhalten' },
+    saveUnverifiedSender: 'Regel für nicht bestätigte Absender speichern',
   },
 };

@@ -159,6 +159,7 @@ export const en = {
     unverifiedSenderLabel: 'A reply whose sender could not be verified (no SPF or DKIM pass for the From domain)',
     unverifiedSenderHint: 'Many customers’ domains have no DMARC: “accept and mark” keeps their replies coming and shows agents which ones to treat with care.',
     unverifiedSender: { accept: 'Accept', mark: 'Accept and mark “sender not verified”', hold: 'Hold in the quarantine for review' },
+    saveUnverifiedSender: 'Save the rule for unverified senders',
   },
 };
 

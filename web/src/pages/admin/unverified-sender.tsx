@@ -42,7 +42,7 @@ export function UnverifiedSenderCard({ value, onSaved }: { value: UnverifiedSend
       </SelectField>
       <div className="actions">
         <button type="submit" disabled={action.busy}>
-          {t('admin.saveSettings')}
+          {t('mailEdge.saveUnverifiedSender')}
         </button>
       </div>
     </form>
