@@ -34,7 +34,7 @@ export function SettingsAdminPage() {
       ) : (
         <Loading />
       )}
-      {s ? <UnverifiedSenderCard key={String(s.unverifiedSender)} value={(s.unverifiedSender as UnverifiedSenderPolicy | undefined) ?? 'mark'} onSaved={() => settings.reload()} /> : null}
+      {s ? <UnverifiedSenderCard value={(s.unverifiedSender as UnverifiedSenderPolicy | undefined) ?? 'mark'} onSaved={() => settings.reload()} /> : null}
       {s ? (
         <section className="card" aria-labelledby="fixed-settings">
           <h2 id="fixed-settings">{t('admin.fixedSettings')}</h2>
