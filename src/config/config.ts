@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import proxyAddr from '@fastify/proxy-addr';
 import { LIMITS } from './limits.js';
+import { maskSecret, maskUrlSecrets } from './mask-secrets.js';
 
 /**
  * One validated configuration for every command. Sources, later wins: built-in defaults, the
@@ -265,8 +266,9 @@ export function describeConfig(c: Config): Array<{ env: string; value: string }>
   return SETTINGS.map((s) => {
     const v = c[s.key];
     let shown = v === null ? '' : Array.isArray(v) ? v.join(',') : s.key === 'metricsListen' && c.metricsListen ? `${c.metricsListen.host.includes(':') ? `[${c.metricsListen.host}]` : c.metricsListen.host}:${c.metricsListen.port}` : String(v);
-    if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
-    else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
+    // Every secret setting is either a whole secret or a URL that may carry one (user info or query).
+    if (s.key === 'secret' || s.key === 'metricsToken') shown = maskSecret(shown);
+    else if (s.secret && shown) shown = maskUrlSecrets(shown);
     return { env: s.env, value: shown };
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebContext } from '../app/web-context.js';
 import { formatCursor, pollLiveChanges, resumeCursor } from '../app/live/live-updates.js';
 import { principalOf } from './route-registry.js';
-import { APP_CSP } from './security-headers.js';
+import { APP_CSP, ISOLATION_HEADERS } from './security-headers.js';
 
 /** Poll every 2 s: a customer who just hit send sees ✓ within about the time the pipeline takes. */
 export const LIVE_POLL_MS = 2000;
@@ -46,6 +46,7 @@ export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts:
         'content-security-policy': APP_CSP,
         'x-frame-options': 'DENY',
         'referrer-policy': 'same-origin',
+        ...ISOLATION_HEADERS,
         // nginx buffers responses by default; a buffered event stream is no stream.
         'x-accel-buffering': 'no',
         connection: 'keep-alive',
