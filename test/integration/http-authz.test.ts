@@ -34,7 +34,7 @@ for (const dialect of testedDialects()) {
       h = await httpHarness(dialect);
       w = await seedWorld(h);
       routes = h.app.routeRegistry.routes;
-      aliceTokenId = (await createApiToken(h.ctx, { via: 'token', user: w.alice, tokenId: 'seed' }, { name: 'alice ci' })).info.id;
+      aliceTokenId = (await createApiToken(h.ctx, { via: 'session', user: w.alice, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'alice ci' })).info.id;
     });
     after(async () => h.dispose());
 
@@ -77,7 +77,7 @@ for (const dialect of testedDialects()) {
       test(`W1: a customer of another organisation (${via}) gets 404 for Acme's records and 403 for staff routes`, async () => {
         const bob = new Client(h.app);
         if (via === 'bearer') {
-          bob.bearer = (await createApiToken(h.ctx, { via: 'token', user: w.bob, tokenId: 'seed' }, { name: 'probe' })).token;
+          bob.bearer = (await createApiToken(h.ctx, { via: 'session', user: w.bob, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'probe' })).token;
         }
         let probed = 0;
         for (const r of routes) {

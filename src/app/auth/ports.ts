@@ -33,10 +33,19 @@ export interface SessionStore {
   deleteExpired(idleBefore: string, now: string): Promise<number>;
 }
 
+/**
+ * What a personal API token may do. `read`: GET only. `write`: also change what the user may
+ * change, except on admin routes. `admin`: everything the user's role allows. A token never
+ * creates tokens and never changes the password, whatever its scope.
+ */
+export const API_TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 export interface ApiTokenRecord {
   id: string;
   userId: string;
   name: string;
+  scope: ApiTokenScope;
   tokenHash: string;
   /** The first characters, so that a user can tell tokens apart without the secret. */
   prefix: string;
@@ -51,15 +60,22 @@ export interface ApiTokenStore {
   list(userId: string): Promise<ApiTokenRecord[]>;
   /** Revokes the user's token; false when the user has no such live token. */
   revoke(id: string, userId: string, at: string): Promise<boolean>;
+  /** Revokes every live token of the user (password reset, password change on request); returns how many. */
+  revokeForUser(userId: string, at: string): Promise<number>;
   touch(id: string, at: string): Promise<void>;
+  /** Whether the token exists and is not revoked. */
+  isLive(id: string): Promise<boolean>;
 }
 
 export type OneTimePurpose = 'verify_email' | 'password_reset';
 
 export interface OneTimeTokenStore {
-  insert(t: { tokenHash: string; purpose: OneTimePurpose; userId: string; createdAt: string; expiresAt: string }): Promise<void>;
-  /** Marks the token used and returns its user, atomically: a second use returns null (W2). */
-  consume(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<string | null>;
+  /** `passwordHash`: a sign-up's chosen password, set on the account only when this link is used. */
+  insert(t: { tokenHash: string; purpose: OneTimePurpose; userId: string; createdAt: string; expiresAt: string; passwordHash?: string | null }): Promise<void>;
+  /** Marks the token used and returns its user (and password hash), atomically: a second use returns null (W2). */
+  consume(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<{ userId: string; passwordHash: string | null } | null>;
+  /** The password hashes of a user's unused, unexpired links of a purpose, newest first, at most `limit`. */
+  pendingPasswordHashes(userId: string, purpose: OneTimePurpose, now: string, limit: number): Promise<string[]>;
   /** Voids a user's unused tokens of a purpose (a new reset link voids the older ones). */
   invalidate(userId: string, purpose: OneTimePurpose, at: string): Promise<void>;
 }
@@ -88,4 +104,24 @@ export interface UserSettingsStore {
   update(userId: string, patch: Partial<UserSettings>, at: string): Promise<void>;
   /** Enabled agents and admins who asked for notification mails. */
   emailNotificationRecipients(): Promise<User[]>;
+}
+
+/** One throttle key's state: failures counted so far and the time before which no attempt runs. */
+export interface ThrottleState {
+  failures: number;
+  nextAt: string;
+  updatedAt: string;
+}
+
+/**
+ * Growing delays between sign-in attempts, per account and per client IP (issue 10, item 8).
+ * `swap` is a compare-and-set, so that parallel requests cannot all pass one free slot.
+ */
+export interface AuthThrottleStore {
+  get(kind: AttemptKind, key: string): Promise<ThrottleState | null>;
+  /** Writes `next` if the row still holds `expected` (null: no row yet); true when it did. */
+  swap(kind: AttemptKind, key: string, expected: ThrottleState | null, next: ThrottleState): Promise<boolean>;
+  clear(kind: AttemptKind, key: string): Promise<void>;
+  /** Drops rows untouched since `before`. */
+  prune(before: string): Promise<void>;
 }
