@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
 
 /**
@@ -7,15 +8,16 @@ import type { FastifyBaseLogger } from 'fastify';
  * shutdown, or a test, does not cut it off.
  */
 export interface AfterResponse {
-  run(what: string, work: () => Promise<void>): void;
+  /** Starts `work` once `res` has been sent (or the client went away); registered at once, so `idle()` sees it. */
+  run(what: string, res: ServerResponse, work: () => Promise<void>): void;
   idle(): Promise<void>;
 }
 
 export function createAfterResponse(log: FastifyBaseLogger): AfterResponse {
   const running = new Set<Promise<void>>();
   return {
-    run(what, work) {
-      const p: Promise<void> = Promise.resolve()
+    run(what, res, work) {
+      const p: Promise<void> = sent(res)
         .then(work)
         .catch((err: unknown) => log.error({ err }, `${what} failed after the answer`))
         .finally(() => running.delete(p));
@@ -25,4 +27,12 @@ export function createAfterResponse(log: FastifyBaseLogger): AfterResponse {
       while (running.size > 0) await Promise.all([...running]);
     },
   };
+}
+
+function sent(res: ServerResponse): Promise<void> {
+  if (res.writableFinished || res.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    res.once('finish', () => resolve());
+    res.once('close', () => resolve());
+  });
 }

@@ -83,8 +83,12 @@ export interface LoginClaim {
 const THROTTLE_KIND: AttemptKind = 'login';
 const accountKey = (account: string) => `account:${account}`;
 const ipKey = (ip: string) => `ip:${ip}`;
-/** Compare-and-set rounds before a claim gives up under heavy contention (answered as a short wait). */
-const MAX_ROUNDS = 20;
+/**
+ * Compare-and-set rounds before a claim gives up (answered as a 1 s wait). Every round has one
+ * winner, so 100 covers 100 requests racing for the free slots of one key; once a key waits, a
+ * claim ends after one read.
+ */
+const MAX_ROUNDS = 100;
 
 /**
  * Counts one attempt for a key, atomically and before the password is checked: the claim reads

@@ -21,8 +21,8 @@ function clientMeta(req: FastifyRequest) {
 }
 
 export function authRoutes({ ctx, router, afterResponse }: RouteDeps): void {
-  /** After the answer when the app has a runner for it; in line otherwise. */
-  const later = async (what: string, work: () => Promise<void>) => (afterResponse ? afterResponse.run(what, work) : work());
+  /** Runs `work` once the answer has left when the app has a runner for it; in line otherwise. */
+  const afterAnswer = async (what: string, reply: FastifyReply, work: () => Promise<void>) => (afterResponse ? afterResponse.run(what, reply.raw, work) : work());
 
   router.route<{ Body: { email: string; password: string } }>({
     method: 'POST', url: '/api/auth/login', access: 'public', tag: 'auth',
@@ -67,9 +67,8 @@ export function authRoutes({ ctx, router, afterResponse }: RouteDeps): void {
     async handler(req, reply) {
       // Validation and the throttle answer at once; the rest (which differs for known addresses) after the answer.
       const accepted = await acceptSignup(ctx, req.body, clientMeta(req));
-      await reply.status(202).send({ status: 'verification_sent' });
-      await later('sign-up', () => completeSignup(ctx, accepted));
-      return reply;
+      await afterAnswer('sign-up', reply, () => completeSignup(ctx, accepted));
+      return reply.status(202).send({ status: 'verification_sent' });
     },
   });
 
@@ -91,9 +90,8 @@ export function authRoutes({ ctx, router, afterResponse }: RouteDeps): void {
     response: { status: 202, description: 'If the address has an account, a link is on its way.', schema: obj({ status: { const: 'reset_sent' } }) },
     async handler(req, reply) {
       const email = await acceptPasswordReset(ctx, req.body, clientMeta(req));
-      await reply.status(202).send({ status: 'reset_sent' });
-      await later('password reset', () => completePasswordReset(ctx, email));
-      return reply;
+      await afterAnswer('password reset', reply, () => completePasswordReset(ctx, email));
+      return reply.status(202).send({ status: 'reset_sent' });
     },
   });
 
