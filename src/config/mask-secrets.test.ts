@@ -26,7 +26,7 @@ test('maskUrlSecrets masks every secret query field and keeps the others', () =>
   assert.equal(maskSecret(''), '');
 });
 
-test('print-config shows no password of the database, relay or IMAP URL (issue 10, item 10)', () => {
+test('RELIABILITY W23: print-config shows no password of the database, relay or IMAP URL (issue 10, item 10)', () => {
   const secrets = ['dbpw-query', 'relay/pw', 'imap-pw', 's'.repeat(40)];
   const c = loadConfig(
     {

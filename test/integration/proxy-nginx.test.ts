@@ -61,7 +61,7 @@ describe('serve behind a real nginx that ends TLS (deploy/nginx/supportal.conf)'
       SUPPORTAL_LOG_LEVEL: 'info',
     };
     for (const [email, role] of [['alice@acme.example', 'customer'], ['bob@globex.example', 'customer'], ['agent@support.example', 'agent']] as const) {
-      const r = cli(['user', 'add', '--role', role, '--email', email, '--name', email.split('@')[0]!, '--password', PASSWORD], env);
+      const r = cli(['user', 'add', '--role', role, '--email', email, '--name', email.split('@')[0]!, '--password-stdin'], env, Buffer.from(`${PASSWORD}\n`));
       assert.equal(r.status, 0, r.stderr);
     }
     caseNumber = cli(['case', 'open', '--customer', 'alice@acme.example', '--subject', 'Printer', '--body', 'It jams.'], env).stdout.trim();
