@@ -2,27 +2,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { testedDialects } from '../support/databases.js';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
-import type { JsonSchema, RouteInfo } from '../../src/http/route-registry.js';
+import type { RouteInfo } from '../../src/http/route-registry.js';
+import { probeUrl, sample } from './route-probe.js';
 import { createApiToken } from '../../src/app/auth/api-tokens.js';
-
-/** A minimal valid value for a JSON schema: required properties only, the first enum value, the minimum length. */
-function sample(s: JsonSchema | undefined): unknown {
-  if (!s) return undefined;
-  if ('const' in s) return s.const;
-  if (Array.isArray(s.enum)) return s.enum[0];
-  const type = Array.isArray(s.type) ? (s.type.includes('null') ? 'null' : s.type[0]) : s.type;
-  switch (type) {
-    case 'null': return null;
-    case 'object': {
-      const props = (s.properties ?? {}) as Record<string, JsonSchema>;
-      return Object.fromEntries(((s.required as string[] | undefined) ?? []).map((k) => [k, sample(props[k])]));
-    }
-    case 'array': return [];
-    case 'integer': case 'number': return (s.minimum as number | undefined) ?? 1;
-    case 'boolean': return false;
-    default: return s.format === 'email' ? 'probe@example.org' : 'x'.repeat(Math.max(8, (s.minLength as number | undefined) ?? 0));
-  }
-}
 
 for (const dialect of testedDialects()) {
   describe(`authorisation of every registered route on ${dialect}`, () => {
@@ -38,17 +20,7 @@ for (const dialect of testedDialects()) {
     });
     after(async () => h.dispose());
 
-    function url(r: RouteInfo): string {
-      const values: Record<string, string> = {
-        number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId: aliceTokenId,
-        messageId: w.htmlMessageId, organisationId: w.alice.organisationId!, productId: w.productId, versionId: w.versionId, name: 'receipt',
-      };
-      return r.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
-        // A new route with a new kind of id must be added here, so that it is probed like the rest.
-        assert.ok(name in values, `${r.method} ${r.url}: the authorisation test has no value for :${name}`);
-        return encodeURIComponent(values[name]!);
-      });
-    }
+    const url = (r: RouteInfo) => probeUrl(r, w, aliceTokenId);
 
     function assertNoLeak(r: RouteInfo, body: string): void {
       for (const m of w.markers) assert.ok(!body.includes(m), `${r.method} ${r.url} leaked ${m}`);
