@@ -1,7 +1,7 @@
 import type { AppContext } from './context.js';
 import type { Store } from './ports.js';
 import type { CatalogStore, OrganisationAdminStore } from './admin/ports.js';
-import type { ApiTokenStore, AttemptStore, AuthThrottleStore, OneTimeTokenStore, SessionStore, UserSettingsStore } from './auth/ports.js';
+import type { ApiTokenStore, AttemptStore, OneTimeTokenStore, SessionStore, UserSettingsStore } from './auth/ports.js';
 import type { DirectoryQueries, MailAdminStore, ReportQueries } from './desk/ports.js';
 import type { LiveQueries, PortalEventBus } from './live/ports.js';
 import type { PortalSearch, UploadGate, ZipListing } from './portal/ports.js';
@@ -29,7 +29,6 @@ export interface WebStore {
   readonly catalog: CatalogStore;
   readonly organisations: OrganisationAdminStore;
   readonly mailAdmin: MailAdminStore;
-  readonly throttle: AuthThrottleStore;
 }
 
 /** The AppContext plus the web store: what the auth and portal use cases receive. */

@@ -89,7 +89,16 @@ export interface AttemptStore {
   /** Attempts of any outcome since `since` (for requests that have no failure, like reset mails). */
   count(kind: AttemptKind, key: { account: string } | { ip: string }, since: string): Promise<number>;
   lastSuccess(kind: AttemptKind, account: string): Promise<string | null>;
+  /** Drops attempts and delay states older than `before`. */
   prune(before: string): Promise<void>;
+  /**
+   * Growing delays between sign-in attempts, per account and per client IP (issue 10, item 8):
+   * one key's failures and the time before which its next attempt waits.
+   */
+  delayState(kind: AttemptKind, key: string): Promise<ThrottleState | null>;
+  /** Compare-and-set: writes `next` if the key still holds `expected` (null: no row yet); true when it did. */
+  swapDelayState(kind: AttemptKind, key: string, expected: ThrottleState | null, next: ThrottleState): Promise<boolean>;
+  clearDelayState(kind: AttemptKind, key: string): Promise<void>;
 }
 
 export interface UserSettings {
@@ -113,15 +122,3 @@ export interface ThrottleState {
   updatedAt: string;
 }
 
-/**
- * Growing delays between sign-in attempts, per account and per client IP (issue 10, item 8).
- * `swap` is a compare-and-set, so that parallel requests cannot all pass one free slot.
- */
-export interface AuthThrottleStore {
-  get(kind: AttemptKind, key: string): Promise<ThrottleState | null>;
-  /** Writes `next` if the row still holds `expected` (null: no row yet); true when it did. */
-  swap(kind: AttemptKind, key: string, expected: ThrottleState | null, next: ThrottleState): Promise<boolean>;
-  clear(kind: AttemptKind, key: string): Promise<void>;
-  /** Drops rows untouched since `before`. */
-  prune(before: string): Promise<void>;
-}

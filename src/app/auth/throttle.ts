@@ -5,7 +5,7 @@ import { AppError } from '../errors.js';
 /** What this module's use cases reach of the web context. */
 export type ThrottleDeps = WebSlice<never, 'attempts', 'clock'>;
 /** What the sign-in delays reach. */
-export type LoginThrottleDeps = WebSlice<never, 'throttle', 'clock'>;
+export type LoginThrottleDeps = WebSlice<never, 'attempts', 'clock'>;
 
 /**
  * Limits per purpose. Login: 10 failures per account in 15 minutes (≤ 40 an hour, under the
@@ -99,13 +99,13 @@ const MAX_ROUNDS = 100;
 async function claimKey(ctx: LoginThrottleDeps, key: string, rule: DelayRule): Promise<number> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const now = ctx.clock.now().getTime();
-    const cur = await ctx.web.throttle.get(THROTTLE_KIND, key);
+    const cur = await ctx.web.attempts.delayState(THROTTLE_KIND, key);
     const fresh = !cur || now - Date.parse(cur.updatedAt) >= rule.forgetMs;
     if (cur && !fresh && Date.parse(cur.nextAt) > now) return Math.max(1, Math.ceil((Date.parse(cur.nextAt) - now) / 1000));
     const failures = (fresh ? 0 : cur.failures) + 1;
     const at = new Date(now).toISOString();
     const next: ThrottleState = { failures, nextAt: new Date(now + delayAfter(rule, failures)).toISOString(), updatedAt: at };
-    if (await ctx.web.throttle.swap(THROTTLE_KIND, key, cur, next)) return 0;
+    if (await ctx.web.attempts.swapDelayState(THROTTLE_KIND, key, cur, next)) return 0;
   }
   return 1;
 }
@@ -113,9 +113,9 @@ async function claimKey(ctx: LoginThrottleDeps, key: string, rule: DelayRule): P
 /** Takes back one counted failure of a key (a success, or a guess at an address nobody has). */
 async function refundKey(ctx: LoginThrottleDeps, key: string): Promise<void> {
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const cur = await ctx.web.throttle.get(THROTTLE_KIND, key);
+    const cur = await ctx.web.attempts.delayState(THROTTLE_KIND, key);
     if (!cur || cur.failures === 0) return;
-    if (await ctx.web.throttle.swap(THROTTLE_KIND, key, cur, { ...cur, failures: cur.failures - 1 })) return;
+    if (await ctx.web.attempts.swapDelayState(THROTTLE_KIND, key, cur, { ...cur, failures: cur.failures - 1 })) return;
   }
 }
 
@@ -143,7 +143,7 @@ export async function claimLoginAttempt(ctx: LoginThrottleDeps, account: string,
  * itself stays slowed, which locks nobody out); a failure on a real account stays counted on both.
  */
 export async function settleLoginAttempt(ctx: LoginThrottleDeps, claim: LoginClaim, outcome: 'success' | 'wrong_password' | 'unknown_account'): Promise<void> {
-  if (outcome === 'success') await ctx.web.throttle.clear(THROTTLE_KIND, accountKey(claim.account));
+  if (outcome === 'success') await ctx.web.attempts.clearDelayState(THROTTLE_KIND, accountKey(claim.account));
   if (claim.ip && outcome !== 'wrong_password') await refundKey(ctx, ipKey(claim.ip));
-  if (outcome !== 'success') await ctx.web.throttle.prune(new Date(ctx.clock.now().getTime() - KEEP_MS).toISOString());
+  if (outcome !== 'success') await ctx.web.attempts.prune(new Date(ctx.clock.now().getTime() - KEEP_MS).toISOString());
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiTokenTable, SessionTable } from '../schema.js';
 import type { Connection } from '../transaction-scope.js';
-import type { ApiTokenRecord, ApiTokenScope, ApiTokenStore, AttemptKind, AttemptStore, AuthThrottleStore, OneTimeTokenStore, SessionRecord, SessionStore, UserSettingsStore } from '../../app/auth/ports.js';
+import type { ApiTokenRecord, ApiTokenScope, ApiTokenStore, AttemptKind, AttemptStore, OneTimeTokenStore, SessionRecord, SessionStore, UserSettingsStore } from '../../app/auth/ports.js';
 import { toUser } from './people.js';
 
 function toSession(r: SessionTable): SessionRecord {
@@ -142,6 +142,36 @@ export function attemptStore(db: Connection): AttemptStore {
     },
     async prune(before) {
       await db().deleteFrom('login_attempts').where('at', '<', before).execute();
+      await db().deleteFrom('auth_throttle').where('updated_at', '<', before).execute();
+    },
+    async delayState(kind, key) {
+      const r = await db().selectFrom('auth_throttle').select(['failures', 'next_at', 'updated_at']).where('kind', '=', kind).where('throttle_key', '=', key).executeTakeFirst();
+      return r ? { failures: Number(r.failures), nextAt: r.next_at, updatedAt: r.updated_at } : null;
+    },
+    async swapDelayState(kind, key, expected, next) {
+      const values = { failures: next.failures, next_at: next.nextAt, updated_at: next.updatedAt };
+      if (!expected) {
+        const r = await db()
+          .insertInto('auth_throttle')
+          .values({ kind, throttle_key: key, ...values })
+          .onConflict((oc) => oc.columns(['kind', 'throttle_key']).doNothing())
+          .executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      }
+      // The row must still be the one read: of two parallel claims of one slot exactly one wins.
+      const r = await db()
+        .updateTable('auth_throttle')
+        .set(values)
+        .where('kind', '=', kind)
+        .where('throttle_key', '=', key)
+        .where('failures', '=', expected.failures)
+        .where('next_at', '=', expected.nextAt)
+        .where('updated_at', '=', expected.updatedAt)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async clearDelayState(kind, key) {
+      await db().deleteFrom('auth_throttle').where('kind', '=', kind).where('throttle_key', '=', key).execute();
     },
   };
 }
@@ -173,43 +203,6 @@ export function userSettingsStore(db: Connection): UserSettingsStore {
         .orderBy('users.email')
         .execute();
       return rows.map(toUser);
-    },
-  };
-}
-
-export function authThrottleStore(db: Connection): AuthThrottleStore {
-  return {
-    async get(kind, key) {
-      const r = await db().selectFrom('auth_throttle').select(['failures', 'next_at', 'updated_at']).where('kind', '=', kind).where('throttle_key', '=', key).executeTakeFirst();
-      return r ? { failures: Number(r.failures), nextAt: r.next_at, updatedAt: r.updated_at } : null;
-    },
-    async swap(kind, key, expected, next) {
-      const values = { failures: next.failures, next_at: next.nextAt, updated_at: next.updatedAt };
-      if (!expected) {
-        const r = await db()
-          .insertInto('auth_throttle')
-          .values({ kind, throttle_key: key, ...values })
-          .onConflict((oc) => oc.columns(['kind', 'throttle_key']).doNothing())
-          .executeTakeFirst();
-        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
-      }
-      // The row must still be the one read: of two parallel claims of one slot exactly one wins.
-      const r = await db()
-        .updateTable('auth_throttle')
-        .set(values)
-        .where('kind', '=', kind)
-        .where('throttle_key', '=', key)
-        .where('failures', '=', expected.failures)
-        .where('next_at', '=', expected.nextAt)
-        .where('updated_at', '=', expected.updatedAt)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
-    },
-    async clear(kind, key) {
-      await db().deleteFrom('auth_throttle').where('kind', '=', kind).where('throttle_key', '=', key).execute();
-    },
-    async prune(before) {
-      await db().deleteFrom('auth_throttle').where('updated_at', '<', before).execute();
     },
   };
 }

@@ -2,7 +2,7 @@ import type { DatabaseHandle } from '../database.js';
 import { boundConnection } from '../transaction-scope.js';
 import type { WebStore } from '../../app/web-context.js';
 import { catalogStore, organisationAdminStore } from './admin.js';
-import { apiTokenStore, attemptStore, authThrottleStore, oneTimeTokenStore, sessionStore, userSettingsStore } from './auth.js';
+import { apiTokenStore, attemptStore, oneTimeTokenStore, sessionStore, userSettingsStore } from './auth.js';
 import { directoryQueries, mailAdminStore, reportQueries } from './desk.js';
 import { liveQueries } from './live.js';
 import { portalSearch } from './search.js';
@@ -29,6 +29,5 @@ export function createWebStore(h: DatabaseHandle): WebStore {
     catalog: catalogStore(db),
     organisations: organisationAdminStore(db, h.dialect),
     mailAdmin: mailAdminStore(db),
-    throttle: authThrottleStore(db),
   };
 }
