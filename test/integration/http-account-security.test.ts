@@ -146,7 +146,8 @@ for (const dialect of testedDialects()) {
       assert.equal((await afterReset.request('GET', '/api/auth/me')).statusCode, 401, 'a reset revokes the tokens');
     });
 
-    test('RELIABILITY W17: the live stream ends when its token is revoked and when its user is disabled', async () => {
+    // A stream that never ends, or an answer that waits for the held lookup, fails by the timeout instead of hanging the run.
+    test('RELIABILITY W17: the live stream ends when its token is revoked and when its user is disabled', { timeout: 60_000 }, async () => {
       const base = await h.app.listen({ host: '127.0.0.1', port: 0 });
       const erin = await addUser(h.ctx, { role: 'customer', email: 'erin@acme.example', name: 'Erin', org: 'Acme', password: PASSWORD });
       const c = new Client(h.app);
@@ -163,7 +164,7 @@ for (const dialect of testedDialects()) {
       await bySession.ended;
     });
 
-    test('RELIABILITY W17: a live stream ends after its longest life, and the session lives on', async () => {
+    test('RELIABILITY W17: a live stream ends after its longest life, and the session lives on', { timeout: 60_000 }, async () => {
       const hs = await httpHarness(dialect, undefined, { livePollMs: 50, liveMaxLifetimeMs: 1500 });
       try {
         const ws = await seedWorld(hs);
@@ -208,7 +209,7 @@ for (const dialect of testedDialects()) {
       assert.equal((await new Client(h.app, { remoteAddress: ip }).login(w.agent.email, PASSWORD)).statusCode, 200, 'after the wait the right password passes');
     });
 
-    test('RELIABILITY W19: sign-up and reset answer before any work that depends on the address', async () => {
+    test('RELIABILITY W19: sign-up and reset answer before any work that depends on the address', { timeout: 60_000 }, async () => {
       // Hold every lookup of an address: an answer that waited for one would never come.
       const users = h.ctx.store.users as { findByEmail: (email: string) => Promise<unknown> };
       const original = users.findByEmail;
