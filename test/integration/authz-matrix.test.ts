@@ -8,6 +8,7 @@ import type { RouteInfo } from '../../src/http/route-registry.js';
 import { buildApp } from '../../src/http/app.js';
 import { createWebStore } from '../../src/db/stores/web.js';
 import { privacyContextFor } from '../../src/composition.js';
+import { mailboxContextFor } from '../../src/start-mailboxes.js';
 import { addUser } from '../../src/app/users.js';
 import { createApiToken } from '../../src/app/auth/api-tokens.js';
 import type { ApiTokenScope } from '../../src/app/auth/ports.js';
@@ -97,6 +98,11 @@ const ROUTES: Record<string, 'case' | 'mail' | 'token' | 'none'> = {
   'PUT /api/admin/privacy/retention': 'none',
   'DELETE /api/admin/privacy/retention': 'none',
   'GET /api/admin/privacy/audit': 'none',
+  'GET /api/admin/mailboxes': 'none',
+  'POST /api/admin/mailboxes': 'none',
+  'DELETE /api/admin/mailboxes/:key': 'none',
+  'POST /api/admin/mailboxes/:key/connect': 'none',
+  'GET /api/admin/mailboxes/oauth/callback': 'none',
   'GET /metrics': 'none',
   'GET /assets/*': 'none',
 };
@@ -225,7 +231,10 @@ async function world(dialect: DialectName): Promise<{ h: Harness; app: App; w: W
   const seeded = await seedWorld(h);
   const carl = await addUser(h.ctx, { role: 'customer', email: 'carl@acme.example', name: 'Carl', org: 'Acme', password: PASSWORD });
   const tokenId = (await createApiToken(h.ctx, { via: 'session', user: seeded.alice, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'alice ci' })).info.id;
-  // The app as serve builds it, privacy routes included.
-  const app = await buildApp({ ctx: h.ctx, log: h.rt.log, web: createWebStore(h.rt.db), installation: h.ctx.installation, uploads: h.ctx.uploads, privacy: privacyContextFor(h.rt) });
+  // The app as serve builds it, privacy and mailbox routes included.
+  const app = await buildApp({
+    ctx: h.ctx, log: h.rt.log, web: createWebStore(h.rt.db), installation: h.ctx.installation, uploads: h.ctx.uploads, privacy: privacyContextFor(h.rt),
+    mailboxes: { ...mailboxContextFor(h.rt), changed: () => {} },
+  });
   return { h, app, w: { ...seeded, carl }, tokenId };
 }
