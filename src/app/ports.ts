@@ -151,6 +151,8 @@ export interface InboundMailStore {
 export type NewOutboundMail = Pick<OutboundMail, 'id' | 'kind' | 'caseId' | 'inboundMailId' | 'messageId' | 'fromAddress' | 'envelopeFrom' | 'recipients' | 'subject' | 'language' | 'createdAt'> & {
   raw: Buffer;
   status: 'held' | 'queued';
+  /** The bytes to keep once sent or failed (secret links replaced by a placeholder); the store swaps them in then. */
+  rawAfterSend?: Buffer | null;
 };
 
 export interface OutboundMailStore {

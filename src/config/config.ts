@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import proxyAddr from '@fastify/proxy-addr';
 import { LIMITS } from './limits.js';
+import { MASK, maskSecret, maskUrlSecrets } from './mask-secrets.js';
 
 /**
  * One validated configuration for every command. Sources, later wins: built-in defaults, the
@@ -339,14 +340,14 @@ export function describeConfig(c: Config): Array<{ env: string; value: string }>
   return SETTINGS.map((s) => {
     const v = c[s.key];
     let shown = v === null ? '' : Array.isArray(v) ? v.join(',') : s.key === 'metricsListen' && c.metricsListen ? `${c.metricsListen.host.includes(':') ? `[${c.metricsListen.host}]` : c.metricsListen.host}:${c.metricsListen.port}` : String(v);
+    // Every secret setting is a whole secret, a URL that may carry one (user info or query), or the mailbox list.
     if (s.key === 'mailboxes') shown = c.mailboxes.length ? JSON.stringify(c.mailboxes.map(maskMailbox)) : '';
-    else if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
-    else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
+    else if (s.key === 'secret' || s.key === 'metricsToken') shown = maskSecret(shown);
+    else if (s.secret && shown) shown = maskUrlSecrets(shown);
     return { env: s.env, value: shown };
   });
 }
 
-const MASK = '********';
 
 /** A mailbox entry for print-config: passwords, client secrets and private keys masked. */
 function maskMailbox(m: ConfigMailbox): ConfigMailbox {

@@ -36,7 +36,7 @@ export interface Harness {
 export async function httpHarness(
   dialect: DialectName,
   clock?: Clock,
-  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; env?: Record<string, string> } = {},
+  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; liveMaxLifetimeMs?: number; env?: Record<string, string> } = {},
 ): Promise<Harness> {
   const rt = await testRuntime(dialect, opts.env ?? {}, clock);
   const web = createWebStore(rt.db);
@@ -44,7 +44,7 @@ export async function httpHarness(
   // As serve wires it: one settings instance for the app, the composer and (in tests) the pipeline.
   const { installation, ctx } = installationSettingsFor(rt);
   await installation.refresh();
-  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation });
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, liveMaxLifetimeMs: opts.liveMaxLifetimeMs, installation });
   return {
     rt,
     app,

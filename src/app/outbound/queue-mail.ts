@@ -32,7 +32,16 @@ export interface QueueMailInput {
    * References to our earlier mails, and a Message-ID that is not a signed reference to the case.
    */
   unverifiedRecipient?: boolean;
+  /**
+   * Vars that hold a secret (a verification or reset link). The mail is sent with them, but the
+   * outbox keeps them only until it is sent or has failed: then a placeholder takes their place,
+   * so that whoever reads the database later finds no working link (issue 10, item 10).
+   */
+  secretVars?: string[];
 }
+
+/** What stands in a sent mail's stored copy where a secret link was. */
+export const SECRET_PLACEHOLDER: Record<Language, string> = { de: '[Link nach dem Versand entfernt]', en: '[link removed after sending]' };
 
 /** A VERP envelope sender: a bounce names the outbound mail it concerns (bounces+<id>@domain). */
 export function verpAddress(bounceAddress: string, outboundId: string): string {
@@ -60,13 +69,15 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
   const id = randomUUID();
   const automatic = AUTOMATIC.has(input.kind);
   const c = input.case;
-  const rendered = ctx.composer.render(input.template, input.language, {
-    productName: s.productName,
-    portalUrl: s.publicUrl,
-    ...(c ? { caseToken: `#${c.number}`, caseUrl: `${s.publicUrl}/cases/${c.number}` } : {}),
-    mailLogUrl: `${s.publicUrl}/mails`,
-    ...input.vars,
-  });
+  const renderWith = (vars: QueueMailInput['vars']) =>
+    ctx.composer.render(input.template, input.language, {
+      productName: s.productName,
+      portalUrl: s.publicUrl,
+      ...(c ? { caseToken: `#${c.number}`, caseUrl: `${s.publicUrl}/cases/${c.number}` } : {}),
+      mailLogUrl: `${s.publicUrl}/mails`,
+      ...vars,
+    });
+  const rendered = renderWith(input.vars);
   const threaded = c && !input.unverifiedRecipient ? c : undefined;
   const messageId = threaded ? makeCaseMessageId(s.secret, threaded.number, s.mailDomain) : makeMessageId(s.mailDomain);
   const subject = c ? caseSubject(s.caseTokenLabel, c.number, rendered.subject) : rendered.subject;
@@ -93,21 +104,15 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
   const replyTo = automatic ? null : c && s.plusAddressing ? makePlusAddress(s.secret, s.supportAddress, c.number) : s.supportAddress;
   const envelopeFrom = verpAddress(s.bounceAddress, id);
   const now = ctx.clock.now();
-  const raw = await ctx.composer.compose({
-    from,
-    to: [input.to],
-    cc: input.cc,
-    replyTo,
-    subject,
-    messageId,
-    inReplyTo,
-    references,
-    headers,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: input.attachments,
-    date: now,
-  });
+  const envelope = { from, to: [input.to], cc: input.cc, replyTo, subject, messageId, inReplyTo, references, headers, attachments: input.attachments, date: now };
+  const raw = await ctx.composer.compose({ ...envelope, text: rendered.text, html: rendered.html });
+  let rawAfterSend: Buffer | null = null;
+  if (input.secretVars?.length) {
+    // The same mail with the secrets replaced, composed now, so that the secret need not be kept.
+    const placeholder = SECRET_PLACEHOLDER[input.language];
+    const redacted = renderWith({ ...input.vars, ...Object.fromEntries(input.secretVars.map((k) => [k, placeholder])) });
+    rawAfterSend = await ctx.composer.compose({ ...envelope, text: redacted.text, html: redacted.html });
+  }
   await tx.outbound.insert({
     id,
     kind: input.kind,
@@ -120,6 +125,7 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
     subject,
     language: input.language,
     raw,
+    rawAfterSend,
     status: s.relayConfigured ? 'queued' : 'held',
     createdAt: now.toISOString(),
   });

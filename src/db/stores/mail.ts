@@ -195,7 +195,7 @@ export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter)
   };
 }
 
-function toOutbound(r: Omit<OutboundMailTable, 'raw'>): OutboundMail {
+function toOutbound(r: Omit<OutboundMailTable, 'raw' | 'raw_after_send'>): OutboundMail {
   return {
     id: r.id,
     kind: r.kind as OutboundKind,
@@ -240,6 +240,7 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
           subject: m.subject,
           language: m.language,
           raw: m.raw,
+          raw_after_send: m.rawAfterSend ?? null,
           status: m.status,
           attempts: 0,
           next_attempt_at: m.status === 'queued' ? m.createdAt : null,
@@ -293,6 +294,15 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
       if (p.sentAt !== undefined) set.sent_at = p.sentAt;
       if (p.bounceDiagnostic !== undefined) set.bounce_diagnostic = p.bounceDiagnostic;
       if (p.lockedUntil !== undefined) set.locked_until = p.lockedUntil;
+      if (p.status === 'sent' || p.status === 'failed') {
+        // Its last send is over: a secret link gives way to the placeholder copy (issue 10, item 10).
+        await db
+          .updateTable('outbound_mails')
+          .set({ ...set, raw: sql<Buffer>`coalesce(raw_after_send, raw)`, raw_after_send: null })
+          .where('id', '=', id)
+          .execute();
+        return;
+      }
       await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
     },
     async countAutomaticTo(recipient, since, cap) {
