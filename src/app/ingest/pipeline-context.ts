@@ -29,6 +29,16 @@ export interface PipelineContext {
   notes: string[];
   /** Which run of this mail's job this is (1 for the first; a pipe ingest counts as 1). */
   attempt: number;
+  /** An agent let this rejected mail in (src/app/desk/rejected-mail.ts): what they decided. */
+  agentAccept?: AgentAcceptOptions | null;
+}
+
+/** An agent's acceptance of a rejected mail, carried by its job. */
+export interface AgentAcceptOptions {
+  /** The agent's user id. */
+  acceptedBy: string;
+  /** 090-attachments leaves the refused files out instead of rejecting the mail. */
+  dropRefusedAttachments: boolean;
 }
 
 export type Verdict =
