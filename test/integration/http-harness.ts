@@ -16,6 +16,8 @@ import { inspectAttachments } from '../../src/inbound/attachments/inspect-attach
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
 import { installationSettingsFor } from '../../src/composition.js';
 import type { PortalContext } from '../../src/app/web-context.js';
+import { mailReaderFrom } from '../../src/app/desk/rejected-mail.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
@@ -44,7 +46,9 @@ export async function httpHarness(
   // As serve wires it: one settings instance for the app, the composer and (in tests) the pipeline.
   const { installation, ctx } = installationSettingsFor(rt);
   await installation.refresh();
-  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation });
+  // The desk reads stored mails with the pipeline's parser, as serve wires it.
+  const mailReader = mailReaderFrom(createIngestDeps(rt.config, { settings: installation }));
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation, mailReader });
   return {
     rt,
     app,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSlice } from '../web-context.js';
 import type { MailReader } from './ports.js';
+import type { IngestDeps } from '../ingest/ports.js';
 import type { RawMail } from '../../domain/raw-mail.js';
 import type { Case, InboundMail, User } from '../../domain/entities.js';
 import type { ReasonCode } from '../../domain/reason-codes.js';
@@ -23,6 +24,16 @@ import { PROCESS_INBOUND_JOB } from '../ingest/receive-mail.js';
  * acknowledged with a receipt exactly like any other reply, and anything else wrong with it is
  * still found.
  */
+
+/** The desk reads mails with the pipeline's own adapters and the attachment policy in effect. */
+export function mailReaderFrom(deps: IngestDeps): MailReader {
+  return {
+    parser: deps.parser,
+    inspector: deps.inspector,
+    policy: async () => (deps.settings ? (await deps.settings.current()).policy : deps.policy),
+    sanitizeHtml: deps.sanitizeHtml,
+  };
+}
 
 export interface MailContentAttachment {
   /** Position among the mail's attachments: the download's address. */
