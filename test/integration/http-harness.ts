@@ -149,7 +149,11 @@ export async function seedWorld(h: Harness): Promise<World> {
 
 export async function inboundMail(h: Harness, from: string, subject: string, caseId: string | null, status: 'accepted' | 'rejected'): Promise<string> {
   const id = randomUUID();
-  const raw = Buffer.from(`From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@x>\r\n\r\nhello ${id}\r\n`);
+  // With one attached file, so that the desk's download of a mail's attachment has something to serve.
+  const raw = Buffer.from(
+    `From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b-${id}"\r\n\r\n` +
+      `--b-${id}\r\nContent-Type: text/plain\r\n\r\nhello ${id}\r\n--b-${id}\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\n\r\nall fine\r\n--b-${id}--\r\n`,
+  );
   const now = new Date().toISOString();
   await h.ctx.store.inbound.insert({ id, receivedAt: now, channel: 'smtp', envelopeFrom: from, envelopeTo: ['support@support.example.com'], remoteIp: '192.0.2.1', messageId: `<${id}@x>`, sha256: createHash('sha256').update(raw).digest('hex'), raw });
   await h.ctx.store.inbound.setOutcome(id, {
