@@ -93,11 +93,11 @@ export function RejectedMailPage() {
             <>
               <section aria-labelledby="mail-text">
                 <h2 id="mail-text">{t('rejectedMail.text')}</h2>
-                <pre className="mail-text" data-testid="mail-text">{c.replyText || t('rejectedMail.noText')}</pre>
+                <pre className="mail-preview" data-testid="mail-text">{c.replyText || t('rejectedMail.noText')}</pre>
                 {c.quotedText ? (
                   <details>
                     <summary>{t('rejectedMail.quoted')}</summary>
-                    <pre className="mail-text">{c.quotedText}</pre>
+                    <pre className="mail-preview">{c.quotedText}</pre>
                   </details>
                 ) : null}
               </section>
