@@ -237,10 +237,11 @@ async function addSenderAsContact(ctx: RejectedMailDeps, c: Case, m: InboundMail
   const existing = await ctx.store.users.findByEmail(sender);
   if (existing) throw new AppError('sender_has_account', `${sender} has an account already (${existing.role}${existing.disabled ? ', disabled' : ''}); change it in the user administration.`);
   const org = await ctx.store.organisations.findById(c.organisationId);
+  const userId = randomUUID();
   await ctx.store.users.insert({
-    id: randomUUID(), email: sender, name: sender.split('@')[0] ?? sender, role: 'customer', language: ctx.mail.defaultLanguage, passwordHash: null,
+    id: userId, email: sender, name: sender.split('@')[0] ?? sender, role: 'customer', language: ctx.mail.defaultLanguage, passwordHash: null,
     disabled: false, emailVerified: false, organisationId: c.organisationId, orgAdmin: false, createdAt: now,
   });
-  await ctx.store.audit.record({ at: now, actor: user.id, action: 'user.create', target: sender, detail: { organisation: org?.name ?? c.organisationId, via: 'rejected mail' } });
+  await ctx.store.audit.record({ at: now, actor: user.id, action: 'user.add', target: userId, detail: { email: sender, role: 'customer', organisation: org?.name ?? c.organisationId, via: `rejected mail ${m.id}` } });
   return `${sender} added as a contact of ${org?.name ?? 'the organisation'}`;
 }
