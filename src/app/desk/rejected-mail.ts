@@ -5,7 +5,7 @@ import type { IngestDeps } from '../ingest/ports.js';
 import type { RawMail } from '../../domain/raw-mail.js';
 import type { Case, InboundMail, User } from '../../domain/entities.js';
 import type { ReasonCode } from '../../domain/reason-codes.js';
-import { judgeAttachments, type AttachmentPolicy } from '../../domain/attachment-policy.js';
+import { judgeAttachments } from '../../domain/attachment-policy.js';
 import { normalizeEmail } from '../../domain/case.js';
 import { splitCustomerReply } from '../../domain/reply.js';
 import { AppError } from '../errors.js';
