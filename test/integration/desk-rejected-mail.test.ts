@@ -100,6 +100,7 @@ for (const dialect of testedDialects()) {
       assert.deepEqual((await outbound(mailId)).map((o) => o.kind), ['receipt']);
       assert.ok((await outbound(mailId))[0]!.recipients.includes('lena@kunde.example'));
       assert.deepEqual((await audit(mailId)).filter((a) => a.startsWith('inbound.accept')), ['inbound.accept.add_contact']);
+      assert.match((await h.rt.ctx.store.inbound.findById(mailId))!.detail ?? '', /let in by an agent/, 'the mail log says who let it in');
       const events = await h.rt.ctx.store.cases.events(theCase.id);
       assert.ok(events.some((e) => e.kind === 'mail_accepted' && e.detail === 'add_contact'), JSON.stringify(events));
       // Once accepted, the action is gone and a second click is refused.

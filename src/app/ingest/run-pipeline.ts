@@ -50,7 +50,7 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
   if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
   const head = await firstChunk(raw);
   const p: PipelineContext = {
-    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [], attempt, agentAccept,
+    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: agentAccept ? [`let in by an agent (user ${agentAccept.acceptedBy})`] : [], attempt, agentAccept,
   };
   let verdict: Verdict = { kind: 'accept' };
   for (const step of PIPELINE_STEPS) {
