@@ -8,7 +8,7 @@ const HEADER = 'Am 12.03.2024 um 10:15 schrieb Support <support@example.com>:';
 describe('splitCustomerReply: one cut for the text and the HTML view', () => {
   test('a text-only mail is split as text, without HTML', () => {
     const result = splitCustomerReply({ text: `Danke.\n\n${HEADER}\n> Alt` });
-    assert.deepEqual(result, { replyText: 'Danke.', quotedText: `${HEADER}\n> Alt`, replyHtml: null });
+    assert.deepEqual(result, { replyText: 'Danke.', quotedText: `${HEADER}\n> Alt`, signature: '', replyHtml: null });
   });
 
   test('an HTML-only mail: the text is the HTML reply converted (html-to-text)', () => {
