@@ -11,6 +11,13 @@ describe('splitCustomerReply: one cut for the text and the HTML view', () => {
     assert.deepEqual(result, { replyText: 'Danke.', quotedText: `${HEADER}\n> Alt`, signature: '', replyHtml: null });
   });
 
+  test('the signature the text split found is named on its own, and is part of the quoted text', () => {
+    const result = splitCustomerReply({ text: `Danke.\n\n-- \nKim Kunde\nKunde GmbH\n\n${HEADER}\n> Alt` });
+    assert.equal(result.replyText, 'Danke.');
+    assert.equal(result.signature, '-- \nKim Kunde\nKunde GmbH');
+    assert.ok(result.quotedText.includes(result.signature) && result.quotedText.includes('> Alt'), result.quotedText);
+  });
+
   test('an HTML-only mail: the text is the HTML reply converted (html-to-text)', () => {
     const result = splitCustomerReply({ html: `<p>Danke, <b>erledigt</b> &amp; gut.</p><div>${HEADER.replace('<', '&lt;').replace('>', '&gt;')}</div><blockquote>Alt</blockquote>` });
     assert.equal(result.replyText, 'Danke, erledigt & gut.');
