@@ -31,6 +31,7 @@ export const ERRORS = {
   mail_not_acceptable: { status: 409, message: 'This mail cannot be accepted this way.' },
   sender_has_account: { status: 409, message: 'The sender has an account already; change it in the user administration.' },
   mail_unreadable: { status: 422, message: 'The mail cannot be read.' },
+  mailbox_not_found: { status: 404, message: 'There is no such mailbox.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -21,6 +21,8 @@ import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { rejectedMailRoutes } from './routes/rejected-mail.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
+import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { accessLogLine } from './access-log.js';
@@ -70,6 +72,8 @@ export interface HttpDeps {
   privacy?: PrivacyContext | null;
   /** Reads stored mails for the desk (a rejected mail's text and files); without it those routes answer 422 mail_unreadable. */
   mailReader?: MailReader | null;
+  /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
+  mailboxes?: MailboxContext | null;
 }
 
 function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
@@ -176,6 +180,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminRoutes(r);
   adminCatalogRoutes(r);
   privacyRoutes(router, deps.privacy ?? null);
+  mailboxRoutes(router, deps.mailboxes ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();
