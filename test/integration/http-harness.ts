@@ -18,6 +18,7 @@ import { installationSettingsFor } from '../../src/composition.js';
 import type { PortalContext } from '../../src/app/web-context.js';
 import { mailReaderFrom } from '../../src/app/desk/rejected-mail.js';
 import { createIngestDeps } from '../../src/ingest-deps.js';
+import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
@@ -55,6 +56,8 @@ export async function httpHarness(
     ctx: { ...ctx, web, uploads, events: app.events, installation },
     async dispose() {
       await app.close();
+      // The desk's mail reader may have started parse workers; a later harness starts them again.
+      await closeParseWorkers();
       await rt.dispose();
     },
   };
