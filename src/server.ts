@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { createRuntime, installationSettingsFor, type Runtime } from './composition.js';
+import { mailReaderFrom } from './app/desk/rejected-mail.js';
 import { buildApp } from './http/app.js';
 import { createWebStore } from './db/stores/web.js';
 import { createPortalEventBus } from './app/live/event-bus.js';
@@ -111,7 +112,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   const privacy = privacyContextFor(runtime);
   if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
   const http = await buildApp({
-    ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+    ctx, log, web, uploads: inbound.deps, events, installation, privacy, mailReader: mailReaderFrom(inbound.deps),
     mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,

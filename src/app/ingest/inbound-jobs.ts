@@ -27,7 +27,9 @@ export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts
     jobs.map(async (job) => {
       const mailId = String(job.payload.mailId);
       try {
-        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts, job.payload.released === true));
+        const acceptedBy = typeof job.payload.acceptedBy === 'string' ? job.payload.acceptedBy : null;
+        const agentAccept = acceptedBy ? { acceptedBy, dropRefusedAttachments: job.payload.dropRefusedAttachments === true } : null;
+        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts, { released: job.payload.released === true, agentAccept }));
       } catch (e) {
         const error = (e as Error).message ?? String(e);
         const dead = job.attempts >= LIMITS.jobMaxAttempts;
