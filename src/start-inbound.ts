@@ -12,12 +12,20 @@ import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
 import { LIMITS } from './config/limits.js';
+import { ALL_ROLES, type ServeRole } from './config/roles.js';
+import { parseImapUrl } from './inbound/sources/imap-endpoint.js';
+import { createLeaseStore } from './db/stores/leases.js';
+import { runWhileLeased } from './workers/leased-task.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
   deps: IngestDeps;
+  /** Wakes this process's inbound worker (work was queued by another process). */
+  wakeWorker(): void;
+  /** Whether this node polls the mailbox now (it holds the mailbox's lease); false without a mailbox. */
+  pollsMailbox(): boolean;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
   /**
@@ -56,15 +64,25 @@ export interface InboundListeners {
   onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
-export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
+/** The lease that makes one node at a time poll a mailbox: its address without the password. */
+export function mailboxLeaseName(imapUrl: string): string {
+  const e = parseImapUrl(imapUrl);
+  return `mailbox:${e.user}@${e.host}:${e.port}/${e.mailbox}`;
+}
+
+export async function startInbound(
+  rt: Runtime,
+  opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; roles?: ReadonlySet<ServeRole>; nodeId?: string; workerIdleMs?: number },
+): Promise<InboundRuntime> {
   const { config, ctx, log } = rt;
+  const roles = opts.roles ?? ALL_ROLES;
   const deps = createIngestDeps(config, opts.deps);
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
   // Group commits: up to 200 received mails or 16 outcomes (small, so that storing new mail is never held up for long) share one durable commit.
   const receiveCommits = createGroupCommit(ctx.store, { maxBatch: 200 });
   const processCommits = createGroupCommit(ctx.store, { maxBatch: 16 });
   let inboundLoop: WorkerLoop | null = null;
-  if (config.workers) {
+  if (config.workers && roles.has('worker')) {
     inboundLoop = startWorkerLoop(
       'inbound',
       async () => {
@@ -79,7 +97,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;
       },
-      { idleMs: 2000, log },
+      { idleMs: opts.workerIdleMs ?? 2000, log },
     );
   }
   // Chunks of a big mail whose receipt was cut off by a crash belong to no mail: swept a day
@@ -107,15 +125,30 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     const on = opts.listeners?.onSmtpSession;
     return on ? { opened: () => on(name, 'opened'), closed: () => on(name, 'closed') } : undefined;
   };
-  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
+  const smtp = config.smtpPort !== null && roles.has('smtp') ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
-  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
+  const lmtp = config.lmtpPort !== null && roles.has('lmtp') ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
-  const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
+  // One node at a time polls the mailbox: two would fetch each message twice (de-duplicated, but
+  // wasted), and moving it away under another node's fetch fails that node's pass.
+  const imapUrl = config.imapUrl;
+  const imap =
+    imapUrl && roles.has('imap')
+      ? runWhileLeased({
+          name: mailboxLeaseName(imapUrl),
+          holder: opts.nodeId ?? workerId,
+          leases: createLeaseStore(rt.db),
+          clock: ctx.clock,
+          log: log.child({ component: 'imap' }),
+          start: () => startImapSource({ url: imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }),
+        })
+      : null;
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
     deps,
+    wakeWorker: () => inboundLoop?.wake(),
+    pollsMailbox: () => imap?.running() ?? false,
     stopAccepting: async () => {
       await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
     },
