@@ -125,8 +125,13 @@ export async function startServer(
   });
   await signals
     .listen({
-      onWork: (kind) => (kind === 'outbox' ? outboxLoop?.wake() : inbound.wakeWorker()),
+      onWork: (kind) => {
+        log.debug({ work: kind }, 'work queued by a node (notification)');
+        if (kind === 'outbox') outboxLoop?.wake();
+        else inbound.wakeWorker();
+      },
       onPortalEvents: (es) => {
+        log.debug({ events: es.length }, 'live events from another node');
         for (const e of es) events.publish(e);
       },
     })
