@@ -9,7 +9,7 @@ import { plainMail } from '../support/mail-builders.js';
 const TAKEN = 'lease taken: this node runs the task';
 
 /**
- * Two nodes with the `imap` role on one PostgreSQL database: exactly one polls the mailbox (the
+ * RELIABILITY C10. Two nodes with the `imap` role on one PostgreSQL database: exactly one polls the mailbox (the
  * lease `mailbox:<user>@<host>:<port>/INBOX`); when it dies (SIGKILL: no goodbye, the lease
  * stays until it runs out) the other takes over within a minute (45 s lease, a try every 15 s)
  * and fetches what arrived meanwhile. Every message is stored once.
