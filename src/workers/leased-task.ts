@@ -25,8 +25,9 @@ export interface LeasedTask {
 /**
  * Runs `start()`'s task on this node only while it holds the lease `name` (e.g. `mailbox:<name>`):
  * every `renewMs` each node tries to take or renew it. The holder runs the task; a node that lost
- * the lease (another took it over after this one stalled, or its renewals failed until the lease
- * ran out) stops the task at once, so two nodes never knowingly run it together.
+ * the lease (another took it over after this one stalled) stops the task at once, and a node whose
+ * renewals fail stops it a third of the lease before the lease runs out, so two nodes never run
+ * it together.
  *
  *   const poller = runWhileLeased({ name: 'mailbox:support@imap.example.com/INBOX', holder: nodeId, leases, clock, log, start: () => startImapSource(...) });
  *   await poller.stop();
@@ -67,9 +68,11 @@ export function runWhileLeased(opts: { name: string; holder: string; leases: Lea
       }
     } else if (held === false) {
       await stopTask('another node holds the lease');
-    } else if (opts.clock.now().getTime() >= heldUntil) {
-      // The database did not answer until the lease ran out: another node may hold it by now.
-      await stopTask('the lease ran out while the database did not answer');
+    } else if (opts.clock.now().getTime() >= heldUntil - leaseMs / 3) {
+      // The database does not answer and the lease is about to run out: stop a third of the lease
+      // before it does (15 s), so that the node taking over never finds this one still at work,
+      // even with its clock that much ahead of ours.
+      await stopTask('the database did not answer and the lease is running out');
     }
   };
 
