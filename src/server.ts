@@ -20,6 +20,8 @@ import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
 import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { openClusterSignals } from './db/cluster-signals.js';
+import { createLeaseStore } from './db/stores/leases.js';
+import { runWhileLeased } from './workers/leased-task.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 
@@ -36,7 +38,7 @@ const POLL_WITH_NOTIFY_MS = 15_000;
  * relay then is cut off by the exit; its mails are sent again after their lease, with the same
  * Message-ID (RELIABILITY C3): releasing them early could send a mail twice at once.
  */
-async function stopWithin(loop: WorkerLoop, ms: number): Promise<void> {
+async function stopWithin(loop: { stop(): Promise<void> }, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([loop.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
@@ -137,7 +139,10 @@ export async function startServer(
     })
     .catch((err: unknown) => log.warn({ err }, 'cannot LISTEN for the other nodes yet; retrying, and polling meanwhile'));
   const privacy = privacyContextFor(runtime);
-  if (workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
+  // One node at a time sweeps (the same lease as the mailbox's): two would pick the same mails.
+  const retention = workers
+    ? runWhileLeased({ name: 'retention-sweep', holder: nodeId, leases: createLeaseStore(runtime.db), clock: ctx.clock, log, start: () => startRetentionSweep(privacy, log.child({ component: 'retention' })) })
+    : null;
   const http = !roles.has('web') ? null : await buildApp({
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
     trustProxy: config.trustProxy, accessLog: config.accessLog,
@@ -160,7 +165,7 @@ export async function startServer(
       stopping ??= (async () => {
         // Workers stop claiming at once and get LIMITS.shutdownGraceMs, in parallel with the
         // listeners' grace: the whole stop takes at most that plus 5 s for sockets to close.
-        const workersStopped = Promise.all([inbound.drain(), ...loops.map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
+        const workersStopped = Promise.all([inbound.drain(), ...[...loops, ...(retention ? [retention] : [])].map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
         await inbound.stopAccepting();
         await http?.close();
         await metricsListener?.close();
