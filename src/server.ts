@@ -139,7 +139,7 @@ export async function startServer(
     })
     .catch((err: unknown) => log.warn({ err }, 'cannot LISTEN for the other nodes yet; retrying, and polling meanwhile'));
   const privacy = privacyContextFor(runtime);
-  // One node at a time sweeps (the same lease as the mailbox's): two would pick the same mails.
+  // One node at a time sweeps (a lease like the mailbox's): two would pick the same mails.
   const retention = workers
     ? runWhileLeased({ name: 'retention-sweep', holder: nodeId, leases: createLeaseStore(runtime.db), clock: ctx.clock, log, start: () => startRetentionSweep(privacy, log.child({ component: 'retention' })) })
     : null;

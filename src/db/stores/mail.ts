@@ -283,6 +283,8 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
       if (p.bounceDiagnostic !== undefined) set.bounce_diagnostic = p.bounceDiagnostic;
       if (p.lockedUntil !== undefined) set.locked_until = p.lockedUntil;
       await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
+      // Queued again (an admin's retry): the outbox of any node sends it now.
+      if (p.status === 'queued') await d.notify(db, WORK_CHANNEL, OUTBOX_WORK);
     },
     async countAutomaticTo(recipient, since, cap) {
       // Counting stops at the cap: the caller only asks "cap reached?", and a loop with another
