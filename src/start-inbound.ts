@@ -15,7 +15,7 @@ import { LIMITS } from './config/limits.js';
 import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { parseImapUrl } from './inbound/sources/imap-endpoint.js';
 import { createLeaseStore } from './db/stores/leases.js';
-import { runWhileLeased } from './workers/leased-task.js';
+import { mailboxLeaseName, runWhileLeased } from './workers/leased-task.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
@@ -64,10 +64,10 @@ export interface InboundListeners {
   onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
-/** The lease that makes one node at a time poll a mailbox: its address without the password. */
-export function mailboxLeaseName(imapUrl: string): string {
+/** The name of the mailbox of an IMAP URL for its lease: its address without the password. */
+export function imapMailboxName(imapUrl: string): string {
   const e = parseImapUrl(imapUrl);
-  return `mailbox:${e.user}@${e.host}:${e.port}/${e.mailbox}`;
+  return `${e.user}@${e.host}:${e.port}/${e.mailbox}`;
 }
 
 export async function startInbound(
@@ -135,7 +135,7 @@ export async function startInbound(
   const imap =
     imapUrl && roles.has('imap')
       ? runWhileLeased({
-          name: mailboxLeaseName(imapUrl),
+          name: mailboxLeaseName(imapMailboxName(imapUrl)),
           holder: opts.nodeId ?? workerId,
           leases: createLeaseStore(rt.db),
           clock: ctx.clock,

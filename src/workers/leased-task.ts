@@ -10,6 +10,15 @@ import type { Clock } from '../app/ports.js';
 export const TASK_LEASE_MS = 45_000;
 export const TASK_LEASE_RENEW_MS = 15_000;
 
+/**
+ * The lease of one mailbox: `mailbox:<name>`, the name unique per mailbox (for an IMAP URL its
+ * user, host, port and folder, never its password). Each configured mailbox has its own, so
+ * several mailboxes may be polled by different nodes.
+ */
+export function mailboxLeaseName(mailbox: string): string {
+  return `mailbox:${mailbox}`;
+}
+
 /** Something only one node may run at a time (polling a mailbox). */
 export interface Stoppable {
   stop(): Promise<void>;

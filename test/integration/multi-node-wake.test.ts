@@ -9,10 +9,10 @@ import { serveEnv, startServe, type ServeProcess } from '../support/serve-proces
 import { plainMail } from '../support/mail-builders.js';
 
 /**
- * With PostgreSQL a worker hears queued work through LISTEN/NOTIFY. Its poll waits 15 s; each
- * mail below must be processed within 10 s of being stored by ANOTHER process, three times
- * in a row, and the worker must log the notification that woke it. A broken NOTIFY fails this:
- * the poll could at best catch one of the three within the bound.
+ * With PostgreSQL a worker hears queued work through LISTEN/NOTIFY; its poll waits 15 s. Each of
+ * three mails (after one that warms the worker up) must be processed within 10 s of being stored
+ * by ANOTHER process, and the worker must log the notification it heard. Without the
+ * notification each would wait for the poll, 15 s after the worker's last pass: too late for all.
  */
 describe('LISTEN/NOTIFY between processes', { skip: dialectLeftOut('postgres') }, () => {
   test('a mail stored by one process wakes the worker of another at once; its outcome reaches the live events of a third', { timeout: 120_000 }, async () => {
@@ -25,8 +25,10 @@ describe('LISTEN/NOTIFY between processes', { skip: dialectLeftOut('postgres') }
       const c = await openCase(other.ctx, { customer: 'kim@kunde.example', subject: 'Drucker', body: 'Der Drucker raucht.' });
       const [worker, web] = await Promise.all([startServe(await serveEnv(shared), ['--roles', 'worker']), startServe(await serveEnv(shared), ['--roles', 'web'])]);
       nodes.push(worker!, web!);
-      // The worker's first pass found nothing; from here on only a notification is quicker than 15 s.
-      for (let i = 0; i < 3; i++) {
+      // Mail 0 warms the worker up (its parse threads start with the first mail: seconds on a busy
+      // machine) and is not timed. After each mail the worker finds nothing more and waits 15 s:
+      // only a notification gets the next one processed sooner.
+      for (let i = 0; i < 4; i++) {
         const stored = await receiveMail(other.ctx, {
           raw: plainMail({ from: 'kim@kunde.example', to: 'support@support.example.com', subject: `Re: [Case #${c.number}] Drucker`, body: `Antwort ${i}` }),
           channel: 'smtp',
@@ -37,7 +39,7 @@ describe('LISTEN/NOTIFY between processes', { skip: dialectLeftOut('postgres') }
         const line = await worker!.waitForLine((l) => l.msg === 'inbound mail processed' && l.mail === stored.mailId, 30_000);
         const ms = Date.now() - at;
         assert.equal(line.status, 'accepted');
-        assert.ok(ms < 10_000, `mail ${i} processed ${ms} ms after another process stored it (the poll waits 15 s)`);
+        if (i > 0) assert.ok(ms < 10_000, `mail ${i} processed ${ms} ms after another process stored it (the poll waits 15 s)`);
         const heard = worker!.lines().filter((l) => l.msg === 'work queued by a node (notification)' && l.work === 'inbound').length;
         assert.ok(heard >= i + 1, `the worker heard of mail ${i} through a notification (${heard} heard)`);
       }
