@@ -6,7 +6,7 @@ import { createPortalEventBus } from './app/live/event-bus.js';
 import type { PortalEvent } from './app/live/ports.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
-import { createSmtpTransport } from './outbound/smtp-transport.js';
+import { createSmtpTransport, RELAY_LOGIN_FAILED } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import { privateFileWarnings } from './config/private-files.js';
@@ -24,6 +24,7 @@ import { createLeaseStore } from './db/stores/leases.js';
 import { runWhileLeased } from './workers/leased-task.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { mailboxContextFor, syncConfigMailboxes, tokenSourceFor } from './start-mailboxes.js';
 
 /**
  * With LISTEN/NOTIFY (PostgreSQL) every process hears queued work at once; polling stays as the
@@ -83,7 +84,17 @@ export async function startServer(
   const idleMs = (ms: number) => (signals.live ? POLL_WITH_NOTIFY_MS : ms);
   const workers = config.workers && roles.has('worker');
   const loops: WorkerLoop[] = [];
-  const transport = opts.transport ?? (config.relayUrl && workers ? createSmtpTransport(config.relayUrl) : null);
+  const mailboxes = mailboxContextFor(runtime);
+  await syncConfigMailboxes(mailboxes, config.mailboxes);
+  const transport = opts.transport ?? (config.relayUrl && workers ? createSmtpTransport(config.relayUrl, { tokens: await relayTokens(config.relayUrl) }) : null);
+  /** `?oauth=<mailbox key>` on the relay URL: XOAUTH2 with that mailbox's OAuth2 credentials. */
+  async function relayTokens(relayUrl: string) {
+    const key = new URL(relayUrl).searchParams.get('oauth');
+    if (!key) return undefined;
+    const m = await mailboxes.mailboxes.get(key);
+    if (!m || m.definition.auth !== 'oauth2') throw new Error(`SUPPORTAL_RELAY_URL names the mailbox "${key}" for OAuth2, but there is no OAuth2 mailbox with that key`);
+    return tokenSourceFor(mailboxes, m, log);
+  }
   let outboxLoop: WorkerLoop | null = null;
   if (workers && transport) {
     outboxLoop = startWorkerLoop(
@@ -98,6 +109,7 @@ export async function startServer(
           // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
           // a retry is routine.
           if (i.outcome === 'failed') log.error({ outbound: i.id, error: i.error, alert: 'outbound_failed' }, 'outbound mail failed for good');
+          else if (i.outcome === 'retrying' && i.error?.startsWith(RELAY_LOGIN_FAILED)) log.error({ outbound: i.id, error: i.error, alert: 'relay_login' }, 'the relay refused the login; mails wait in the outbox');
           else if (i.outcome === 'retrying') log.warn({ outbound: i.id, error: i.error }, 'outbound mail will be retried');
         }
         return r.items.length;
@@ -111,6 +123,7 @@ export async function startServer(
   const inbound = await startInbound(runtime, {
     onMailQueued: () => outboxLoop?.wake(),
     deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation, agentNotifications: web.settings },
+    mailboxes,
     listeners: {
       onOutcome: (mailId, caseId) => {
         const happened: PortalEvent[] = caseId ? [{ kind: 'mail', mailId }, { kind: 'case', caseId }] : [{ kind: 'mail', mailId }];
@@ -145,6 +158,7 @@ export async function startServer(
     : null;
   const http = !roles.has('web') ? null : await buildApp({
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+    mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
   });

@@ -16,6 +16,8 @@ import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { parseImapUrl } from './inbound/sources/imap-endpoint.js';
 import { createLeaseStore } from './db/stores/leases.js';
 import { mailboxLeaseName, runWhileLeased } from './workers/leased-task.js';
+import type { MailboxContext } from './app/mailboxes/mailboxes.js';
+import { startMailboxes, type MailboxRunner } from './start-mailboxes.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
@@ -26,6 +28,8 @@ export interface InboundRuntime {
   wakeWorker(): void;
   /** Whether this node polls the mailbox now (it holds the mailbox's lease); false without a mailbox. */
   pollsMailbox(): boolean;
+  /** The admin's and the configuration's mailboxes, each fetched with its own credentials (null without workers). */
+  mailboxes: MailboxRunner | null;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
   /**
@@ -72,7 +76,7 @@ export function imapMailboxName(imapUrl: string): string {
 
 export async function startInbound(
   rt: Runtime,
-  opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; roles?: ReadonlySet<ServeRole>; nodeId?: string; workerIdleMs?: number },
+  opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; roles?: ReadonlySet<ServeRole>; nodeId?: string; workerIdleMs?: number; mailboxes?: MailboxContext },
 ): Promise<InboundRuntime> {
   const { config, ctx, log } = rt;
   const roles = opts.roles ?? ALL_ROLES;
@@ -131,16 +135,26 @@ export async function startInbound(
   if (lmtp) listeners.push(lmtp);
   // One node at a time polls the mailbox: two would fetch each message twice (de-duplicated, but
   // wasted), and moving it away under another node's fetch fails that node's pass.
+  const leases = createLeaseStore(rt.db);
   const imapUrl = config.imapUrl;
   const imap =
     imapUrl && roles.has('imap')
       ? runWhileLeased({
           name: mailboxLeaseName(imapMailboxName(imapUrl)),
           holder: opts.nodeId ?? workerId,
-          leases: createLeaseStore(rt.db),
+          leases,
           clock: ctx.clock,
           log: log.child({ component: 'imap' }),
           start: () => startImapSource({ url: imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }),
+        })
+      : null;
+  // The admin's and the configuration's mailboxes: each under its own lease `mailbox:<key>`.
+  const mailboxes =
+    opts.mailboxes && config.workers && roles.has('imap')
+      ? startMailboxes(rt, opts.mailboxes, {
+          onStored: () => inboundLoop?.wake(),
+          underLease: (key, start) =>
+            runWhileLeased({ name: mailboxLeaseName(key), holder: opts.nodeId ?? workerId, leases, clock: ctx.clock, log: log.child({ component: 'mailboxes', mailboxKey: key }), start }),
         })
       : null;
   return {
@@ -149,8 +163,9 @@ export async function startInbound(
     deps,
     wakeWorker: () => inboundLoop?.wake(),
     pollsMailbox: () => imap?.running() ?? false,
+    mailboxes,
     stopAccepting: async () => {
-      await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
+      await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop(), mailboxes?.stop()]);
     },
     drain: async () => {
       clearInterval(sweeper);

@@ -73,7 +73,13 @@ export function runWhileLeased(opts: { name: string; holder: string; leases: Lea
       heldUntil = now.getTime() + leaseMs;
       if (!task) {
         log.info({ holder: opts.holder }, 'lease taken: this node runs the task');
-        task = opts.start();
+        try {
+          task = opts.start();
+        } catch (err) {
+          // Tried again at the next renewal; the lease stays ours meanwhile, so no other node
+          // would do better with the same settings.
+          log.error({ err }, 'starting the task failed');
+        }
       }
     } else if (held === false) {
       await stopTask('another node holds the lease');
