@@ -26,8 +26,6 @@ export interface InboundRuntime {
   deps: IngestDeps;
   /** Wakes this process's inbound worker (work was queued by another process). */
   wakeWorker(): void;
-  /** Whether this node polls the mailbox now (it holds the mailbox's lease); false without a mailbox. */
-  pollsMailbox(): boolean;
   /** The admin's and the configuration's mailboxes, each fetched with its own credentials (null without workers). */
   mailboxes: MailboxRunner | null;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
@@ -162,7 +160,6 @@ export async function startInbound(
     lmtpAddress: lmtp?.address ?? null,
     deps,
     wakeWorker: () => inboundLoop?.wake(),
-    pollsMailbox: () => imap?.running() ?? false,
     mailboxes,
     stopAccepting: async () => {
       await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop(), mailboxes?.stop()]);
