@@ -124,6 +124,10 @@ export function createSqliteAdapter(file: string): DialectAdapter {
       // TRUNCATE empties it; another process reading at this moment makes it partial.
       await sql`pragma wal_checkpoint(TRUNCATE)`.execute(db);
     },
+    // One machine, one file: processes find each other's work by polling (1–2 s).
+    notifications: false,
+    notify: async () => undefined,
+    listen: () => null,
     close: async () => {
       database.close();
     },
