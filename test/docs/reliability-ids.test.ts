@@ -74,13 +74,16 @@ test('every catalog id has a named test that exists, and the proof map lists rea
   const titles = new Map(testFiles.map((f) => [f.slice(repoRoot.length + 1), testTitles(readFileSync(f, 'utf8'))]));
   const problems: string[] = [];
   for (const id of defined.filter((i) => !i.startsWith('§'))) {
-    if (![...titles.values()].some((ts) => ts.some((t) => namesId(t, id)))) problems.push(`${id}: no test names it`);
     const files = rows.get(id);
     if (!files) {
-      // An entry appended after the map (finding → test → status) names its test file itself.
-      if (!/[\w/-]+\.test\.ts/.test(entryText(doc, id))) problems.push(`${id}: neither a row in the proof map nor a test file in its entry`);
+      // An entry appended after the map (finding → test → status) names its test files itself,
+      // and they must exist.
+      const named = [...entryText(doc, id).matchAll(/[\w/.-]+\.test\.ts/g)].map((m) => m[0]);
+      if (named.length === 0) problems.push(`${id}: neither a row in the proof map nor a test file in its entry`);
+      for (const f of named) if (!existsSync(join(repoRoot, f))) problems.push(`${id}: ${f}, named in its entry, does not exist`);
       continue;
     }
+    if (![...titles.values()].some((ts) => ts.some((t) => namesId(t, id)))) problems.push(`${id}: no test names it`);
     if (files.length === 0) problems.push(`${id}: its row lists no file`);
     for (const f of files) {
       if (!existsSync(join(repoRoot, f))) problems.push(`${id}: ${f} does not exist`);
