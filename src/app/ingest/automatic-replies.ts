@@ -3,7 +3,7 @@ import type { PipelineContext } from './pipeline-context.js';
 import type { ReasonCode } from '../../domain/reason-codes.js';
 import { suppressesAutoResponse } from '../../domain/auto-reply.js';
 import { queueMail } from '../outbound/queue-mail.js';
-import { reasonText } from './reason-texts.js';
+import { reasonText, offendingFilesLine } from './reason-texts.js';
 import { stripReplyPrefixes } from '../../domain/thread-tokens.js';
 
 const HOUR_MS = 3_600_000;
@@ -64,7 +64,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
   }
   const revealCase = p.matched && CASE_REVEALING.has(what.reason);
   const t = reasonText(what.reason, language, s.publicUrl, revealCase ? `${s.publicUrl}/cases/${p.matched!.case.number}` : undefined);
-  const files = p.offendingFiles.length ? (language === 'de' ? `Betroffene Datei(en): ${p.offendingFiles.join(', ')}` : `File(s) concerned: ${p.offendingFiles.join(', ')}`) : '';
+  const files = offendingFilesLine(p.offendingFiles, language);
   await queueMail(p.app, tx, {
     kind: 'notice',
     template: 'notice',
