@@ -107,12 +107,20 @@ function definedFields(o: { subject?: string; text?: string; html?: string } | n
   return out;
 }
 
+/** Variables of our own wording whose addresses are links in the HTML part (the notice's advice names the case's page). */
+const LINKED: ReadonlySet<string> = new Set(['advice']);
+
+/** Our own https addresses in already escaped text as links (the text is ours, never the sender's). */
+function linkUrls(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:)]/g, (url) => `<a href="${url}">${url}</a>`);
+}
+
 function fill(tpl: string, vars: Vars, mode: 'text' | 'html' | 'subject'): string {
   return tpl.replace(/\{\{(\{)?(\w+)\}?\}\}/g, (_m, raw: string | undefined, name: string) => {
     const v = vars[name];
     const s = v === null || v === undefined ? '' : String(v);
     if (mode === 'subject') return s.replace(/[\r\n\t\0]+/g, ' ');
-    if (mode === 'html') return raw ? s : escapeHtml(s);
+    if (mode === 'html') return raw ? s : LINKED.has(name) ? linkUrls(escapeHtml(s)) : escapeHtml(s);
     return s;
   });
 }
