@@ -4,7 +4,7 @@ import { api, query } from '../../api.js';
 import { useLiveEvents } from '../../events.js';
 import { INBOUND_STATUSES, REASON_CODES, type MailLogEntry } from '../../types.js';
 import { LiveIndicator } from '../../components/live-indicator.js';
-import { OutcomeMark } from '../../components/mail-outcome.js';
+import { explanationOf, OutcomeMark } from '../../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../../components/mail-table.js';
 import { RawSourceLink } from '../../components/raw-source.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
@@ -14,7 +14,20 @@ function MailDetails({ m }: { m: MailLogEntry }) {
   const { t } = useTranslation();
   return (
     <>
-      {m.detail ? <div className="muted">{m.detail}</div> : null}
+      {m.reason ? <div>{explanationOf(m)?.text}</div> : null}
+      {m.refusedFiles && m.refusedFiles.length > 0 ? (
+        <div>
+          {t('mails.refusedFiles')} <strong>{m.refusedFiles.join(', ')}</strong>
+        </div>
+      ) : null}
+      {m.detail ? (
+        <details>
+          <summary>{t('mailLog.technicalNote')}</summary>
+          <div className="muted" lang="en">
+            {m.detail}
+          </div>
+        </details>
+      ) : null}
       {m.decisions && m.decisions.length > 0 ? (
         <details>
           <summary>{t('mailLog.decisions', { count: m.decisions.length })}</summary>
@@ -22,7 +35,7 @@ function MailDetails({ m }: { m: MailLogEntry }) {
             {m.decisions.map((d, i) => (
               <li key={i}>
                 <code>{d.step}</code> → {d.verdict}
-                {d.reason ? ` (${d.reason})` : ''}
+                {d.reason ? ` (${t(`reasons.${d.reason}.short`)})` : ''}
                 {d.note ? ` – ${d.note}` : ''}
               </li>
             ))}
@@ -61,7 +74,7 @@ export function MailLogPage() {
           <option value="">{t('common.all')}</option>
           {REASON_CODES.map((r) => (
             <option key={r} value={r}>
-              {r}
+              {t(`reasons.${r}.short`)}
             </option>
           ))}
         </SelectField>
@@ -84,7 +97,7 @@ export function MailLogPage() {
               cell: (m) => (
                 <>
                   <OutcomeMark mail={m} />
-                  {m.reason ? <code className="reason-code">{m.reason}</code> : null}
+                  {m.reason ? <span className="reason-code">{t(`reasons.${m.reason}.short`)}</span> : null}
                 </>
               ),
             },
