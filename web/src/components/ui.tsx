@@ -97,15 +97,14 @@ interface FieldProps { label: string; hint?: string; error?: string | null; requ
  * was when the error came (e.g. emptied again), or when a new error comes.
  */
 function useVisibleError(error: string | null | undefined, value: unknown): string | null {
-  const [at, setAt] = useState<{ error: string; value: unknown } | null>(null);
-  useEffect(() => {
-    setAt(error ? { error, value } : null);
-    // Only a new error records the value; typing must not move the mark.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [error]);
-  if (!error) return null;
-  if (at && at.error === error && !Object.is(at.value, value)) return null;
-  return error;
+  const current = error ?? null;
+  const [at, setAt] = useState<{ error: string | null; value: unknown }>({ error: current, value });
+  // A new error records the value it came with (state adjusted while rendering, as React advises
+  // for values derived from props); typing does not move the mark.
+  if (at.error !== current) setAt({ error: current, value });
+  if (!current) return null;
+  if (at.error === current && !Object.is(at.value, value)) return null;
+  return current;
 }
 
 export function TextField({ label, hint, error, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
