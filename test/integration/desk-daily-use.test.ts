@@ -115,6 +115,13 @@ for (const dialect of testedDialects()) {
       const entry = (log.mails ?? log).find((m: { id: string }) => m.id === received.mailId);
       assert.deepEqual(entry.refusedFiles, ['report.pdf']);
       assert.ok(entry.explanation.de.advice.includes(caseUrl));
+      assert.equal(entry.detailParts, undefined, 'the processing notes are for staff');
+      // The desk's mail log: the processing notes as codes with values, in German too.
+      const staffLog = (await as.agent.request('GET', '/api/mails?limit=200')).json();
+      const staffEntry = (staffLog.mails ?? staffLog).find((m: { id: string }) => m.id === received.mailId);
+      const part = staffEntry.detailParts.find((p: { code: string }) => p.code === 'file_type');
+      assert.deepEqual(part.params, { file: 'report.pdf', type: 'application/pdf' });
+      assert.equal(part.text.de, 'report.pdf: Dateityp application/pdf ist nicht erlaubt');
       // The preview with its sample values, against the real notice with the same values put in.
       const lang = (real.subject ?? '').includes('Nicht verarbeitet') ? 'de' : 'en';
       const preview = (await as.admin.request('GET', `/api/admin/templates/notice/preview?lang=${lang}`)).json();

@@ -112,6 +112,8 @@ export interface MailLogEntry {
   size?: number;
   /** The attachments the mail was refused for. */
   refusedFiles?: string[];
+  /** Staff: the processing notes as codes with values, in both languages. */
+  detailParts?: Array<{ code: string; params: Record<string, string>; text: Record<Language, string>; untranslated?: boolean }>;
   /** The case in the portal, when the sender may see it. */
   caseUrl?: string | null;
   /** The raw source was deleted (retention sweep or erasure of the person): nothing to download. */

@@ -1,5 +1,6 @@
 import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/entities.js';
 import { reasonText } from '../ingest/reason-texts.js';
+import { detailParts, type DetailPart } from '../ingest/detail-texts.js';
 
 /**
  * What the API shows of each record. Password hashes, raw mail bytes, envelope data of other
@@ -69,6 +70,8 @@ export interface MailLogEntry {
   caseUrl: string | null;
   /** Staff only: the pipeline's notes (they may name other cases or internal findings). */
   detail?: string | null;
+  /** Staff only: the same notes as codes with their values, in German and English. */
+  detailParts?: DetailPart[];
   /** Staff only: the pipeline's decisions and the envelope. */
   decisions?: InboundMail['decisions'];
   envelopeFrom?: string | null;
@@ -94,7 +97,7 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     refusedFiles: m.decisions.flatMap((d) => d.files ?? []),
     caseUrl,
   };
-  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null } : base;
+  return staff ? { ...base, detail: m.detail, detailParts: detailParts(m.detail), decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null } : base;
 }
 
 export type OutboundView = OutboundMail;

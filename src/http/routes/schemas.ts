@@ -48,6 +48,11 @@ export const mailLogSchema: JsonSchema = {
     rawDeleted: { type: ['object', 'null'], description: 'Staff only: the raw source was deleted (reason retention or erasure, afterDays), so there is nothing to download.' },
     refusedFiles: { type: 'array', items: { type: 'string' }, description: 'The attachments the mail was refused for.' },
     caseUrl: { type: ['string', 'null'], description: 'The case in the portal, when the sender may see it.' },
+    detailParts: {
+      type: 'array',
+      description: 'Staff only: the processing notes as codes with their values, in German and English (`untranslated`: shown as written).',
+      items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'string' } }, text: { type: 'object', properties: { de: { type: 'string' }, en: { type: 'string' } } }, untranslated: { type: 'boolean' } } },
+    },
   },
 };
 

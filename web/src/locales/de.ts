@@ -86,7 +86,7 @@ export const de: Texts = {
     none: 'Keine E-Mails.', noneYet: 'Wir haben noch keine E-Mail von Ihnen erhalten.', noSubject: '(kein Betreff)', whatToDo: 'Was tun:',
     addedToCase: 'Dem Fall hinzugefügt.', processing: 'Wird verarbeitet…', raw: 'Quelltext', attempts_one: '{{count}} Versuch', attempts_other: '{{count}} Versuche',
   },
-  mailLog: { technicalNote: 'Technischer Hinweis (englisch)', title: 'Mail-Protokoll', decisions_one: '{{count}} Verarbeitungsschritt', decisions_other: '{{count}} Verarbeitungsschritte' },
+  mailLog: { title: 'Mail-Protokoll', decisions_one: '{{count}} Verarbeitungsschritt', decisions_other: '{{count}} Verarbeitungsschritte' },
   queues: {
     todo: 'Zu erledigen', count: '{{count}}',
     csv: 'Als CSV exportieren',

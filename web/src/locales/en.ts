@@ -90,7 +90,7 @@ export const en = {
     none: 'No mails.', noneYet: 'We have not received any e-mail from you yet.', noSubject: '(no subject)', whatToDo: 'What to do:',
     addedToCase: 'Added to the case.', processing: 'Being processed…', raw: 'Raw source', attempts_one: '{{count}} attempt', attempts_other: '{{count}} attempts',
   },
-  mailLog: { technicalNote: 'Technical note (English)', title: 'Mail log', decisions_one: '{{count}} pipeline step', decisions_other: '{{count}} pipeline steps' },
+  mailLog: { title: 'Mail log', decisions_one: '{{count}} pipeline step', decisions_other: '{{count}} pipeline steps' },
   queues: {
     todo: 'To do', count: '{{count}}',
     csv: 'Export CSV',

@@ -7,11 +7,13 @@ import { LiveIndicator } from '../../components/live-indicator.js';
 import { explanationOf, OutcomeMark } from '../../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../../components/mail-table.js';
 import { RawSourceLink } from '../../components/raw-source.js';
+import { currentLanguage } from '../../i18n.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
 
 /** Staff: the pipeline's notes and decisions on one mail, and its raw source. */
 function MailDetails({ m }: { m: MailLogEntry }) {
   const { t } = useTranslation();
+  const lang = currentLanguage();
   return (
     <>
       {m.reason ? <div>{explanationOf(m)?.text}</div> : null}
@@ -20,13 +22,18 @@ function MailDetails({ m }: { m: MailLogEntry }) {
           {t('mails.refusedFiles')} <strong>{m.refusedFiles.join(', ')}</strong>
         </div>
       ) : null}
-      {m.detail ? (
-        <details>
-          <summary>{t('mailLog.technicalNote')}</summary>
-          <div className="muted" lang="en">
-            {m.detail}
-          </div>
-        </details>
+      {m.detailParts && m.detailParts.length > 0 ? (
+        <ul className="detail-parts muted">
+          {m.detailParts.map((d, i) => (
+            <li key={i} lang={d.untranslated ? 'en' : undefined}>
+              {d.text[lang]}
+            </li>
+          ))}
+        </ul>
+      ) : m.detail ? (
+        <div className="muted" lang="en">
+          {m.detail}
+        </div>
       ) : null}
       {m.decisions && m.decisions.length > 0 ? (
         <details>
