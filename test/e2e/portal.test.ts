@@ -313,7 +313,7 @@ describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () 
     await ap.getByRole('button', { name: 'Search' }).click();
     await ap.getByRole('button', { name: `Choose ${CUSTOMER.name}` }).click();
     await ap.getByLabel('Subject').fill('Called about licence renewal');
-    await ap.getByLabel('What the customer said').fill('Wants to renew the licence for 2027.');
+    await ap.getByLabel('Notes of the call (shown as noted by you)').fill('Wants to renew the licence for 2027.');
     await checkPage(ap, '13-phone-case');
     await ap.getByLabel('First reply (optional)').fill('We will send you the renewal offer today.');
     await ap.getByRole('button', { name: 'Open phone case' }).click();
@@ -339,7 +339,7 @@ describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () 
     await ap.getByRole('button', { name: 'Create contact' }).click();
     await ap.getByText('<paul@newcorp.example>').waitFor();
     await ap.getByLabel('Subject').fill('Installation help');
-    await ap.getByLabel('What the customer said').fill('Needs help with the installation.');
+    await ap.getByLabel('Notes of the call (shown as noted by you)').fill('Needs help with the installation.');
     await ap.getByRole('button', { name: 'Open phone case' }).click();
     await ap.waitForURL(/\/cases\/\d+$/);
     assert.match(await ap.locator('.case-meta').innerText(), /Paul Phone/);

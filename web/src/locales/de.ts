@@ -96,7 +96,7 @@ export const de: Texts = {
   phone: {
     title: 'Telefonfall', customer: 'Kunde', find: 'Kunden suchen', findHint: 'Name, E-Mail-Adresse oder Kundennummer', noHits: 'Kein Kunde gefunden.',
     choose: '{{name}} wählen', change: 'Jemand anderen wählen', newContact: 'Neuer Kontakt', createContact: 'Kontakt anlegen', case: 'Der Fall',
-    chooseFirst: 'Wählen oder legen Sie zuerst den Kunden an.', notes: 'Was der Kunde gesagt hat', firstReply: 'Erste Antwort (optional)',
+    chooseFirst: 'Wählen oder legen Sie zuerst den Kunden an.', notes: 'Notiz zum Anruf (erscheint als von Ihnen notiert)', firstReply: 'Erste Antwort (optional)',
     firstReplyHint: 'Wird sofort per E-Mail an den Kunden geschickt.', open: 'Telefonfall eröffnen',
   },
   quarantine: {
@@ -108,6 +108,7 @@ export const de: Texts = {
   },
   notifications: { title: 'Benachrichtigungen', empty: 'Keine Benachrichtigungen.', markRead: 'Alle als gelesen markieren', kind: { reply: 'Neue Kundenantwort', customer_reply: 'Neue Kundenantwort', case_opened: 'Neuer Fall' } },
   overview: {
+    axisDay: 'Tag (UTC)', axisMails: 'E-Mails', axisSeconds: 'Sekunden',
     title: 'Übersicht', mailsPerDay: 'Eingegangene E-Mails pro Tag nach Ergebnis', confirmation: 'Zeit vom Eingang bis zur Bestätigung (Sekunden)', median: 'Median', p99: '99. Perzentil',
     topReasons: 'Häufigste Ablehnungsgründe', noRejections: 'Keine abgelehnten E-Mails.', openCases: 'Offene Fälle', openByStatus: 'Offene Fälle nach Status', openByAge: 'Offene Fälle nach Alter',
     cases: 'Fälle', showNumbers: 'Zahlen anzeigen', noData: 'Keine E-Mails in diesem Zeitraum.',
@@ -115,6 +116,7 @@ export const de: Texts = {
     age: { '<1d': 'unter 1 Tag', '1-3d': '1–3 Tage', '3-7d': '3–7 Tage', '7-30d': '7–30 Tage', '>30d': 'über 30 Tage' },
   },
   admin: {
+    yes: 'ja', no: 'nein', languageName: { de: 'Deutsch', en: 'Englisch' }, addresses_support: 'Support-Adresse (Antworten)', addresses_noreply: 'No-Reply-Adresse (Bestätigungen, Hinweise)', addresses_bounce: 'Adresse für Unzustellbarkeitsmeldungen',
     preview: 'Vorschau', tplSubject: 'Betreff', tplText: 'Text', tplHtml: 'HTML', tplSave: 'Wortlaut speichern', tplReset: 'Zurück zum mitgelieferten Wortlaut', tplResetDone: 'Der mitgelieferte Wortlaut gilt wieder.',
     tplHint: 'Die Vorschau folgt Ihrer Eingabe. Leere Felder behalten den mitgelieferten Text. Verfügbare Variablen:', saved: 'Gespeichert. Gilt sofort.',
     fixedSettings: 'Aus der Konfiguration (nur lesbar)', editableSettings: 'Anhänge und Größenlimit', sizeLimitMib: 'Größenlimit für E-Mails und Uploads (MiB)',

@@ -100,7 +100,7 @@ export const en = {
   phone: {
     title: 'Phone case', customer: 'Customer', find: 'Find customer', findHint: 'Name, e-mail address or customer number', noHits: 'No customer found.',
     choose: 'Choose {{name}}', change: 'Choose someone else', newContact: 'New contact', createContact: 'Create contact', case: 'The case',
-    chooseFirst: 'Choose or create the customer first.', notes: 'What the customer said', firstReply: 'First reply (optional)',
+    chooseFirst: 'Choose or create the customer first.', notes: 'Notes of the call (shown as noted by you)', firstReply: 'First reply (optional)',
     firstReplyHint: 'Mailed to the customer right away.', open: 'Open phone case',
   },
   quarantine: {
@@ -112,6 +112,7 @@ export const en = {
   },
   notifications: { title: 'Notifications', empty: 'No notifications.', markRead: 'Mark all as read', kind: { reply: 'New customer reply', customer_reply: 'New customer reply', case_opened: 'New case' } },
   overview: {
+    axisDay: 'Day (UTC)', axisMails: 'E-mails', axisSeconds: 'Seconds',
     title: 'Overview', mailsPerDay: 'Mails received per day, by outcome', confirmation: 'Time from receipt to confirmation (seconds)', median: 'Median', p99: '99th percentile',
     topReasons: 'Top rejection reasons', noRejections: 'No rejected mails.', openCases: 'Open cases', openByStatus: 'Open cases by status', openByAge: 'Open cases by age',
     cases: 'Cases', showNumbers: 'Show the numbers', noData: 'No mails in this period.',
@@ -119,6 +120,7 @@ export const en = {
     age: { '<1d': 'under 1 day', '1-3d': '1–3 days', '3-7d': '3–7 days', '7-30d': '7–30 days', '>30d': 'over 30 days' },
   },
   admin: {
+    yes: 'yes', no: 'no', languageName: { de: 'German', en: 'English' }, addresses_support: 'Support address (replies)', addresses_noreply: 'No-reply address (receipts, notices)', addresses_bounce: 'Bounce address',
     preview: 'Preview', tplSubject: 'Subject', tplText: 'Text', tplHtml: 'HTML', tplSave: 'Save wording', tplReset: 'Back to the built-in wording', tplResetDone: 'The built-in wording is in use again.',
     tplHint: 'The preview follows your typing. Empty fields keep the built-in text. Variables you may use:', saved: 'Saved. In effect at once.',
     fixedSettings: 'From the configuration (read-only)', editableSettings: 'Attachments and size limit', sizeLimitMib: 'Size limit for mails and uploads (MiB)',
