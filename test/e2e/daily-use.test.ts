@@ -6,6 +6,9 @@ import { freePort } from '../support/postgres.js';
 import { ensureWebBuild, freshContext, launchBrowser, screenshot } from '../support/browser.js';
 import { startServer, type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
+import { createHash, randomUUID } from 'node:crypto';
+
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 
 const AGENT = DEMO_LOGINS.find((l) => l.role === 'agent')!;
 const ADMIN = DEMO_LOGINS.find((l) => l.role === 'admin')!;
@@ -88,7 +91,24 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     cleanup?.();
   });
 
+  /** A mail from Anna that was refused, with a long subject, as the e-mail replies page lists it. */
+  async function refusedMailFromAnna(): Promise<void> {
+    const store = server.runtime.ctx.store;
+    const anna = (await store.users.findByEmail(ANNA.email))!;
+    const annaCase = (await store.cases.list({ customerId: anna.id }))[0]!;
+    const id = randomUUID();
+    const raw = Buffer.from(`From: ${ANNA.email}\r\nSubject: x\r\nMessage-ID: <${id}@kunde.example>\r\n\r\nbody\r\n`);
+    const now = new Date().toISOString();
+    await store.inbound.insert({ id, receivedAt: now, channel: 'smtp', envelopeFrom: ANNA.email, envelopeTo: ['support@support.example.com'], remoteIp: null, messageId: `<${id}@kunde.example>`, sha256: createHash('sha256').update(raw).digest('hex'), raw });
+    await store.inbound.setOutcome(id, {
+      status: 'rejected', reason: 'attachment_type', detail: 'Jahresabschluss-Auswertung-2026-final-v3.pdf: type application/pdf is not allowed', caseId: annaCase.id, fromAddress: ANNA.email,
+      subject: 'AW: Export nach PDF bricht ab – hier die Auswertung und das Protokoll vom Dienstag', scan: null, auth: null,
+      decisions: [{ step: '090-attachments', verdict: 'rejected', reason: 'attachment_type', files: ['Jahresabschluss-Auswertung-2026-final-v3.pdf'] }], processedAt: now, processingMs: 40,
+    });
+  }
+
   test('every page at 390 px wide: no sideways scrolling, lists as cards, a compact header', async () => {
+    await refusedMailFromAnna();
     const cases = await server.runtime.ctx.store.cases.list({});
     const number = cases[0]!.number;
     const visitor = await pageAs(null, PHONE);
@@ -114,6 +134,16 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     }
     await screenshot(agent, 'daily-390-desk');
     assert.deepEqual(failures, []);
+    // "E-Mail-Antworten": the ✗ and the reason are on screen, and the refused file is named.
+    await settle(customer, '/mails');
+    await screenshot(customer, 'daily-390-mails');
+    for (const selector of ['.outcome', '.reason', '.refused-files']) {
+      const box = await customer.locator(selector).first().boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= PHONE.width, `${selector} within the 390 px: ${JSON.stringify(box)}`);
+    }
+    assert.match(await customer.locator('.refused-files').first().innerText(), /Jahresabschluss-Auswertung-2026-final-v3\.pdf/);
+    const advice = customer.locator('.advice a').first();
+    assert.match((await advice.getAttribute('href')) ?? '', /^\/cases\/\d+$/, 'the advice links the case, clickably');
     // The desk's list is cards: each cell shows its column's name, and the whole row is on screen.
     await settle(agent, '/desk?queue=all');
     const cell = agent.locator('.case-table tbody tr').first().locator('td.col-customerName');
@@ -126,7 +156,7 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     await settle(page, '/desk');
     const current = page.locator('.tabs a[aria-current="page"]');
     await current.locator('.tab-count').waitFor();
-    assert.match((await current.textContent()) ?? '', /^Zu erledigen\d+$/);
+    assert.match((await current.textContent()) ?? '', /^Zu erledigen \d+$/);
     const count = Number(await current.locator('.tab-count').textContent());
     const rows = page.locator('.case-table tbody tr');
     assert.equal(await rows.count(), count, 'the tab counts the rows it shows');
@@ -166,7 +196,20 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     await error.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Notiz speichern' }).click();
     await page.getByRole('heading', { name: `Interne Notiz von ${AGENT.name}` }).last().waitFor();
-    await page.getByText(`Zugewiesen an`).first().waitFor().catch(() => undefined);
+
+    // The portal refuses a PDF in German only, and says what works instead.
+    const customer = await pageAs(ANNA);
+    const anna = (await server.runtime.ctx.store.users.findByEmail(ANNA.email))!;
+    const annaCase = (await server.runtime.ctx.store.cases.list({ customerId: anna.id, status: ['new', 'open', 'waiting_for_customer'] }))[0]!;
+    await settle(customer, `/cases/${annaCase.number}`);
+    await customer.getByLabel('Nachricht').fill('Hier das Protokoll.');
+    await customer.getByLabel('Anhänge').setInputFiles({ name: 'protokoll.pdf', mimeType: 'application/pdf', buffer: PDF });
+    await customer.getByRole('button', { name: 'Senden' }).click();
+    const refusal = customer.locator('.file-rejected .field-error');
+    await refusal.waitFor();
+    const said = await refusal.innerText();
+    assert.match(said, /Dateityp nicht erlaubt\. Packen Sie die Datei in ein ZIP-Archiv/);
+    assert.doesNotMatch(said, /is not allowed|type application/, `no English in: ${said}`);
   });
 
   test('in German, the admin header stays on one line at 1280 px', async () => {
@@ -181,6 +224,22 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     const spread = Math.max(...tops) - Math.min(...tops);
     await screenshot(page, 'daily-admin-header-de-1280');
     assert.ok(spread <= 8, `nav and tools on one line (centres within 8 px), got ${tops.join(', ')}; widths ${widths.join(', ')}`);
+
+    // Settings as fields: no raw JSON, no true/false.
+    await settle(page, '/admin/settings');
+    const fixed = page.locator('.fixed-settings');
+    assert.equal(await fixed.locator('pre').count(), 0);
+    assert.doesNotMatch(await fixed.innerText(), /\btrue\b|\bfalse\b|[{}"]/);
+    assert.equal(await page.getByLabel('No-Reply-Adresse (Bestätigungen, Hinweise)').inputValue(), 'no-reply@support.example.com');
+    await page.getByRole('checkbox', { name: /^Relay konfiguriert: nein$/ }).waitFor();
+
+    // The overview's charts: German axes, readable type.
+    await settle(page, '/desk/overview');
+    const axisTexts = await page.locator('svg.plot .axis text').allTextContents();
+    assert.ok(axisTexts.includes('Tag (UTC)') && axisTexts.includes('E-Mails'), axisTexts.join(' | '));
+    assert.ok(axisTexts.some((x) => /^\d{1,2}\. (Jan|Feb|März|Apr|Mai|Juni|Juli|Aug|Sept|Okt|Nov|Dez)\.?$/.test(x)), `German day labels: ${axisTexts.join(' | ')}`);
+    const smallest = await page.locator('svg.plot .axis text').evaluateAll((els) => Math.min(...els.map((e) => e.getBoundingClientRect().height)));
+    assert.ok(smallest >= 11, `axis labels at least 11 px high on screen, got ${smallest}`);
     await screenshot(page, 'daily-admin-header-de-1280');
   });
 });

@@ -58,6 +58,7 @@ export function QueuesPage() {
             <li key={x}>
               <Link to={`/desk?queue=${x}`} aria-current={x === queue ? 'page' : undefined}>
                 {t(`queues.${x}`)}
+                {data?.counts ? ' ' : null}
                 {data?.counts ? <span className="tab-count">{t('queues.count', { count: data.counts[x] })}</span> : null}
               </Link>
             </li>
