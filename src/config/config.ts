@@ -95,6 +95,10 @@ const schema = z.object({
     .refine((v) => v === '' || v.length >= 16, 'must be at least 16 characters (or empty = off)')
     .transform((v) => (v === '' ? null : v)),
   metricsListen: listenAddress,
+  dnsServers: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x) || /^[0-9a-f:]+$/i.test(x)), 'must be comma-separated IP addresses, each with an optional :port'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -135,6 +139,7 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_TRUST_PROXY', key: 'trustProxy', help: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto count, e.g. 127.0.0.1 or 10.0.0.0/8 (default none)' },
   { env: 'SUPPORTAL_ACCESS_LOG', key: 'accessLog', help: 'on/off: one log line per HTTP request with the client IP (default off)' },
   { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
+  { env: 'SUPPORTAL_DNS_SERVERS', key: 'dnsServers', help: 'comma-separated resolvers for SPF/DKIM/DMARC lookups, e.g. 127.0.0.1:53 (default: the system resolver)' },
   { env: 'SUPPORTAL_METRICS_LISTEN', key: 'metricsListen', help: 'host:port of a separate listener serving GET /metrics without a token, e.g. 127.0.0.1:9464 (default off)' },
 ];
 
@@ -197,6 +202,7 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     accessLog: 'off',
     metricsToken: '',
     metricsListen: '',
+    dnsServers: '',
   };
   for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
   let secretToStore: string | null = null;
