@@ -76,6 +76,8 @@ export interface InboundSearch {
 
 export interface PortalSearch {
   cases(filter: CaseSearch): Promise<Case[]>;
+  /** The names of these users, in one query (a list's customer and assignee columns). */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
   /** How many cases the filter matches (`limit` ignored): the counts on the desk's queue tabs. */
   countCases(filter: Omit<CaseSearch, 'limit'>): Promise<number>;
   attachment(id: string): Promise<Attachment | null>;

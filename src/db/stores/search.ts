@@ -69,6 +69,11 @@ export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSea
       const q = caseFilter(db().selectFrom('cases').selectAll('cases').orderBy('last_activity_at', 'desc').orderBy('number', 'desc').limit(f.limit), f);
       return q ? (await q.execute()).map(toCase) : [];
     },
+    async userNames(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await db().selectFrom('users').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
     async countCases(f) {
       const q = caseFilter(db().selectFrom('cases').select((eb) => eb.fn.countAll().as('n')), f);
       return q ? Number((await q.executeTakeFirstOrThrow()).n) : 0;
