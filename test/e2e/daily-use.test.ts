@@ -170,6 +170,23 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     await page.getByRole('button', { name: /^Fall/ }).click();
     const descending = (await page.locator('.case-table td.col-number').allTextContents()).map((x) => Number(x.slice(1)));
     assert.deepEqual(descending, [...ascending].reverse());
+
+    // Filters: by product, and "nobody" as assignee.
+    await settle(page, '/desk?queue=all');
+    const products = (await page.getByLabel('Produkt').locator('option').allTextContents()).filter((p) => p !== 'Alle');
+    assert.ok(products.length >= 1, 'the demo cases name products');
+    await page.getByLabel('Produkt').selectOption({ label: products[0]! });
+    const shownProducts = await page.locator('.case-table td.col-productName').allTextContents();
+    assert.ok(shownProducts.length > 0 && shownProducts.every((p) => p === products[0]), shownProducts.join(', '));
+    await page.getByLabel('Produkt').selectOption({ label: 'Alle' });
+    await page.getByLabel('Zuständig').selectOption({ label: 'Niemand' });
+    assert.ok((await page.locator('.case-table td.col-assigneeName').allTextContents()).every((a) => a === '–'));
+
+    // The mail log in German: readable reason names in the filter, the step's finding in German.
+    await settle(page, '/desk/mails');
+    const reasons = await page.getByLabel('Grund und was zu tun ist').locator('option').allTextContents();
+    assert.ok(reasons.includes('Dateityp nicht erlaubt') && !reasons.includes('attachment_type'), reasons.join(', '));
+    await page.getByText('Jahresabschluss-Auswertung-2026-final-v3.pdf: Dateityp application/pdf ist nicht erlaubt').waitFor();
   });
 
   test('closing a case asks first and can be undone; a form error goes once the field is filled; notes and replies are signed by name', async () => {
