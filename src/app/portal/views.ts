@@ -94,7 +94,7 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     reason: m.reason,
     processedAt: m.processedAt,
     explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl, caseUrl ?? undefined), en: reasonText(m.reason, 'en', portalUrl, caseUrl ?? undefined) } : null,
-    refusedFiles: m.decisions.flatMap((d) => d.files ?? []),
+    refusedFiles: (m.decisions ?? []).flatMap((d) => d.files ?? []),
     caseUrl,
   };
   return staff ? { ...base, detail: m.detail, detailParts: detailParts(m.detail), decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null } : base;
