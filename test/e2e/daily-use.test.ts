@@ -6,6 +6,7 @@ import { freePort } from '../support/postgres.js';
 import { ensureWebBuild, freshContext, launchBrowser, screenshot } from '../support/browser.js';
 import { startServer, type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
+import { openCase } from '../../src/app/cases.js';
 import { createHash, randomUUID } from 'node:crypto';
 
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
@@ -218,7 +219,17 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     await page.getByRole('button', { name: 'Notiz speichern' }).click();
     await page.getByRole('heading', { name: `Interne Notiz von ${AGENT.name}` }).last().waitFor();
 
-    // The portal refuses a PDF in German only, and says what works instead.
+    // A phone case: the call's note is the agent's, never the customer's words; the agent owns the case.
+    const agentUser = (await server.runtime.ctx.store.users.findByEmail(AGENT.email))!;
+    const phoneCase = await openCase(server.runtime.ctx, { customer: ANNA.email, subject: 'Rückruf wegen Lizenz', body: 'Kundin meldet: Lizenz läuft ab.', channel: 'phone', actorId: agentUser.id });
+    await settle(page, `/desk/cases/${phoneCase.number}`);
+    await page.getByRole('heading', { name: `Am Telefon notiert von ${AGENT.name} (Anruf von ${ANNA.name})` }).waitFor();
+    assert.match(await page.locator('.case-meta').innerText(), new RegExp(`Zuständig\\s+${AGENT.name}`));
+    const demoPhone = (await server.runtime.ctx.store.cases.list({})).find((c) => c.channel === 'phone' && c.id !== phoneCase.id)!;
+    await settle(page, `/desk/cases/${demoPhone.number}`);
+    await page.getByRole('heading', { name: /^Am Telefon notiert \(Anruf von / }).first().waitFor();
+
+        // The portal refuses a PDF in German only, and says what works instead.
     const customer = await pageAs(ANNA);
     const anna = (await server.runtime.ctx.store.users.findByEmail(ANNA.email))!;
     const annaCase = (await server.runtime.ctx.store.cases.list({ customerId: anna.id, status: ['new', 'open', 'waiting_for_customer'] }))[0]!;

@@ -48,7 +48,11 @@ export async function addAgentReply(ctx: AgentReplyDeps, raw: AgentReplyInput): 
     const customer = (await tx.users.findById(c.customerId)) as User;
     const history = (await tx.messages.listByCase(c.id)).filter((m) => m.kind !== 'internal_note');
     const noteTakers = new Map<string, string>();
-    for (const m of history) if (m.source === 'phone' && m.authorId && !noteTakers.has(m.authorId)) noteTakers.set(m.authorId, (await tx.users.findById(m.authorId))?.name ?? '');
+    for (const m of history) {
+      if (m.source !== 'phone' || !m.authorId || noteTakers.has(m.authorId)) continue;
+      const taker = await tx.users.findById(m.authorId);
+      noteTakers.set(m.authorId, taker && isStaff(taker.role) ? taker.name : '');
+    }
     const nameOf = (id: string | null) => (id ? noteTakers.get(id) || null : null);
     const now = ctx.clock.now().toISOString();
     const messageRowId = randomUUID();

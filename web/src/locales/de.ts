@@ -60,7 +60,7 @@ export const de: Texts = {
     remove: '{{name}} entfernen', title: 'Anhänge', preview: 'Vorschau von {{name}}', zipContents_one: 'ZIP-Inhalt ({{count}} Datei)', zipContents_other: 'ZIP-Inhalt ({{count}} Dateien)', zipMore_one: 'und {{count}} weitere Datei', zipMore_other: 'und {{count}} weitere Dateien', zipFilesOf: 'Dateien in {{name}}',
   },
   case: {
-    agentReplyBy: '{{name}} (Support)', phoneNoteBy: 'Am Telefon notiert von {{name}} (Anruf von {{customer}})', closeConfirm: 'Fall wirklich schließen?', closeYes: 'Ja, schließen', closeNo: 'Abbrechen', closedDone: 'Der Fall ist geschlossen.', undoClose: 'Rückgängig (wieder öffnen)',
+    agentReplyBy: '{{name}} (Support)', phoneNote: 'Am Telefon notiert (Anruf von {{customer}})', phoneNoteBy: 'Am Telefon notiert von {{name}} (Anruf von {{customer}})', closeConfirm: 'Fall wirklich schließen?', closeYes: 'Ja, schließen', closeNo: 'Abbrechen', closedDone: 'Der Fall ist geschlossen.', undoClose: 'Rückgängig (wieder öffnen)',
     mailFailing: 'E-Mails an diese Adresse kommen zurück: {{reason}}',
     title: 'Fall #{{number}}', back: 'Zurück zur Liste', timeline: 'Verlauf', viaEmail: 'per E-Mail', internal: 'intern', agentReply: 'Support',
     customer: 'Kunde', noteBy: 'Interne Notiz von {{name}}', showQuoted: 'Zitierten Text anzeigen', showHtml: 'HTML-Fassung anzeigen',

@@ -64,7 +64,7 @@ export const en = {
     remove: 'Remove {{name}}', title: 'Attachments', preview: 'Preview of {{name}}', zipContents_one: 'ZIP contents ({{count}} file)', zipContents_other: 'ZIP contents ({{count}} files)', zipMore_one: 'and {{count}} more file', zipMore_other: 'and {{count}} more files', zipFilesOf: 'Files in {{name}}',
   },
   case: {
-    agentReplyBy: '{{name}} (Support)', phoneNoteBy: 'Noted on the phone by {{name}} (call from {{customer}})', closeConfirm: 'Really close the case?', closeYes: 'Yes, close it', closeNo: 'Cancel', closedDone: 'The case is closed.', undoClose: 'Undo (reopen)',
+    agentReplyBy: '{{name}} (Support)', phoneNote: 'Noted on the phone (call from {{customer}})', phoneNoteBy: 'Noted on the phone by {{name}} (call from {{customer}})', closeConfirm: 'Really close the case?', closeYes: 'Yes, close it', closeNo: 'Cancel', closedDone: 'The case is closed.', undoClose: 'Undo (reopen)',
     mailFailing: 'Mails to this address bounce: {{reason}}',
     title: 'Case #{{number}}', back: 'Back to the list', timeline: 'Conversation', viaEmail: 'by e-mail', internal: 'internal', agentReply: 'Support',
     customer: 'Customer', noteBy: 'Internal note by {{name}}', showQuoted: 'Show quoted text', showHtml: 'Show the HTML version',

@@ -54,7 +54,11 @@ function authorLabel(m: Message, detail: CaseDetail, t: (k: string, o?: Record<s
   if (m.kind === 'internal_note') return t('case.noteBy', { name: m.authorName ?? m.authorEmail ?? '' });
   if (m.kind === 'agent_reply') return m.authorName ? t('case.agentReplyBy', { name: m.authorName }) : t('case.agentReply');
   // A phone case's first message is the agent's note of the call, not the customer's own words.
-  if (m.source === 'phone') return t('case.phoneNoteBy', { name: m.authorName ?? '', customer: detail.customer?.name ?? m.authorEmail ?? '' });
+  if (m.source === 'phone') {
+    const caller = detail.customer?.name ?? m.authorEmail ?? '';
+    // Without an agent behind it (a case opened from the command line) the note names only the caller.
+    return m.authorName && m.authorId !== detail.customer?.id ? t('case.phoneNoteBy', { name: m.authorName, customer: caller }) : t('case.phoneNote', { customer: caller });
+  }
   const customer: Person | null = detail.customer;
   if (customer && m.authorId === customer.id) return customer.name;
   return m.authorName ?? m.authorEmail ?? t('case.customer');
