@@ -48,6 +48,8 @@ export interface Message {
   createdAt: string;
   /** Who wrote it; a phone case's first message: the agent who took the call. */
   authorName?: string | null;
+  /** Staff only: the From of this mailed reply could not be verified (SPF/DKIM). */
+  senderUnverified?: boolean;
 }
 
 export interface ZipEntry { name: string; size?: number }
@@ -118,6 +120,8 @@ export interface MailLogEntry {
   caseUrl?: string | null;
   /** The raw source was deleted (retention sweep or erasure of the person): nothing to download. */
   rawDeleted?: { at: string; reason: 'retention' | 'erasure'; afterDays: number | null } | null;
+  /** Staff only: the sender check's verdict on From; null when no check ran (mailbox, pipe). */
+  senderVerification?: 'verified' | 'unverified' | null;
 }
 
 export interface OutboundMail {

@@ -36,6 +36,7 @@ export const messageSchema: JsonSchema = {
     kind: { enum: ['customer_reply', 'agent_reply', 'internal_note'] }, source: { enum: ['portal', 'email', 'phone', 'agent'] },
     bodyText: { type: 'string' }, bodyHtml: { type: ['string', 'null'] }, quotedText: { type: ['string', 'null'] }, createdAt: { type: 'string' },
     authorName: { type: ['string', 'null'], description: 'Who wrote it; a phone case\'s first message: the agent who took the call.' },
+    senderUnverified: { type: 'boolean', description: 'Staff only: a mailed reply whose From could not be verified (no SPF or DKIM pass aligned with the From domain), marked by the installation setting.' },
   },
 };
 
@@ -53,6 +54,7 @@ export const mailLogSchema: JsonSchema = {
       description: 'Staff only: the processing notes as codes with their values, in German and English (`untranslated`: shown as written).',
       items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'string' } }, text: { type: 'object', properties: { de: { type: 'string' }, en: { type: 'string' } } }, untranslated: { type: 'boolean' } } },
     },
+    senderVerification: { enum: ['verified', 'unverified', null], description: 'Staff only: the sender check on From (an SPF or DKIM pass aligned with the From domain); null when no check ran (mailbox, pipe, check off).' },
   },
 };
 

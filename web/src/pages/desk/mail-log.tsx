@@ -8,6 +8,7 @@ import { explanationOf, OutcomeMark } from '../../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../../components/mail-table.js';
 import { RawSourceLink } from '../../components/raw-source.js';
 import { currentLanguage } from '../../i18n.js';
+import { Link } from '../../router.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
 
 /** Staff: the pipeline's notes and decisions on one mail, and its raw source. */
@@ -49,6 +50,9 @@ function MailDetails({ m }: { m: MailLogEntry }) {
           </ol>
         </details>
       ) : null}
+      <Link to={`/desk/mails/${encodeURIComponent(m.id)}`} className="mail-open">
+        {t('rejectedMail.open')}
+      </Link>{' '}
       <RawSourceLink mail={m} />
     </>
   );
