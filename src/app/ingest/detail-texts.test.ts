@@ -13,6 +13,8 @@ test('the lines the steps write come back as codes with values, in German and En
     ['report.pdf: type application/pdf is not allowed', 'file_type', { file: 'report.pdf', type: 'application/pdf' }, 'report.pdf: Dateityp application/pdf ist nicht erlaubt'],
     ['b.zip: 2 archives, at most 1 allowed', 'too_many_archives', { file: 'b.zip', count: '2', max: '1' }, 'b.zip: 2 Archive, höchstens 1 erlaubt'],
     ['no notice: 30 automatic mails to a@b.example in the last hour (loop breaker)', 'loop_breaker', { what: 'notice', count: '30', to: 'a@b.example' }, 'kein Hinweis: 30 automatische E-Mails an a@b.example in der letzten Stunde (Schleifenschutz)'],
+    ['no notice: 30 notices to addresses at kunde.example in the last hour (per-domain cap)', 'domain_cap', { count: '30', domain: 'kunde.example' }, 'kein Hinweis: 30 Hinweise an Adressen bei kunde.example in der letzten Stunde (Grenze je Domain)'],
+    ['sender not verified: neither SPF nor DKIM passed for the From domain', 'sender_not_verified', {}, 'Absender nicht bestätigt: weder SPF noch DKIM für die Absender-Domain bestanden'],
     ['12000000 bytes, the limit is 10485760', 'too_large', { size: '12000000', limit: '10485760' }, '12000000 Bytes, die Grenze ist 10485760'],
   ];
   for (const [line, code, params, de] of cases) {
