@@ -12,11 +12,14 @@ import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
 import { LIMITS } from './config/limits.js';
+import { ingestSocketPath } from './config/ingest-handoff.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
+  /** The MTA pipe's handoff socket (`supportal ingest` hands its mail over), or null. */
+  ingestSocket: string | null;
   deps: IngestDeps;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
@@ -111,10 +114,13 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
   if (smtp) listeners.push(smtp);
   const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
+  const handoff = await startIngestHandoff(rt, common);
+  if (handoff) listeners.push(handoff);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
+    ingestSocket: handoff?.address ?? null,
     deps,
     stopAccepting: async () => {
       await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
@@ -135,4 +141,28 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
       if (finished) await closeParseWorkers();
     },
   };
+}
+
+/**
+ * The MTA pipe's handoff: `supportal ingest` passes its mail over `<data dir>/ingest.sock`
+ * instead of loading the database itself (9.5 × `node -e 0` per mail before, docs/benchmarks.md
+ * section 2). Up to the size ceiling: the pipeline's size step refuses a too big piped mail
+ * with a notice, as when ingest processes it itself. When another serve on the same data
+ * directory holds the socket, that one takes the handoffs.
+ */
+async function startIngestHandoff(rt: Runtime, common: Omit<Parameters<typeof startSmtpListener>[0], 'port' | 'lmtp'>): Promise<SmtpListener | null> {
+  const socketPath = ingestSocketPath(rt.config.dataDir);
+  try {
+    return await startSmtpListener({
+      ...common,
+      port: 0,
+      lmtp: true,
+      maxMessageBytes: Math.max(common.maxMessageBytes, LIMITS.maxMessageBytesCeiling),
+      tls: null,
+      handoff: { socketPath, supportAddress: rt.ctx.mail.supportAddress },
+    });
+  } catch (err) {
+    rt.log.warn({ err, socket: socketPath }, 'the ingest handoff socket is not available (another serve may hold it); supportal ingest processes mail itself then');
+    return null;
+  }
 }
