@@ -129,6 +129,21 @@ for (const dialect of testedDialects()) {
       assert.equal((await inboundRow(env, out.mail))!.duplicate_of, first.mail);
     });
 
+    test('RELIABILITY T3 through the handoff: a mail that cannot be read to its end → exit 75, serve keeps nothing of it', async () => {
+      const h = openDatabase(databaseUrl(env));
+      const count = async () => Number((await sql<{ n: number | string }>`select count(*) as n from inbound_mails`.execute(h.db)).rows[0]!.n);
+      try {
+        const before = await count();
+        // A directory: opened, then EISDIR on the first read, after serve said 354.
+        const r = await cliAsync(['ingest', '--file', env.SUPPORTAL_DATA_DIR!], { ...env, SUPPORTAL_DATABASE_URL: NO_DATABASE });
+        assert.equal(r.status, 75, r.stderr);
+        assert.match(r.stderr, /cannot read the mail/);
+        assert.equal(await count(), before);
+      } finally {
+        await h.close();
+      }
+    });
+
     test('without serve, ingest processes the mail itself, as before', async () => {
       await serve.stop();
       assert.equal(existsSync(join(env.SUPPORTAL_DATA_DIR!, INGEST_SOCKET_FILE)), false, 'serve removes its socket when it stops');
@@ -144,7 +159,7 @@ for (const dialect of testedDialects()) {
 }
 
 for (const dialect of testedDialects(['sqlite'])) {
-  test(`on ${dialect}: serve cannot store now (database locked) → 451, ingest exits 75 and the MTA's retry stores the mail once`, { timeout: 120_000 }, async () => {
+  test(`RELIABILITY T9 on ${dialect}, through the handoff: serve cannot store now (database locked) → 451, ingest exits 75 and the MTA's retry stores the mail once`, { timeout: 120_000 }, async () => {
     const env = await serveEnv();
     const caseNo = customerWithCase(env, CUSTOMER);
     const serve = await startServe(env);
