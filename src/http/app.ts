@@ -20,6 +20,8 @@ import { quarantineRoutes } from './routes/quarantine.js';
 import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
+import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { accessLogLine } from './access-log.js';
@@ -66,6 +68,8 @@ export interface HttpDeps {
   livePollMs?: number;
   /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
   privacy?: PrivacyContext | null;
+  /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
+  mailboxes?: MailboxContext | null;
 }
 
 function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
@@ -170,6 +174,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminRoutes(r);
   adminCatalogRoutes(r);
   privacyRoutes(router, deps.privacy ?? null);
+  mailboxRoutes(router, deps.mailboxes ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();

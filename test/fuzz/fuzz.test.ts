@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FUZZ_TARGETS, fuzzTarget } from './targets.js';
-import { checkInput, checkLinear, CRASH_DIR, runFuzzTarget, runLinearCheck, type FuzzRun } from './run-fuzz.js';
+import { replayInput, checkLinear, CRASH_DIR, runFuzzTarget, runLinearCheck, type FuzzRun } from './run-fuzz.js';
 import { runSmtpFuzz } from './smtp-fuzz.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 
@@ -34,7 +34,7 @@ describe('fuzz: every input found failing once stays fixed', () => {
       test(`${dir}/${file}`, async () => {
         const input = readFileSync(join(CRASH_DIR, dir, file));
         if (dir.endsWith('.linear')) checkLinear(target, input);
-        else await checkInput(target, input);
+        else await replayInput(target, input);
       });
     }
   }
