@@ -91,6 +91,9 @@ function drained(socket: Socket): Promise<void> {
  * (DATA ends with CRLF "." CRLF, RFC 5321 4.1.1.4).
  */
 export async function handOver(socketPath: string, envelope: HandoffEnvelope, source: () => AsyncIterable<Buffer | string>): Promise<HandoffResult> {
+  // An address with a line break or angle bracket cannot be said in an LMTP command without
+  // changing the command: such a mail is processed here, where the envelope is taken as given.
+  if ([envelope.sender ?? '', ...envelope.recipients].some((a) => /[\r\n<>]/.test(a))) return { kind: 'absent', why: 'the envelope cannot be put into LMTP commands' };
   const socket = createConnection(socketPath);
   const next = replyReader(socket);
   const send = (line: string) => socket.write(`${line}\r\n`);
