@@ -50,8 +50,9 @@ export function customerWithCase(env: Record<string, string>, email: string): nu
   return Number(open.stdout.trim());
 }
 
-export async function startServe(env: Record<string, string>): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts `supportal serve` with `args` (e.g. `['--roles', 'worker']`) and waits for its "supportal is up". */
+export async function startServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
   let text = '';
   let all = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

@@ -29,6 +29,28 @@ export interface PipelineContext {
   notes: string[];
   /** Which run of this mail's job this is (1 for the first; a pipe ingest counts as 1). */
   attempt: number;
+  /** An agent released the mail from the quarantine: a sender check does not hold it again. */
+  released?: boolean;
+  /** The case message is to be marked "sender not verified" (060, the installation's setting). */
+  markSenderUnverified?: boolean;
+  /** An agent let this rejected mail in (src/app/desk/rejected-mail.ts): what they decided. */
+  agentAccept?: AgentAcceptOptions | null;
+}
+
+/**
+ * Whether the From is verified: `true` for an aligned SPF or DKIM pass, `false` when the check
+ * ran and found neither, `null` when no check ran (mailbox and pipe mail, or the check is off).
+ */
+export function senderVerified(p: Pick<PipelineContext, 'auth'>): boolean | null {
+  return p.auth ? p.auth.spfAligned || p.auth.dkimAligned : null;
+}
+
+/** An agent's acceptance of a rejected mail, carried by its job. */
+export interface AgentAcceptOptions {
+  /** The agent's user id. */
+  acceptedBy: string;
+  /** 090-attachments leaves the refused files out instead of rejecting the mail. */
+  dropRefusedAttachments: boolean;
 }
 
 export type Verdict =

@@ -1,9 +1,21 @@
 import { startServer } from '../../server.js';
 import { parse } from '../args.js';
+import { ALL_ROLES, parseRoles } from '../../config/roles.js';
+import { UsageError } from '../output.js';
+
+const USAGE = 'supportal serve [--roles web,smtp,lmtp,worker,imap]';
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  parse(argv, {}, 'supportal serve');
-  const server = await startServer();
+  const { values } = parse(argv, { roles: { type: 'string' } }, USAGE);
+  let roles = ALL_ROLES;
+  if (values.roles !== undefined) {
+    try {
+      roles = parseRoles(String(values.roles));
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\nusage: ${USAGE}`);
+    }
+  }
+  const server = await startServer({ roles });
   await new Promise<void>((resolve) => {
     const onSignal = (sig: string) => {
       server.runtime.log.info({ signal: sig }, 'shutting down');

@@ -1,4 +1,4 @@
-import { chmodSync, readFileSync, unlinkSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
@@ -10,6 +10,8 @@ import { DEFAULT_RECIPIENT, UNKNOWN_SENDER_PARAM } from '../../config/ingest-han
 export interface SmtpListenerOptions {
   host: string;
   port: number;
+  /** A Unix socket to listen on instead of host:port (LMTP behind a local MTA); its peers have no IP. */
+  path?: string | null;
   lmtp: boolean;
   maxMessageBytes: number;
   /** Which recipients we take: support address, its plus addresses, no-reply and bounce addresses. */
@@ -83,14 +85,14 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
   const lmtp = o.lmtp || handoff !== null;
   const server = new SMTPServer({
     lmtp,
-    // A Unix socket has no peer address to look up.
-    ...(handoff ? { disableReverseLookup: true } : {}),
     size: o.maxMessageBytes,
     authOptional: true,
     disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     maxClients: o.maxClients ?? LIMITS.maxSmtpClients,
     banner: 'Supportal',
     logger: false,
+    // A socket peer has no address to look up.
+    ...(o.path || handoff ? { disableReverseLookup: true } : {}),
     // Slowloris and idle clients (T11).
     socketTimeout: o.socketTimeoutMs ?? 60_000,
     // Our own grace timer (stopAccepting) answers 421 4.3.2 first; this is only the library's backstop.
@@ -132,7 +134,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
       const perRecipient = o.lmtp && !handoff;
       const spools = (perRecipient ? rcpts.map((r) => [r]) : [rcpts]).map((envelopeTo) => ({
         rcpt: envelopeTo.length === 1 && perRecipient ? envelopeTo[0]! : undefined,
-        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: handoff ? null : (session.remoteAddress ?? null) }),
+        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: handoff || o.path ? null : session.remoteAddress || null }),
         error: null as unknown,
       }));
       const handled = receiveData(stream, spools, o.maxMessageBytes, !handoff);
@@ -185,18 +187,24 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      const done = () => {
+      const listening = () => {
         server.off('error', reject);
         resolve();
       };
-      if (handoff) server.listen(handoff.socketPath, done);
-      else server.listen(o.port, o.host, done);
+      if (handoff) server.listen(handoff.socketPath, listening);
+      else if (o.path) server.listen(o.path, listening);
+      else server.listen(o.port, o.host, listening);
     });
   if (handoff) await listenOnSocket(handoff.socketPath, listen);
-  else await listen();
+  else {
+    if (o.path) removeStaleSocket(o.path);
+    await listen();
+    // Owner and group only: the MTA's user is put into the group (docs/operations.md).
+    if (o.path) chmodSync(o.path, 0o660);
+  }
   const addr = server.server.address() as { address: string; port: number } | string;
   return {
-    address: typeof addr === 'string' ? addr : `${addr.address}:${addr.port}`,
+    address: typeof addr === 'string' ? `unix:${addr}` : `${addr.address}:${addr.port}`,
     port: typeof addr === 'string' ? 0 : addr.port,
     async stopAccepting() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -250,6 +258,15 @@ async function listenOnSocket(path: string, listen: () => Promise<void>): Promis
     await listen();
   }
   chmodSync(path, 0o600);
+}
+
+/** A socket file left by a process that died cannot be listened on again; anything else is not ours to delete. */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 interface SpoolTarget {

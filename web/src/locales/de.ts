@@ -1,5 +1,6 @@
 import type { Texts } from './en.js';
 import { privacyDe } from './privacy.js';
+import { rejectedMailDe } from './rejected-mail.js';
 import { mailboxesDe } from './mailboxes.js';
 
 /** Deutsche Texte: dieselben Schlüssel wie en.ts (der Typ prüft es). */
@@ -33,6 +34,7 @@ export const de: Texts = {
     person_is_staff: 'Mitarbeitende und Admins werden hier nicht gelöscht: deaktivieren Sie das Konto stattdessen.',
     mailbox_not_found: 'Dieses Postfach gibt es nicht.',
     unavailable: 'Der Dienst ist im Moment nicht verfügbar.', pageNotFound: 'Seite nicht gefunden', forbiddenPage: 'Nicht erlaubt',
+    ...rejectedMailDe.errors,
   },
   login: { title: 'Anmelden', submit: 'Anmelden', forgot: 'Passwort vergessen?', signup: 'Konto anlegen' },
   signup: {
@@ -69,7 +71,7 @@ export const de: Texts = {
     noteSaved: 'Die Notiz ist gespeichert.', closedHint: 'Dieser Fall ist geschlossen. Öffnen Sie ihn wieder, um zu schreiben.', reopen: 'Fall wieder öffnen', close: 'Fall schließen',
     unassigned: 'Niemand', me: '{{name}} (ich)', manage: 'Bearbeitung', inbound: 'Eingegangene E-Mails', outbound: 'Versandte E-Mails', mailsAside: 'E-Mails und Bearbeitung',
   },
-  events: { closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet' },
+  events: { closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet', ...rejectedMailDe.events },
   channel: { portal: 'Portal', phone: 'Telefon' },
   caseStatus: { new: 'Neu', open: 'Offen', waiting_for_customer: 'Wartet auf Kunde', closed: 'Geschlossen' },
   inboundStatus: { received: 'Wird verarbeitet', accepted: 'Verarbeitet', rejected: 'Nicht verarbeitet', ignored: 'Ignoriert', duplicate: 'Doppelt', quarantined: 'Zurückgehalten', deferred: 'Neuer Versuch folgt' },
@@ -128,6 +130,7 @@ export const de: Texts = {
     newProduct: 'Neues Produkt', versions: 'Versionen', versionsHint: 'Durch Kommas getrennt, z. B. 4.1, 4.2', saveProduct: 'Produkt speichern', templateKind: 'Vorlage',
   },
   privacy: privacyDe,
+  rejectedMail: rejectedMailDe,
   mailboxes: mailboxesDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },
   reasons: {
@@ -149,5 +152,15 @@ export const de: Texts = {
     virus: { short: 'Virus' },
     scan_unavailable: { short: 'Virenscan nicht verfügbar' },
     processing_failed: { short: 'Fehler bei uns' },
+  },
+  mailEdge: {
+    senderUnverified: 'Absender nicht bestätigt',
+    senderUnverifiedHint: 'Weder SPF noch DKIM bestätigen die Absenderadresse: die E-Mail kann gefälscht sein.',
+    bounceReport: 'Der fremde Mailserver meldet (seine Worte, nicht unsere): „{{text}}“',
+    unverifiedSenderTitle: 'Nicht bestätigte Absender',
+    unverifiedSenderLabel: 'Eine Antwort, deren Absender nicht bestätigt werden konnte (kein SPF- oder DKIM-Erfolg für die Absenderdomain)',
+    unverifiedSenderHint: 'Viele Kundendomains haben kein DMARC: „annehmen und kennzeichnen“ lässt ihre Antworten weiter zu und zeigt den Agenten, welche sie mit Vorsicht behandeln sollten.',
+    unverifiedSender: { accept: 'Annehmen', mark: 'Annehmen und „Absender nicht bestätigt“ kennzeichnen', hold: 'In der Quarantäne zur Prüfung zurückhalten' },
+    saveUnverifiedSender: 'Regel für nicht bestätigte Absender speichern',
   },
 };

@@ -1,4 +1,5 @@
 import { privacyEn } from './privacy.js';
+import { rejectedMailEn } from './rejected-mail.js';
 import { mailboxesEn } from './mailboxes.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
@@ -37,6 +38,7 @@ export const en = {
     person_is_staff: 'Agents and admins are not erased here: disable the account instead.',
     mailbox_not_found: 'There is no such mailbox.',
     unavailable: 'The service is unavailable for the moment.', pageNotFound: 'Page not found', forbiddenPage: 'Not allowed',
+    ...rejectedMailEn.errors,
   },
   login: { title: 'Log in', submit: 'Log in', forgot: 'Forgot your password?', signup: 'Create an account' },
   signup: {
@@ -73,7 +75,7 @@ export const en = {
     noteSaved: 'The note is saved.', closedHint: 'This case is closed. Reopen it to write again.', reopen: 'Reopen case', close: 'Close case',
     unassigned: 'Nobody', me: '{{name}} (me)', manage: 'Handling', inbound: 'Received mails', outbound: 'Sent mails', mailsAside: 'Mails and handling',
   },
-  events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened' },
+  events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened', ...rejectedMailEn.events },
   channel: { portal: 'Portal', phone: 'Phone' },
   caseStatus: { new: 'New', open: 'Open', waiting_for_customer: 'Waiting for customer', closed: 'Closed' } satisfies Record<CaseStatus, string>,
   inboundStatus: { received: 'Being processed', accepted: 'Processed', rejected: 'Not processed', ignored: 'Ignored', duplicate: 'Duplicate', quarantined: 'Held back', deferred: 'Retrying' } satisfies Record<InboundStatus, string>,
@@ -133,6 +135,7 @@ export const en = {
   },
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
   privacy: privacyEn,
+  rejectedMail: rejectedMailEn,
   mailboxes: mailboxesEn,
   reasons: {
     duplicate: { short: 'Duplicate' },
@@ -154,6 +157,16 @@ export const en = {
     scan_unavailable: { short: 'Scan unavailable' },
     processing_failed: { short: 'Our fault' },
   } satisfies Record<ReasonCode, { short: string }>,
+  mailEdge: {
+    senderUnverified: 'Sender not verified',
+    senderUnverifiedHint: 'Neither SPF nor DKIM confirmed the From address: the mail may be forged.',
+    bounceReport: 'The remote mail server reports (its words, not ours): “{{text}}”',
+    unverifiedSenderTitle: 'Unverified senders',
+    unverifiedSenderLabel: 'A reply whose sender could not be verified (no SPF or DKIM pass for the From domain)',
+    unverifiedSenderHint: 'Many customers’ domains have no DMARC: “accept and mark” keeps their replies coming and shows agents which ones to treat with care.',
+    unverifiedSender: { accept: 'Accept', mark: 'Accept and mark “sender not verified”', hold: 'Hold in the quarantine for review' },
+    saveUnverifiedSender: 'Save the rule for unverified senders',
+  },
 };
 
 export type Texts = typeof en;
