@@ -8,18 +8,20 @@ import { handOver } from './handoff-client.js';
 import { startSmtpListener, type SmtpListener } from '../inbound/sources/smtp-listener.js';
 import { openRawSpool } from '../app/ingest/receive-mail.js';
 import { testRuntime, type TestRuntime } from '../../test/support/runtime.js';
+import { testedDialects } from '../../test/support/databases.js';
 
 async function* pieces(parts: string[]): AsyncIterable<Buffer> {
   for (const p of parts) yield Buffer.from(p, 'latin1');
 }
 
-describe('the handoff client against the real handoff listener and store (SQLite)', () => {
+// The client and the listener do not depend on the database: one dialect is enough.
+for (const dialect of testedDialects(['sqlite'])) describe(`the handoff client against the real handoff listener and store (${dialect})`, () => {
   let rt: TestRuntime;
   let listener: SmtpListener;
   let dir: string;
   let socketPath: string;
   before(async () => {
-    rt = await testRuntime('sqlite');
+    rt = await testRuntime(dialect);
     dir = mkdtempSync(join(tmpdir(), 'supportal-handoff-'));
     socketPath = join(dir, 'ingest.sock');
     listener = await startSmtpListener({
