@@ -17,6 +17,10 @@ import { startRetentionSweep } from './workers/retention-sweep.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
+import { outboxMailReader } from './inbound/parse/outbox-mail-reader.js';
+import { customerReplyComposer, loopbackSmtp } from './outbound/customer-reply-composer.js';
+import { zipMaker } from './archive/zip-maker.js';
+import type { LoopbackSmtp } from './app/outbox-viewer/ports.js';
 
 /**
  * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
@@ -43,6 +47,18 @@ export interface Server {
   inbound: InboundRuntime;
   wakeOutbox(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * Where "reply as the customer" delivers: our own SMTP listener. A listener on every address
+ * (0.0.0.0, ::) is reached over loopback.
+ */
+function smtpTarget(address: string | null): LoopbackSmtp | null {
+  if (!address) return null;
+  const m = /^(?:smtp:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(address);
+  if (!m) return null;
+  const host = m[1] === '0.0.0.0' || m[1] === '' ? '127.0.0.1' : m[1] === '::' ? '::1' : m[1]!;
+  return loopbackSmtp(host, Number(m[2]));
 }
 
 export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport; ingestDeps?: Partial<IngestDeps> } = {}): Promise<Server> {
@@ -101,6 +117,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
+    outbox: { reader: outboxMailReader, composer: customerReplyComposer, smtp: smtpTarget(inbound.smtpAddress), zip: zipMaker },
   });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;

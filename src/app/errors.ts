@@ -27,6 +27,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts; try again later.' },
   unavailable: { status: 503, message: 'A service we depend on is unavailable; try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
+  demo_only: { status: 409, message: 'This demo feature works only while no relay is configured.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -30,10 +30,13 @@ for (const dialect of testedDialects()) {
     let w: World;
     let routes: readonly RouteInfo[];
     let aliceTokenId: string;
+    let aliceReplyOutboxId: string;
     before(async () => {
       h = await httpHarness(dialect);
       w = await seedWorld(h);
       routes = h.app.routeRegistry.routes;
+      // The agent's reply to Alice (with its file): the outbox viewer's routes open it.
+      aliceReplyOutboxId = (await h.ctx.store.outbound.list({ caseId: w.aliceCase.id })).find((m) => m.kind === 'agent_reply')!.id;
       aliceTokenId = (await createApiToken(h.ctx, { via: 'token', user: w.alice, tokenId: 'seed' }, { name: 'alice ci' })).info.id;
     });
     after(async () => h.dispose());
@@ -42,6 +45,7 @@ for (const dialect of testedDialects()) {
       const values: Record<string, string> = {
         number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId: aliceTokenId,
         messageId: w.htmlMessageId, organisationId: w.alice.organisationId!, productId: w.productId, versionId: w.versionId, name: 'receipt',
+        outboxId: aliceReplyOutboxId,
       };
       return r.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
         // A new route with a new kind of id must be added here, so that it is probed like the rest.

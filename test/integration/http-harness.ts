@@ -16,6 +16,10 @@ import { inspectAttachments } from '../../src/inbound/attachments/inspect-attach
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
 import { installationSettingsFor } from '../../src/composition.js';
 import type { PortalContext } from '../../src/app/web-context.js';
+import type { OutboxTools } from '../../src/app/outbox-viewer/ports.js';
+import { outboxMailReader } from '../../src/inbound/parse/outbox-mail-reader.js';
+import { customerReplyComposer } from '../../src/outbound/customer-reply-composer.js';
+import { zipMaker } from '../../src/archive/zip-maker.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
@@ -36,7 +40,7 @@ export interface Harness {
 export async function httpHarness(
   dialect: DialectName,
   clock?: Clock,
-  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; env?: Record<string, string> } = {},
+  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; env?: Record<string, string>; outbox?: OutboxTools } = {},
 ): Promise<Harness> {
   const rt = await testRuntime(dialect, opts.env ?? {}, clock);
   const web = createWebStore(rt.db);
@@ -44,7 +48,9 @@ export async function httpHarness(
   // As serve wires it: one settings instance for the app, the composer and (in tests) the pipeline.
   const { installation, ctx } = installationSettingsFor(rt);
   await installation.refresh();
-  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation });
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, installation,
+    // The outbox viewer as serve wires it, without an SMTP listener to reply through.
+    outbox: opts.outbox ?? { reader: outboxMailReader, composer: customerReplyComposer, smtp: null, zip: zipMaker } });
   return {
     rt,
     app,
