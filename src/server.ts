@@ -20,7 +20,7 @@ import { LIMITS } from './config/limits.js';
 import { outboxMailReader } from './inbound/parse/outbox-mail-reader.js';
 import { customerReplyComposer, loopbackSmtp } from './outbound/customer-reply-composer.js';
 import { zipMaker } from './archive/zip-maker.js';
-import type { LoopbackSmtp } from './app/outbox-viewer/ports.js';
+import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
 
 /**
  * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
@@ -53,7 +53,7 @@ export interface Server {
  * Where "reply as the customer" delivers: our own SMTP listener. A listener on every address
  * (0.0.0.0, ::) is reached over loopback.
  */
-function smtpTarget(address: string | null): LoopbackSmtp | null {
+function smtpTarget(address: string | null): ReplyDelivery | null {
   if (!address) return null;
   const m = /^(?:smtp:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(address);
   if (!m) return null;

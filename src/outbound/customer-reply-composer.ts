@@ -1,6 +1,6 @@
 import MailComposerImpl from 'nodemailer/lib/mail-composer/index.js';
 import nodemailer from 'nodemailer';
-import type { CustomerReplySpec, LoopbackSmtp, ReplyComposer } from '../app/outbox-viewer/ports.js';
+import type { CustomerReplySpec, ReplyDelivery, ReplyComposer } from '../app/outbox-viewer/ports.js';
 
 /** nodemailer keeps a text part's bare LFs; SMTP would turn them into CRLF (see nodemailer-composer.ts). */
 function crlf(raw: Buffer): Buffer {
@@ -39,7 +39,7 @@ export const customerReplyComposer: ReplyComposer = {
  * exactly as a mail from outside arrives (STARTTLS is used when the listener offers it, its
  * certificate not checked: it is our own).
  */
-export function loopbackSmtp(host: string, port: number): LoopbackSmtp {
+export function loopbackSmtp(host: string, port: number): ReplyDelivery {
   return {
     async submit(envelope, raw) {
       const transport = nodemailer.createTransport({ host, port, secure: false, tls: { rejectUnauthorized: false }, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000, name: 'client.localhost' });

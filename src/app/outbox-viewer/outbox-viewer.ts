@@ -196,9 +196,9 @@ function originalOf(read: ReadMail, m: OutboundMail): OriginalMail {
 /**
  * Demo only, while no relay is configured: answers a held agent reply the way the customer's mail
  * client would — a real RFC 5322 reply with the client's headers — and delivers it through our own
- * SMTP listener over a socket, so that it takes exactly the path of a mail from outside. The bad
- * variants make one refused reply each: a PDF, two ZIP archives, a reply to a closed case, a new
- * subject without any reference to the conversation.
+ * SMTP listener over a socket (`demo`: through the MTA pipe), so that it takes exactly the path of
+ * a mail from outside. The bad variants make one refused reply each: a PDF, two ZIP archives, a
+ * reply to a closed case, a new subject without any reference to the conversation.
  */
 export async function replyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools, user: User, id: string, input: ReplyAsCustomerInput): Promise<ReplyAsCustomerResult> {
   const i = parseInput(replyInput, input);

@@ -59,9 +59,12 @@ export interface ReplyComposer {
   build(spec: CustomerReplySpec): Promise<Buffer>;
 }
 
-/** Our own SMTP listener, reached over a real socket. */
-export interface LoopbackSmtp {
-  /** Delivers `raw` unchanged; resolves with the listener's answer (`250 2.0.0 Ok: stored as <id>`). */
+/**
+ * How a built reply reaches us: `serve` hands it to its own SMTP listener over a real socket;
+ * `demo`, which runs no listener, through the MTA pipe (`ingest`'s path: stored, then processed).
+ */
+export interface ReplyDelivery {
+  /** Delivers `raw` unchanged; resolves with the answer, which names the stored mail (`… stored as <id>`). */
   submit(envelope: { from: string; to: string[] }, raw: Buffer): Promise<string>;
 }
 
@@ -69,10 +72,10 @@ export interface ZipMaker {
   zip(entries: Array<{ name: string; content: Buffer }>): Promise<Buffer>;
 }
 
-/** The adapters the composition root hands the outbox routes; `smtp` is null when no SMTP listener runs. */
+/** The adapters the composition root hands the outbox routes; `smtp` is null when there is no way in (no SMTP listener). */
 export interface OutboxTools {
   reader: MailReader;
   composer: ReplyComposer;
-  smtp: LoopbackSmtp | null;
+  smtp: ReplyDelivery | null;
   zip: ZipMaker;
 }
