@@ -17,9 +17,8 @@ import { startRetentionSweep } from './workers/retention-sweep.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
-import { outboxMailReader } from './inbound/parse/outbox-mail-reader.js';
-import { customerReplyComposer, loopbackSmtp } from './outbound/customer-reply-composer.js';
-import { zipMaker } from './archive/zip-maker.js';
+import { loopbackSmtp } from './outbound/customer-reply-composer.js';
+import { outboxToolsFor } from './composition.js';
 import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
 
 /**
@@ -117,7 +116,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
-    outbox: { reader: outboxMailReader, composer: customerReplyComposer, smtp: smtpTarget(inbound.smtpAddress), zip: zipMaker },
+    outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),
   });
   const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
   const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;

@@ -40,6 +40,9 @@ export const DEMO_LOGINS = [
   { role: 'customer', email: 'ben@kunde.example', name: 'Ben Customer', password: 'demo-ben-pass', lang: 'en' },
 ] as const;
 
+/** The case whose story `demo` tells and the first-run guide points to. */
+const DEMO_CASE = { customer: 'anna@kunde.example', subject: 'Export nach PDF bricht ab' };
+
 const DEMO_ORG = { name: 'Kunde GmbH', customerNo: 'K-1001' };
 const DEMO_PRODUCTS = [
   { name: 'Supportal Server', versions: ['4.0', '4.1', '5.0'] },
@@ -89,8 +92,8 @@ export async function seedDemo(ctx: DemoDeps, mail?: OutboxTools): Promise<DemoR
   const existing = await ctx.store.cases.list({ customerId: anna.id, limit: 1 });
   if (existing.length === 0) {
     const c1 = await openCase(ctx, {
-      customer: 'anna@kunde.example',
-      subject: 'Export nach PDF bricht ab',
+      customer: DEMO_CASE.customer,
+      subject: DEMO_CASE.subject,
       body: 'Beim Export eines Berichts mit mehr als 200 Seiten bricht der Server mit einem Timeout ab.',
       product: 'Supportal Server',
       version: '4.1',
@@ -139,4 +142,25 @@ async function tellStory(ctx: DemoDeps, mail: OutboxTools, caseNumber: number): 
     variant: 'pdf',
   });
   return { caseNumber, agentReplyOutboxId: reply.outboundId, acceptedMailId: accepted.inboundMailId, rejectedMailId: rejected.inboundMailId };
+}
+
+/**
+ * The demo accounts that still open with their printed password (an installation that changed
+ * or disabled them is not told otherwise): what `serve` prints at start.
+ */
+export async function demoLoginsInUse(ctx: AppSlice<'users', 'hasher'>): Promise<Array<{ role: string; email: string; password: string }>> {
+  const out: Array<{ role: string; email: string; password: string }> = [];
+  for (const l of DEMO_LOGINS) {
+    const u = await ctx.store.users.findByEmail(l.email);
+    if (u && !u.disabled && u.passwordHash && (await ctx.hasher.verify(u.passwordHash, l.password))) out.push({ role: l.role, email: l.email, password: l.password });
+  }
+  return out;
+}
+
+/** The demo case, when the demo data exists: what the first-run guide links to. */
+export async function findDemoCase(ctx: AppSlice<'users' | 'cases'>): Promise<{ number: number; subject: string; customerEmail: string } | null> {
+  const customer = await ctx.store.users.findByEmail(DEMO_CASE.customer);
+  if (!customer) return null;
+  const c = (await ctx.store.cases.list({ customerId: customer.id, limit: 100 })).find((x) => x.subject === DEMO_CASE.subject);
+  return c ? { number: c.number, subject: c.subject, customerEmail: customer.email } : null;
 }

@@ -1,5 +1,5 @@
 import { seedDemo } from '../../app/demo.js';
-import { installationSettingsFor, type Runtime } from '../../composition.js';
+import { installationSettingsFor, outboxToolsFor, type Runtime } from '../../composition.js';
 import { openRawSpool } from '../../app/ingest/receive-mail.js';
 import { processInboundMail } from '../../app/ingest/run-pipeline.js';
 import type { ReplyDelivery } from '../../app/outbox-viewer/ports.js';
@@ -7,9 +7,6 @@ import type { AppContext } from '../../app/context.js';
 import type { IngestDeps } from '../../app/ingest/ports.js';
 import { createIngestDeps } from '../../ingest-deps.js';
 import { closeParseWorkers } from '../../inbound/parse/parse-worker-pool.js';
-import { outboxMailReader } from '../../inbound/parse/outbox-mail-reader.js';
-import { customerReplyComposer } from '../../outbound/customer-reply-composer.js';
-import { zipMaker } from '../../archive/zip-maker.js';
 import { parse } from '../args.js';
 import { printJson, printLine } from '../output.js';
 
@@ -39,7 +36,7 @@ export async function demoCommand(argv: string[], rt: () => Promise<Runtime>): P
   let res;
   try {
     const delivery = pipeDelivery(ctx, createIngestDeps(r.config, { settings: installation }));
-    res = await seedDemo(ctx, { reader: outboxMailReader, composer: customerReplyComposer, smtp: delivery, zip: zipMaker });
+    res = await seedDemo(ctx, outboxToolsFor(delivery));
   } finally {
     await closeParseWorkers();
   }

@@ -5,6 +5,8 @@ import type { OutboxTools } from '../../app/outbox-viewer/ports.js';
 import { OUTBOUND_KINDS_SHOWN, OUTBOUND_STATUSES_SHOWN } from '../../app/outbox-viewer/outbox-lists.js';
 import { BAD_VARIANTS, listOutbox, openOutboxMail, outboxAttachment, outboxHtml, outboxRaw, replyAsCustomer } from '../../app/outbox-viewer/outbox-viewer.js';
 import { CLIENT_STYLES } from '../../app/outbox-viewer/client-styles.js';
+import { findDemoCase } from '../../app/demo.js';
+import { isStaff } from '../../domain/case.js';
 import { readBodyWithFiles } from '../multipart-body.js';
 import { MAIL_HTML_CSP } from '../security-headers.js';
 import { contentDisposition } from './mails.js';
@@ -115,6 +117,16 @@ export function outboxRoutes({ ctx, router }: { ctx: PortalContext; router: Rout
       });
       ctx.events?.publish({ kind: 'mail', mailId: r.inboundMailId });
       return reply.status(201).send({ inboundMailId: r.inboundMailId, sha256: r.sha256, size: r.raw.length, to: r.to, subject: r.subject, smtpAnswer: r.smtpAnswer });
+    },
+  });
+
+  router.route({
+    method: 'GET', url: '/api/demo-case', access: 'staff', tag: 'desk',
+    summary: 'The demo case (`supportal demo`), if the demo data exists: what the first-run guide links to.',
+    response: { status: 200, description: 'The demo case or null.', schema: obj({ demoCase: { type: ['object', 'null'], properties: { number: { type: 'integer' }, subject: str(300), customerEmail: str(320) } } }) },
+    async handler(req) {
+      if (!isStaff(principalOf(req).user.role)) throw new AppError('forbidden');
+      return { demoCase: await findDemoCase(ctx) };
     },
   });
 }

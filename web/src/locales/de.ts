@@ -1,5 +1,6 @@
 import type { Texts } from './en.js';
 import { privacyDe } from './privacy.js';
+import { outboxDe, guideDe } from './outbox.js';
 
 /** Deutsche Texte: dieselben Schlüssel wie en.ts (der Typ prüft es). */
 export const de: Texts = {
@@ -126,6 +127,8 @@ export const de: Texts = {
     newProduct: 'Neues Produkt', versions: 'Versionen', versionsHint: 'Durch Kommas getrennt, z. B. 4.1, 4.2', saveProduct: 'Produkt speichern', templateKind: 'Vorlage',
   },
   privacy: privacyDe,
+  outbox: outboxDe,
+  guide: guideDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },
   reasons: {
     duplicate: { short: 'Doppelt' },

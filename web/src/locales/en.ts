@@ -1,4 +1,5 @@
 import { privacyEn } from './privacy.js';
+import { outboxEn, guideEn } from './outbox.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
 /**
@@ -131,6 +132,8 @@ export const en = {
   },
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
   privacy: privacyEn,
+  outbox: outboxEn,
+  guide: guideEn,
   reasons: {
     duplicate: { short: 'Duplicate' },
     malformed: { short: 'Broken mail' },
