@@ -117,7 +117,7 @@ describe('first run: the e-mail loop without a mail server (Chromium)', { skip: 
     await ap.getByRole('tab', { name: 'Text' }).click();
     await checkPage(ap, 'first-run-outbox-mail');
     await rac.locator('textarea').fill('Hallo, hier ist das Export-Log als Bild.\nGrüße, Anna');
-    await rac.getByLabel(/^Outlook/).check();
+    await rac.locator('input[type="radio"][value="outlook"]').check();
     await rac.locator('input[type="file"]').setInputFiles({ name: 'export-log.png', mimeType: 'image/png', buffer: SCREENSHOT });
     await rac.getByRole('button', { name: 'Antwort senden' }).click();
     const outcome = rac.getByTestId('reply-outcome');
