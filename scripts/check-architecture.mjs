@@ -24,6 +24,8 @@ const LAYERS = {
   security: ['security', 'app'],
   archive: ['archive', 'app'],
   metrics: ['metrics', 'app', 'domain', 'config'],
+  // OAuth2 token requests and the sealing of mailbox secrets: adapters of the mailbox ports in app/mailboxes.
+  oauth: ['oauth', 'app', 'domain', 'config'],
 };
 /** Library → folders allowed to import it. */
 const LIBRARIES = {
@@ -60,7 +62,7 @@ const WIDE_CONTEXT_PARAMETER = /\b\w+\??\s*:\s*(WebContext|PortalContext)\s*[,)=
 /** Inside src/db, a comparison with a database's name outside db/dialects (see DIALECT_CHECKS for the rest). */
 const DIALECT_TEST = /\.name\s*[!=]==?\s*'(sqlite|postgres)'|'(sqlite|postgres)'\s*[!=]==?\s*\w+\.name\b/;
 /** The composition root: the files beside src/composition.ts that wire the adapters together. */
-const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts', 'ingest-deps.ts'];
+const COMPOSITION_ROOT = ['composition.ts', 'server.ts', 'start-inbound.ts', 'ingest-deps.ts', 'start-mailboxes.ts'];
 /** Node modules that do I/O: not in the domain. */
 const IO_MODULES = /^node:(fs|net|http|https|child_process|dgram|dns|tls|worker_threads)/;
 

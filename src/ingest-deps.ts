@@ -13,7 +13,7 @@ export function createIngestDeps(config: Config, overrides: Partial<IngestDeps> 
     parser: { parse: (raw) => parseMailInWorker(raw, {}, { transfer: raw.freshChunks === true }) },
     inspector: { inspect: (files, policy) => inspectAttachments(files, policy) },
     scanner: config.clamav ? createClamdScanner(config.clamav) : null,
-    authenticator: config.senderAuth ? createMailauthAuthenticator({ mta: config.mailDomain }) : null,
+    authenticator: config.senderAuth ? createMailauthAuthenticator({ mta: config.mailDomain, dnsServers: config.dnsServers }) : null,
     policy: DEFAULT_ATTACHMENT_POLICY,
     sanitizeHtml: sanitizeCustomerHtml,
     ...overrides,

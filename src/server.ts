@@ -5,7 +5,7 @@ import { createWebStore } from './db/stores/web.js';
 import { createPortalEventBus } from './app/live/event-bus.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
-import { createSmtpTransport } from './outbound/smtp-transport.js';
+import { createSmtpTransport, RELAY_LOGIN_FAILED } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
 import { privateFileWarnings } from './config/private-files.js';
@@ -20,6 +20,7 @@ import { LIMITS } from './config/limits.js';
 import { loopbackSmtp } from './outbound/customer-reply-composer.js';
 import { outboxToolsFor } from './composition.js';
 import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
+import { mailboxContextFor, syncConfigMailboxes, tokenSourceFor } from './start-mailboxes.js';
 
 /**
  * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
@@ -73,7 +74,17 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   }
   for (const w of privateFileWarnings(config)) log.warn({ alert: 'file_permissions' }, w);
   const loops: WorkerLoop[] = [];
-  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl) : null);
+  const mailboxes = mailboxContextFor(runtime);
+  await syncConfigMailboxes(mailboxes, config.mailboxes);
+  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl, { tokens: await relayTokens(config.relayUrl) }) : null);
+  /** `?oauth=<mailbox key>` on the relay URL: XOAUTH2 with that mailbox's OAuth2 credentials. */
+  async function relayTokens(relayUrl: string) {
+    const key = new URL(relayUrl).searchParams.get('oauth');
+    if (!key) return undefined;
+    const m = await mailboxes.mailboxes.get(key);
+    if (!m || m.definition.auth !== 'oauth2') throw new Error(`SUPPORTAL_RELAY_URL names the mailbox "${key}" for OAuth2, but there is no OAuth2 mailbox with that key`);
+    return tokenSourceFor(mailboxes, m, log);
+  }
   let outboxLoop: WorkerLoop | null = null;
   if (config.workers && transport) {
     outboxLoop = startWorkerLoop(
@@ -88,6 +99,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
           // A mail given up on (5xx, or 4 days of retries) is an alert for the operator (promise 5);
           // a retry is routine.
           if (i.outcome === 'failed') log.error({ outbound: i.id, error: i.error, alert: 'outbound_failed' }, 'outbound mail failed for good');
+          else if (i.outcome === 'retrying' && i.error?.startsWith(RELAY_LOGIN_FAILED)) log.error({ outbound: i.id, error: i.error, alert: 'relay_login' }, 'the relay refused the login; mails wait in the outbox');
           else if (i.outcome === 'retrying') log.warn({ outbound: i.id, error: i.error }, 'outbound mail will be retried');
         }
         return r.items.length;
@@ -101,6 +113,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   const inbound = await startInbound(runtime, {
     onMailQueued: () => outboxLoop?.wake(),
     deps: { ...opts.ingestDeps, settings: opts.ingestDeps?.settings ?? installation, agentNotifications: web.settings },
+    mailboxes,
     listeners: {
       onOutcome: (mailId, caseId) => {
         events.publish({ kind: 'mail', mailId });
@@ -114,6 +127,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
   if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
   const http = await buildApp({
     ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+    mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
     outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),

@@ -12,12 +12,16 @@ import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
 import { LIMITS } from './config/limits.js';
+import type { MailboxContext } from './app/mailboxes/mailboxes.js';
+import { startMailboxes, type MailboxRunner } from './start-mailboxes.js';
 
 /** The inbound side of `serve`: listeners and the processing worker. */
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
   deps: IngestDeps;
+  /** The admin's and the configuration's mailboxes, each fetched with its own credentials (null without workers). */
+  mailboxes: MailboxRunner | null;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
   stopAccepting(): Promise<void>;
   /**
@@ -56,7 +60,7 @@ export interface InboundListeners {
   onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
-export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners }): Promise<InboundRuntime> {
+export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; mailboxes?: MailboxContext }): Promise<InboundRuntime> {
   const { config, ctx, log } = rt;
   const deps = createIngestDeps(config, opts.deps);
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
@@ -112,12 +116,14 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
   const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
   if (lmtp) listeners.push(lmtp);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
+  const mailboxes = opts.mailboxes && config.workers ? startMailboxes(rt, opts.mailboxes, { onStored: () => inboundLoop?.wake() }) : null;
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
     deps,
+    mailboxes,
     stopAccepting: async () => {
-      await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop()]);
+      await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop(), mailboxes?.stop()]);
     },
     drain: async () => {
       clearInterval(sweeper);

@@ -45,6 +45,53 @@ const listenAddress = z
     return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(v.slice(i + 1)) };
   });
 
+/**
+ * SUPPORTAL_MAILBOXES: inbound mailboxes with their own credentials, a JSON array (in the config
+ * file an array as it is). Each is stored (secrets sealed) and shown on the admin's mailboxes page,
+ * read-only there. The full check of an entry (which fields a preset needs) runs when it is
+ * stored, at start; this checks the shape.
+ */
+const configMailbox = z
+  .object({
+    key: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, 'key: lower-case letters, digits and dashes, 1–40 characters'),
+    user: z.string().min(1),
+    imapUrl: z.string().regex(/^imaps?:\/\/[^/@\s]+(\/.*)?$/, 'imapUrl: imap[s]://host:port/FOLDER without credentials'),
+    password: z.string().min(1).optional(),
+    oauth: z
+      .object({
+        preset: z.enum(['microsoft', 'google', 'oidc']),
+        clientId: z.string().min(1),
+        tenant: z.string().min(1).optional(),
+        issuer: z.string().url().optional(),
+        scope: z.string().min(1).optional(),
+        clientSecret: z.string().min(1).optional(),
+        certificatePem: z.string().min(1).optional(),
+        privateKeyPem: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((m) => Boolean(m.password) !== Boolean(m.oauth), 'each mailbox needs either a password or oauth settings');
+export type ConfigMailbox = z.infer<typeof configMailbox>;
+const mailboxesSetting = z
+  .union([z.string(), z.array(z.unknown())])
+  .transform((v, ctx) => {
+    if (v === '') return [];
+    try {
+      return typeof v === 'string' ? (JSON.parse(v) as unknown) : v;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(configMailbox))
+  .superRefine((list, ctx) => {
+    const keys = list.map((m) => m.key);
+    const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+    if (twice) ctx.addIssue({ code: 'custom', message: `the key "${twice}" is used twice` });
+  });
+
 const schema = z.object({
   dataDir: z.string().min(1),
   databaseUrl: z
@@ -95,6 +142,11 @@ const schema = z.object({
     .refine((v) => v === '' || v.length >= 16, 'must be at least 16 characters (or empty = off)')
     .transform((v) => (v === '' ? null : v)),
   metricsListen: listenAddress,
+  mailboxes: mailboxesSetting,
+  dnsServers: z
+    .string()
+    .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
+    .refine((list) => list.every((x) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x) || /^[0-9a-f:]+$/i.test(x)), 'must be comma-separated IP addresses, each with an optional :port'),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -135,7 +187,9 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_TRUST_PROXY', key: 'trustProxy', help: 'comma-separated addresses or CIDRs of reverse proxies whose X-Forwarded-For/-Proto count, e.g. 127.0.0.1 or 10.0.0.0/8 (default none)' },
   { env: 'SUPPORTAL_ACCESS_LOG', key: 'accessLog', help: 'on/off: one log line per HTTP request with the client IP (default off)' },
   { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
+  { env: 'SUPPORTAL_DNS_SERVERS', key: 'dnsServers', help: 'comma-separated resolvers for SPF/DKIM/DMARC lookups, e.g. 127.0.0.1:53 (default: the system resolver)' },
   { env: 'SUPPORTAL_METRICS_LISTEN', key: 'metricsListen', help: 'host:port of a separate listener serving GET /metrics without a token, e.g. 127.0.0.1:9464 (default off)' },
+  { env: 'SUPPORTAL_MAILBOXES', key: 'mailboxes', secret: true, help: 'inbound mailboxes as a JSON array of {key, user, imapUrl, password | oauth: {preset: microsoft|google|oidc, clientId, tenant, issuer, clientSecret, …}}; see docs/mailboxes.md (default none)' },
 ];
 
 export class ConfigError extends Error {
@@ -197,6 +251,8 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     accessLog: 'off',
     metricsToken: '',
     metricsListen: '',
+    mailboxes: '',
+    dnsServers: '',
   };
   for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
   let secretToStore: string | null = null;
@@ -212,7 +268,8 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     const key = String(issue.path[0]);
     const setting = SETTINGS.find((s) => s.key === key);
     const shown = setting?.secret ? '(hidden)' : JSON.stringify(raw[key]);
-    throw new ConfigError(`invalid setting ${setting?.env ?? key}=${shown}: ${issue.message}; expected ${setting?.help ?? 'a valid value'}`);
+    const at = issue.path.length > 1 ? ` at ${issue.path.slice(1).join('.')}` : '';
+    throw new ConfigError(`invalid setting ${setting?.env ?? key}=${shown}: ${issue.message}${at}; expected ${setting?.help ?? 'a valid value'}`);
   }
   const c = parsed.data;
   if ((c.dkimDomain || c.dkimSelector || c.dkimPrivateKeyFile) && !(c.dkimDomain && c.dkimSelector && c.dkimPrivateKeyFile)) {
@@ -265,8 +322,21 @@ export function describeConfig(c: Config): Array<{ env: string; value: string }>
   return SETTINGS.map((s) => {
     const v = c[s.key];
     let shown = v === null ? '' : Array.isArray(v) ? v.join(',') : s.key === 'metricsListen' && c.metricsListen ? `${c.metricsListen.host.includes(':') ? `[${c.metricsListen.host}]` : c.metricsListen.host}:${c.metricsListen.port}` : String(v);
-    if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
+    if (s.key === 'mailboxes') shown = c.mailboxes.length ? JSON.stringify(c.mailboxes.map(maskMailbox)) : '';
+    else if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
     else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
     return { env: s.env, value: shown };
   });
+}
+
+const MASK = '********';
+
+/** A mailbox entry for print-config: passwords, client secrets and private keys masked. */
+function maskMailbox(m: ConfigMailbox): ConfigMailbox {
+  const o = m.oauth;
+  return {
+    ...m,
+    ...(m.password ? { password: MASK } : {}),
+    ...(o ? { oauth: { ...o, ...(o.clientSecret ? { clientSecret: MASK } : {}), ...(o.privateKeyPem ? { privateKeyPem: MASK } : {}) } } : {}),
+  };
 }

@@ -75,3 +75,9 @@ test('files others can read are named, one line each, with the chmod that fixes 
   const pg = loadConfig({ SUPPORTAL_DATA_DIR: dir, SUPPORTAL_DATABASE_URL: 'postgres://u:p@localhost/db' });
   assert.equal(privateFileWarnings(pg).length, 2);
 });
+
+test('SUPPORTAL_DNS_SERVERS takes IP addresses with optional ports, and refuses names', () => {
+  assert.deepEqual(loadConfig({ SUPPORTAL_DATA_DIR: tmp(), ...SECRET, SUPPORTAL_DNS_SERVERS: '127.0.0.1:5353, 10.0.0.2' }).dnsServers, ['127.0.0.1:5353', '10.0.0.2']);
+  assert.deepEqual(loadConfig({ SUPPORTAL_DATA_DIR: tmp(), ...SECRET }).dnsServers, []);
+  assert.throws(() => loadConfig({ SUPPORTAL_DATA_DIR: tmp(), ...SECRET, SUPPORTAL_DNS_SERVERS: 'dns.example.com' }), /SUPPORTAL_DNS_SERVERS/);
+});

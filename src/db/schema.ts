@@ -270,3 +270,23 @@ export interface InboundMailTable {
   raw_deleted_reason: string | null;
   raw_retention_days: number | null;
 }
+
+/** An inbound mailbox with its sealed credentials and its last state (migration 013). */
+export interface MailboxTable {
+  key: string;
+  definition: string;
+  secrets: string | null;
+  source: string;
+  state: string;
+  state_detail: string | null;
+  state_at: string | null;
+  connect_state_hash: string | null;
+  connect_verifier: string | null;
+  connect_expires_at: string | null;
+  updated_at: string;
+}
+
+/** Tables of migration 013. */
+export interface Database {
+  mailboxes: MailboxTable;
+}

@@ -20,6 +20,8 @@ import { quarantineRoutes } from './routes/quarantine.js';
 import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { mailboxRoutes } from './routes/mailboxes.js';
+import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { accessLogLine } from './access-log.js';
@@ -70,6 +72,8 @@ export interface HttpDeps {
   privacy?: PrivacyContext | null;
   /** The outbox viewer's mail reader and the demo's "reply as the customer" (composer, loopback SMTP); without it those routes answer 503. */
   outbox?: OutboxTools | null;
+  /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
+  mailboxes?: MailboxContext | null;
 }
 
 function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
@@ -175,6 +179,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminCatalogRoutes(r);
   privacyRoutes(router, deps.privacy ?? null);
   outboxRoutes(r, deps.outbox ?? null);
+  mailboxRoutes(router, deps.mailboxes ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();

@@ -46,6 +46,7 @@ for (const dialect of testedDialects()) {
         number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId: aliceTokenId,
         messageId: w.htmlMessageId, organisationId: w.alice.organisationId!, productId: w.productId, versionId: w.versionId, name: 'receipt',
         outboxId: aliceReplyOutboxId,
+        key: 'support',
       };
       return r.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
         // A new route with a new kind of id must be added here, so that it is probed like the rest.

@@ -22,9 +22,24 @@ export interface DovecotMessage {
   source: Buffer;
 }
 
+/**
+ * OAuth2 logins (SASL XOAUTH2/OAUTHBEARER) besides the passwords: Dovecot's oauth2 passdb asks the
+ * authorization server's introspection endpoint (RFC 7662) about each token and accepts it when
+ * the answer is active and its `username` is the login user. Every login is checked anew (no
+ * auth cache), so a revoked token is refused at once.
+ */
+export interface DovecotOAuth2 {
+  /** http://client:secret@host:port/path of the introspection endpoint. */
+  introspectionUrl: string;
+  /** The SASL mechanisms offered for tokens (default both). */
+  mechanisms?: Array<'xoauth2' | 'oauthbearer'>;
+}
+
 export interface DovecotHandle {
   host: string;
   port: number;
+  /** Dovecot's log so far (logins with their SASL method, with auth_verbose). */
+  log(): Promise<string>;
   /** `imap://user:pass@host:port/INBOX` for one of the users. */
   url(user: string, pass: string, mailbox?: string): string;
   stop(): Promise<void>;
@@ -49,7 +64,8 @@ function greets(port: number): Promise<boolean> {
   return answers(port, (r) => (r.includes('\n') ? r.startsWith('* OK') : null));
 }
 
-function config(dir: string, port: number): string {
+function config(dir: string, port: number, oauth2: DovecotOAuth2 | null): string {
+  const oauthMechanisms = (oauth2?.mechanisms ?? ['xoauth2', 'oauthbearer']).join(' ');
   return [
     `instance_name = supportal-test-${port}`,
     `base_dir = ${join(dir, 'run')}`,
@@ -59,7 +75,9 @@ function config(dir: string, port: number): string {
     // Without TLS Dovecot needs no certificate; the tests run on loopback only.
     'ssl = no',
     'disable_plaintext_auth = no',
-    'auth_mechanisms = plain login',
+    `auth_mechanisms = plain login${oauth2 ? ` ${oauthMechanisms}` : ''}`,
+    // Each login with its SASL method in the log, so that a test can see which one was used.
+    'auth_verbose = yes',
     'auth_failure_delay = 0',
     `log_path = ${join(dir, 'dovecot.log')}`,
     `mail_location = maildir:${join(dir, 'mail')}/%u/Maildir`,
@@ -72,7 +90,9 @@ function config(dir: string, port: number): string {
     'passdb {',
     '  driver = passwd-file',
     `  args = scheme=PLAIN username_format=%u ${join(dir, 'users')}`,
+    ...(oauth2 ? ['  mechanisms = plain login'] : []),
     '}',
+    ...(oauth2 ? ['passdb {', '  driver = oauth2', `  mechanisms = ${oauthMechanisms}`, `  args = ${join(dir, 'oauth2.conf.ext')}`, '}'] : []),
     'userdb {',
     '  driver = static',
     `  args = home=${join(dir, 'mail')}/%u`,
@@ -107,7 +127,19 @@ async function withClient<T>(host: string, port: number, user: string, pass: str
   }
 }
 
-export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle> {
+function oauth2Config(o: DovecotOAuth2): string {
+  return [
+    'introspection_mode = post',
+    `introspection_url = ${o.introspectionUrl}`,
+    'username_attribute = username',
+    'active_attribute = active',
+    'active_value = true',
+    'tokeninfo_url =',
+    '',
+  ].join('\n');
+}
+
+export async function startDovecot(users: DovecotUser[], opts: { oauth2?: DovecotOAuth2 } = {}): Promise<DovecotHandle> {
   const binary = findExecutable('dovecot');
   if (binary === null) {
     throw new Error('dovecot not found: install the Debian package dovecot-imapd (apt-get install dovecot-imapd)');
@@ -124,6 +156,7 @@ export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle>
   await mkdir(join(dir, 'mail'));
   if (process.getuid?.() === 0) await chown(join(dir, 'mail'), MAIL_UID, MAIL_UID);
   await writeFile(join(dir, 'users'), users.map((u) => `${u.user}:{PLAIN}${u.pass}::::::\n`).join(''));
+  if (opts.oauth2) await writeFile(join(dir, 'oauth2.conf.ext'), oauth2Config(opts.oauth2));
   const host = '127.0.0.1';
 
   // A port picked free can be taken before Dovecot binds it; then it exits and we try another.
@@ -131,13 +164,14 @@ export async function startDovecot(users: DovecotUser[]): Promise<DovecotHandle>
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
     const configPath = join(dir, 'dovecot.conf');
-    await writeFile(configPath, config(dir, port));
+    await writeFile(configPath, config(dir, port, opts.oauth2 ?? null));
     const started = await spawnUntilReady(binary, ['-c', configPath, '-F'], () => greets(port), { timeoutMs: READY_TIMEOUT_MS, pollMs: POLL_MS });
     if (started.ok) {
       const { service } = started;
       return {
         host,
         port,
+        log: () => readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => ''),
         url: (user, pass, mailbox = 'INBOX') =>
           `imap://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@${host}:${port}/${encodeURIComponent(mailbox)}`,
         async stop() {

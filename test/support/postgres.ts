@@ -34,7 +34,8 @@ export interface PostgresServer {
   stop(): void;
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** A throwaway cluster; `durable` keeps fsync and full-page writes on, as production runs (the benchmark). */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<PostgresServer> {
   const initdb = findPgBin('initdb');
   const pgCtl = findPgBin('pg_ctl');
   const dir = mkdtempSync(join(tmpdir(), 'supportal-pg-'));
@@ -49,7 +50,8 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   run(initdb, ['-D', join(dir, 'data'), '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C.UTF-8', '--no-sync']);
   // fsync off only in tests: durability of the server is not what these tests measure.
-  run(pgCtl, ['-D', join(dir, 'data'), '-l', join(dir, 'pg.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off -c max_connections=300`, 'start']);
+  const durability = opts.durable ? '' : ' -c fsync=off -c full_page_writes=off';
+  run(pgCtl, ['-D', join(dir, 'data'), '-l', join(dir, 'pg.log'), '-w', '-t', '30', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1${durability} -c max_connections=300`, 'start']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     stop() {

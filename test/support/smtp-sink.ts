@@ -38,6 +38,18 @@ export interface SmtpSink {
   start(): Promise<void>;
   /** Forgets what was received. */
   reset(): void;
+  /** With `xoauth2`: every AUTH attempt, in order (the user and whether the token was accepted). */
+  readonly logins: Array<{ method: string; user: string; ok: boolean }>;
+}
+
+/**
+ * A relay that takes only SASL XOAUTH2, as Exchange Online's and Gmail's submission servers do
+ * for app logins: `validate` decides about each token (e.g. by asking the authorization server's
+ * introspection endpoint). A refused token gets the 334 error challenge of the XOAUTH2 protocol,
+ * after which the client gives up or tries a renewed token.
+ */
+export interface SinkOptions {
+  xoauth2?: { validate(user: string, token: string): Promise<boolean> };
 }
 
 function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
@@ -49,8 +61,10 @@ function readAll(stream: SMTPServerDataStream): Promise<Buffer> {
   });
 }
 
-export async function startSmtpSink(): Promise<SmtpSink> {
+export async function startSmtpSink(opts: SinkOptions = {}): Promise<SmtpSink> {
   const received: ReceivedMail[] = [];
+  const logins: Array<{ method: string; user: string; ok: boolean }> = [];
+  const xoauth2 = opts.xoauth2;
   let reply: { code: number; message: string } = { code: 250, message: 'OK: queued' };
   let waiters: Array<{ n: number; resolve: (m: ReceivedMail[]) => void }> = [];
   let server: SMTPServer | null = null;
@@ -90,11 +104,37 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const listen = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const s = new SMTPServer({
-        // A plain relay on loopback: no TLS, no AUTH, so that nodemailer goes straight to MAIL FROM.
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        authOptional: true,
         logger: false,
         onData,
+        ...(xoauth2
+          ? {
+              // Loopback without TLS: AUTH is allowed in the clear here only.
+              disabledCommands: ['STARTTLS'],
+              authMethods: ['XOAUTH2'],
+              allowInsecureAuth: true,
+              authOptional: false,
+              onAuth(auth, _session, callback) {
+                const user = auth.username ?? '';
+                if (auth.method !== 'XOAUTH2') {
+                  logins.push({ method: auth.method, user, ok: false });
+                  callback(new Error('only XOAUTH2 is accepted'));
+                  return;
+                }
+                xoauth2.validate(user, auth.accessToken ?? '').then(
+                  (ok) => {
+                    logins.push({ method: auth.method, user, ok });
+                    if (ok) callback(null, { user });
+                    else callback(null, { data: { status: '401', schemes: 'bearer', scope: 'https://outlook.office365.com/.default' } });
+                  },
+                  (err: Error) => callback(err),
+                );
+              },
+            }
+          : {
+              // A plain relay on loopback: no TLS, no AUTH, so that nodemailer goes straight to MAIL FROM.
+              disabledCommands: ['STARTTLS', 'AUTH'],
+              authOptional: true,
+            }),
       });
       // A client dropping its socket (the pool of a transport that was closed) is not a test failure.
       s.on('error', () => undefined);
@@ -117,6 +157,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       return `smtp://127.0.0.1:${port}`;
     },
     received,
+    logins,
     get accepted() {
       return accepted();
     },

@@ -7,6 +7,7 @@ import * as m004 from './004-installation-settings.js';
 import * as m005 from './005-mail-failing.js';
 import * as m006 from './006-raw-chunks.js';
 import * as m007 from './007-privacy.js';
+import * as m013 from './013-mailboxes.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '005-mail-failing': m005,
   '006-raw-chunks': m006,
   '007-privacy': m007,
+  '013-mailboxes': m013,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

@@ -35,6 +35,8 @@ export function decompressRtf(input: Buffer, maxBytes = 32 * 1024 * 1024): Buffe
   const type = input.readUInt32LE(8);
   // compSize counts everything after its own field; a wrong value only shortens the input.
   const end = Math.min(input.length, compSize + 4);
+  // Found by the fuzzer: a compSize below the header's own 12 bytes made the output size negative.
+  if (end < HEADER_SIZE) throw new CompressedRtfError(`compressed size ${compSize} is smaller than the header`);
   if (type === UNCOMPRESSED) return Buffer.from(input.subarray(HEADER_SIZE, Math.min(end, HEADER_SIZE + rawSize)));
   if (type !== COMPRESSED) throw new CompressedRtfError(`unknown type 0x${type.toString(16)}`);
 

@@ -58,7 +58,7 @@ export async function parseMail(raw: Buffer | RawMail, limits: Partial<ParseLimi
 
   const attachments: ParsedAttachment[] = [];
   for (const part of parsed.attachments) {
-    const type = part.contentType.toLowerCase();
+    const type = contentTypeOf(part);
     if (SIGNATURE_TYPES.has(type)) {
       signed ??= type === 'application/pgp-signature' ? 'pgp' : 'smime';
       continue;
@@ -263,7 +263,7 @@ function toAttachment(part: Attachment): ParsedAttachment {
   const disposition = part.contentDisposition?.toLowerCase();
   return {
     filename: part.filename ?? null,
-    contentType: part.contentType.toLowerCase(),
+    contentType: contentTypeOf(part),
     disposition: disposition === 'attachment' || disposition === 'inline' ? disposition : null,
     contentId: part.cid ?? (part.contentId ? part.contentId.replace(/^<|>$/g, '') : null),
     size: part.content.length,
@@ -311,4 +311,13 @@ function readDate(value: string | undefined, problems: string[]): Date | null {
     return null;
   }
   return date;
+}
+
+/**
+ * mailparser leaves `contentType` without a string for a part whose Content-Type header is
+ * empty at the very end of the mail (found by fuzzing): such a part is plain bytes (RFC 2045
+ * §5.2 would make it text/plain, but as an attachment nothing can be assumed of it).
+ */
+function contentTypeOf(part: Attachment): string {
+  return typeof part.contentType === 'string' && part.contentType !== '' ? part.contentType.toLowerCase() : 'application/octet-stream';
 }

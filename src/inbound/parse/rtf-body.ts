@@ -19,7 +19,27 @@ const options = {
   allowCp0: true,
 };
 
+/**
+ * The tokenizer writes "Bad hex digit" through console.warn itself, for every malformed \'xx
+ * escape, whatever `warn` says (found by fuzzing): one hostile body could print millions of
+ * lines to stderr past the logger. Its calls here are synchronous, so silencing console.warn for
+ * their duration silences nothing else.
+ */
+function quietly<T>(run: () => T): T {
+  const warn = console.warn;
+  console.warn = (): void => undefined;
+  try {
+    return run();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 export function rtfToBody(rtf: Buffer): RtfBody {
+  return quietly(() => rtfToBodyLoud(rtf));
+}
+
+function rtfToBodyLoud(rtf: Buffer): RtfBody {
   const head = rtf.subarray(0, 4096).toString('latin1');
   if (/\\fromhtml1|\\fromtext/.test(head)) {
     try {

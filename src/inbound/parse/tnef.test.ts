@@ -6,6 +6,7 @@ import { corpusDir } from '../../../test/support/corpus.js';
 import { decompressRtf } from './lzfu.js';
 import { parseMail } from './mime-parser.js';
 import { decodeTnef, type TnefContent } from './tnef.js';
+import { rtfToBody } from './rtf-body.js';
 
 const BODY_FILE = /^(?:body|message|.*-body)\.(?:rtf|html|txt)$/;
 const lf = (b: Buffer | string | null): string =>
@@ -41,6 +42,21 @@ describe('decompressRtf (MS-OXRTFCP)', () => {
     header.writeUInt32LE(0x75465a4c, 8);
     const out = decompressRtf(Buffer.concat([header, Buffer.from([0x00, 0x41, 0x42, 0x43, 0x44])]));
     assert.ok(out.length <= 64);
+  });
+});
+
+describe('RTF bodies (found by fuzzing)', () => {
+  test('a malformed \\\'xx escape prints nothing past the logger, and the words around it survive', (t) => {
+    const warn = t.mock.method(console, 'warn');
+    const body = rtfToBody(Buffer.from("{\\rtf1\\ansi Hello \\'zz world}", 'latin1'));
+    assert.equal(warn.mock.callCount(), 0);
+    assert.match(body.text ?? '', /Hello.*world/);
+  });
+
+  test('a compressed RTF whose size field is below its own header is refused with our error', () => {
+    const header = Buffer.alloc(16);
+    header.write('LZFu', 8, 'latin1');
+    assert.throws(() => decompressRtf(header), { name: 'CompressedRtfError' });
   });
 });
 

@@ -8,14 +8,15 @@ import type { SenderAuthenticator } from '../../app/ingest/ports.js';
  * (5 s, 4 tries) would hold each of the dozen lookups of one mail for up to 20 s when the
  * resolver is unreachable. mailauth turns a failed lookup into `temperror`, never an exception.
  */
-function shortTimeoutResolver(): (name: string, type: string) => Promise<unknown> {
+function shortTimeoutResolver(servers: readonly string[]): (name: string, type: string) => Promise<unknown> {
   const r = new Resolver({ timeout: 2000, tries: 2 });
+  if (servers.length > 0) r.setServers(servers);
   return (name, type) => r.resolve(name, type);
 }
 
 /** SPF/DKIM/DMARC with mailauth; DNS lookups time out quickly and may be replaced by fixed records. */
-export function createMailauthAuthenticator(opts: { mta: string; resolver?: (name: string, type: string) => Promise<unknown> }): SenderAuthenticator {
-  const resolver = opts.resolver ?? shortTimeoutResolver();
+export function createMailauthAuthenticator(opts: { mta: string; dnsServers?: readonly string[]; resolver?: (name: string, type: string) => Promise<unknown> }): SenderAuthenticator {
+  const resolver = opts.resolver ?? shortTimeoutResolver(opts.dnsServers ?? []);
   return {
     async check(raw, env) {
       // A small mail goes as one Buffer; a big one as a stream of its stored chunks.

@@ -4,6 +4,8 @@ import type { AppContext } from '../../app/context.js';
 import { openRawSpool, receiveMail, type ReceivedEnvelope, type ReceiveResult } from '../../app/ingest/receive-mail.js';
 import { RAW_CHUNK_BYTES } from '../../domain/raw-mail.js';
 import { LIMITS } from '../../config/limits.js';
+import type { AccessToken, AccessTokenSource } from '../../app/mailboxes/ports.js';
+import { MAILBOX_STATES, type MailboxStateCode } from '../../app/mailboxes/mailbox.js';
 import { parseImapUrl } from './imap-endpoint.js';
 import { fetchRaw, recipientsOf, streamRaw } from './imap-message.js';
 
@@ -21,6 +23,14 @@ import { fetchRaw, recipientsOf, streamRaw } from './imap-message.js';
  * receiveMail commits → MOVE/STORE. A crash or a dropped connection between commit and MOVE
  * leaves the message in the mailbox; the next pass stores it again, and the content dedupe turns
  * that copy into a `duplicate` row (promise 4, S6), after which it is moved.
+ *
+ * OAuth2 (`tokens`): the login is SASL OAUTHBEARER when the server offers it, else XOAUTH2
+ * (imapflow's choice). A refused token is renewed once and the login tried again; refused again,
+ * or no token to be had (revoked grant, wrong client or tenant), the pass fails with the reason
+ * as the mailbox state (`onState`), an alert in the log, and the usual back-off; nothing is
+ * fetched, so every message stays in the mailbox. A connection logged in with a token logs in
+ * anew when that token is due for renewal (Exchange Online ends sessions whose token expired),
+ * also in the middle of IDLE: messages arriving meanwhile are found by the next pass's search.
  */
 
 export const PROCESSED_KEYWORD = '$SupportalProcessed';
@@ -44,6 +54,12 @@ export interface ImapSourceOptions {
   /** Poll interval in ms when the server has no IDLE (and retry interval for failed messages). */
   pollMs?: number;
   onStored?: (r: ReceiveResult) => void;
+  /** OAuth2 instead of the URL's password: the login user and its access tokens. */
+  tokens?: AccessTokenSource;
+  /** The mailbox's stable name, in every log line. */
+  key?: string;
+  /** Called when the mailbox's state changes: `ok` after a pass, or why connecting failed. */
+  onState?: (state: MailboxStateCode, detail: string | null) => void;
 }
 
 export interface FetchSummary {
@@ -77,6 +93,27 @@ interface Connection {
 
 type ItemResult = 'stored' | 'duplicate' | 'failed' | 'gone';
 
+/** The server refused the login (after one renewed token, for OAuth2). */
+class LoginRefused extends Error {
+  readonly code = 'auth_failed' as const;
+  constructor(readonly detail: string) {
+    super(`the IMAP server refused the login: ${detail}`);
+  }
+}
+
+function isLoginRefusal(err: unknown): boolean {
+  return Boolean((err as { authenticationFailed?: boolean })?.authenticationFailed);
+}
+
+/** A mailbox state for a failed pass: the token source's or the login's reason, else unreachable. */
+function stateOf(err: unknown): { code: MailboxStateCode; detail: string } {
+  const e = err as { code?: unknown; detail?: unknown; message?: string };
+  if (typeof e?.code === 'string' && (MAILBOX_STATES as readonly string[]).includes(e.code) && typeof e.detail === 'string') {
+    return { code: e.code as MailboxStateCode, detail: e.detail };
+  }
+  return { code: 'unreachable', detail: e?.message ?? String(err) };
+}
+
 export function startImapSource(opts: ImapSourceOptions): ImapSource {
   const endpoint = parseImapUrl(opts.url);
   const processedParts = (opts.processedMailbox ?? DEFAULT_PROCESSED_MAILBOX).split('/').filter((p) => p !== '');
@@ -85,7 +122,9 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
     throw new Error('the processed mailbox must differ from the mailbox that is fetched');
   }
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
-  const log = opts.log.child({ channel: 'imap', mailbox: endpoint.mailbox, server: `${endpoint.host}:${endpoint.port}` });
+  const log = opts.log.child({ channel: 'imap', mailbox: endpoint.mailbox, server: `${endpoint.host}:${endpoint.port}`, ...(opts.key ? { mailboxKey: opts.key } : {}) });
+  let lastState: MailboxStateCode | null = null;
+  let renewTimer: NodeJS.Timeout | null = null;
 
   let conn: Connection | null = null;
   let stopped = false;
@@ -106,18 +145,57 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
   function dropConnection(): void {
     const c = conn;
     conn = null;
+    if (renewTimer) clearTimeout(renewTimer);
+    renewTimer = null;
     if (c && !c.client.isClosed) c.client.close();
+  }
+
+  function setState(code: MailboxStateCode, detail: string | null): void {
+    if (code === lastState) return;
+    lastState = code;
+    opts.onState?.(code, detail);
+  }
+
+  /** Logs out a connection whose token is due and connects again with a renewed one. */
+  function renewLogin(client: ImapFlow): void {
+    renewTimer = null;
+    exclusive(async () => {
+      if (stopped || conn?.client !== client) return;
+      conn = null;
+      log.info('access token due for renewal; logging in again');
+      if (client.idling) await client.noop().catch(() => undefined);
+      await client.logout().catch(() => client.close());
+    }).finally(schedulePass).catch(() => undefined);
   }
 
   async function connect(): Promise<Connection> {
     if (conn && conn.client.usable) return conn;
     dropConnection();
+    if (!opts.tokens) return open({ user: endpoint.user, pass: endpoint.pass }, null);
+    const tokens = opts.tokens;
+    const first = await tokens.token(false);
+    try {
+      return await open({ user: tokens.user, accessToken: first.value }, first);
+    } catch (err) {
+      if (!isLoginRefusal(err)) throw err;
+      log.warn({ err: (err as { response?: string }).response ?? (err as Error).message }, 'the access token was refused; renewing it once');
+    }
+    const renewed = await tokens.token(true);
+    try {
+      return await open({ user: tokens.user, accessToken: renewed.value }, renewed);
+    } catch (err) {
+      if (!isLoginRefusal(err)) throw err;
+      throw new LoginRefused((err as { response?: string }).response ?? (err as Error).message);
+    }
+  }
+
+  async function open(auth: { user: string; pass: string } | { user: string; accessToken: string }, token: AccessToken | null): Promise<Connection> {
     const client = new ImapFlow({
       host: endpoint.host,
       port: endpoint.port,
       secure: endpoint.secure,
       // Left unset for imap://: upgrade when the server offers STARTTLS, plain otherwise.
-      auth: { user: endpoint.user, pass: endpoint.pass },
+      auth,
       logger: false,
       // IDLE is started by us after each pass, not after an inactivity delay (15 s by default),
       // so that new mail is seen at once.
@@ -140,9 +218,14 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
       await client.connect();
       const c: Connection = { client, ack: await prepareProcessedMailbox(client) };
       conn = c;
+      if (token?.renewAt != null) {
+        renewTimer = setTimeout(() => renewLogin(client), Math.max(0, token.renewAt - Date.now()));
+        renewTimer.unref();
+      }
       return c;
     } catch (err) {
       client.close();
+      if (isLoginRefusal(err) && !opts.tokens) throw new LoginRefused((err as { response?: string }).response ?? (err as Error).message);
       throw err;
     }
   }
@@ -315,6 +398,7 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
   async function backgroundPass(): Promise<FetchSummary> {
     try {
       const s = await pass();
+      setState('ok', null);
       armPoll();
       startIdle();
       return s;
@@ -322,7 +406,14 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
       if (!stopped) {
         dropConnection();
         scheduleRetry();
-        log.warn({ err: (err as Error).message, retryInMs: retryMs }, 'IMAP pass failed; nothing unstored was moved or flagged');
+        const state = stateOf(err);
+        if (state.code !== lastState && state.code !== 'unreachable') {
+          // An admin has to act (revoked grant, wrong client, tenant or password): an alert.
+          log.error({ alert: 'mailbox_login', state: state.code, detail: state.detail, retryInMs: retryMs }, 'the mailbox cannot log in; its messages stay on the server');
+        } else {
+          log.warn({ err: (err as Error).message, state: state.code, retryInMs: retryMs }, 'IMAP pass failed; nothing unstored was moved or flagged');
+        }
+        setState(state.code, state.detail);
       }
       throw err;
     }
@@ -345,7 +436,8 @@ export function startImapSource(opts: ImapSourceOptions): ImapSource {
       stopped = true;
       if (pollTimer) clearTimeout(pollTimer);
       if (retryTimer) clearTimeout(retryTimer);
-      pollTimer = retryTimer = null;
+      if (renewTimer) clearTimeout(renewTimer);
+      pollTimer = retryTimer = renewTimer = null;
       const c = conn;
       // Breaks IDLE so that a pass waiting for the connection can finish.
       if (c?.client.idling) await c.client.noop().catch(() => undefined);

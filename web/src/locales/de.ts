@@ -1,6 +1,7 @@
 import type { Texts } from './en.js';
 import { privacyDe } from './privacy.js';
 import { outboxDe, guideDe } from './outbox.js';
+import { mailboxesDe } from './mailboxes.js';
 
 /** Deutsche Texte: dieselben Schlüssel wie en.ts (der Typ prüft es). */
 export const de: Texts = {
@@ -31,6 +32,7 @@ export const de: Texts = {
     attachment_rejected: 'Eine Datei ist nicht erlaubt: siehe Hinweis neben der Datei.', rate_limited: 'Zu viele Versuche. Bitte warten Sie einige Minuten.',
     person_not_found: 'Zu dieser E-Mail-Adresse ist nichts gespeichert.', person_has_open_cases: 'Die Person hat offene Fälle: schließen Sie sie zuerst oder wählen Sie „Auch löschen, wenn Fälle offen sind“.',
     person_is_staff: 'Mitarbeitende und Admins werden hier nicht gelöscht: deaktivieren Sie das Konto stattdessen.',
+    mailbox_not_found: 'Dieses Postfach gibt es nicht.',
     unavailable: 'Der Dienst ist im Moment nicht verfügbar.', pageNotFound: 'Seite nicht gefunden', forbiddenPage: 'Nicht erlaubt',
   },
   login: { title: 'Anmelden', submit: 'Anmelden', forgot: 'Passwort vergessen?', signup: 'Konto anlegen' },
@@ -129,6 +131,7 @@ export const de: Texts = {
   privacy: privacyDe,
   outbox: outboxDe,
   guide: guideDe,
+  mailboxes: mailboxesDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },
   reasons: {
     duplicate: { short: 'Doppelt' },

@@ -1,5 +1,6 @@
 import { privacyEn } from './privacy.js';
 import { outboxEn, guideEn } from './outbox.js';
+import { mailboxesEn } from './mailboxes.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
 /**
@@ -35,6 +36,7 @@ export const en = {
     attachment_rejected: 'A file is not allowed: see the message next to it.', rate_limited: 'Too many attempts. Please wait a few minutes.',
     person_not_found: 'Nothing is stored about this e-mail address.', person_has_open_cases: 'The person has open cases: close them first, or tick “erase although cases are open”.',
     person_is_staff: 'Agents and admins are not erased here: disable the account instead.',
+    mailbox_not_found: 'There is no such mailbox.',
     unavailable: 'The service is unavailable for the moment.', pageNotFound: 'Page not found', forbiddenPage: 'Not allowed',
   },
   login: { title: 'Log in', submit: 'Log in', forgot: 'Forgot your password?', signup: 'Create an account' },
@@ -134,6 +136,7 @@ export const en = {
   privacy: privacyEn,
   outbox: outboxEn,
   guide: guideEn,
+  mailboxes: mailboxesEn,
   reasons: {
     duplicate: { short: 'Duplicate' },
     malformed: { short: 'Broken mail' },

@@ -8,6 +8,7 @@ import { SettingsAdminPage } from './settings.js';
 import { TemplatesAdminPage } from './templates.js';
 import { UsersAdminPage } from './users.js';
 import { PrivacyAdminPage } from './privacy.js';
+import { MailboxesAdminPage } from './mailboxes.js';
 
 /**
  * The administration's pages: path, the text key of its tab and title, the page. `/admin` itself
@@ -20,6 +21,7 @@ const SECTIONS: Array<{ path: string; title: string; render(): ReactNode }> = [
   { path: '/admin/templates', title: 'admin.templates', render: () => <TemplatesAdminPage /> },
   { path: '/admin/settings', title: 'admin.settings', render: () => <SettingsAdminPage /> },
   { path: '/admin/privacy', title: 'privacy.title', render: () => <PrivacyAdminPage /> },
+  { path: '/admin/mailboxes', title: 'mailboxes.title', render: () => <MailboxesAdminPage /> },
 ];
 
 function AdminNav() {
