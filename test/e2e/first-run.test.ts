@@ -112,6 +112,7 @@ describe('first run: the e-mail loop without a mail server (Chromium)', { skip: 
     await ap.waitForURL(/\/desk\/outbox\/[0-9a-f-]{36}\?reply=1/);
     const rac = ap.locator('section.reply-as-customer');
     await rac.waitFor();
+    await rac.getByText(/die Anna Kunde <anna@kunde\.example> senden würde/).waitFor();
     await ap.locator('iframe[sandbox]').waitFor();
     await screenshot(ap, 'first-run-outbox-mail-html');
     await ap.getByRole('tab', { name: 'Text' }).click();

@@ -153,6 +153,7 @@ for (const dialect of testedDialects()) {
       assert.match(raw.filename, /^receipt-.*\.eml$/);
       const heldView = await openOutboxMail(ctx, tools, agent, await heldReply());
       assert.equal(heldView.replyAsCustomer, true);
+      assert.deepEqual(heldView.customer, { name: 'Anna Kunde', email: 'anna@kunde.example' });
     });
 
     test('over HTTP with an agent token: 201 with the stored mail id, and the SHA-256 of the stored bytes', async () => {

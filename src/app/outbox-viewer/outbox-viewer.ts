@@ -36,6 +36,8 @@ export interface OutboxMailView {
   attachments: Array<{ index: number; filename: string; contentType: string; size: number }>;
   /** "Reply as the customer" is offered: a held agent reply, no relay, our SMTP listener runs. */
   replyAsCustomer: boolean;
+  /** The recipient, when they have an account: whose reply "reply as the customer" writes. */
+  customer: { name: string; email: string } | null;
 }
 
 function requireStaff(user: User): void {
@@ -93,6 +95,11 @@ async function loadMail(ctx: OutboxViewerDeps, user: User, id: string): Promise<
   return { m, raw };
 }
 
+async function customerOf(ctx: OutboxViewerDeps, m: OutboundMail): Promise<{ name: string; email: string } | null> {
+  const u = m.recipients[0] ? await ctx.store.users.findByEmail(m.recipients[0]) : null;
+  return u ? { name: u.name, email: u.email } : null;
+}
+
 function canReplyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools, m: OutboundMail): boolean {
   return !ctx.mail.relayConfigured && tools.smtp !== null && m.kind === 'agent_reply' && m.status === 'held';
 }
@@ -109,6 +116,7 @@ export async function openOutboxMail(ctx: OutboxViewerDeps, tools: OutboxTools, 
     hasHtml: read.html !== null,
     attachments: read.attachments.filter((a) => a.contentId === null || !read.html?.includes(`cid:${a.contentId}`)).map((a) => ({ index: read.attachments.indexOf(a), filename: a.filename, contentType: a.contentType, size: a.size })),
     replyAsCustomer: canReplyAsCustomer(ctx, tools, m),
+    customer: await customerOf(ctx, m),
   };
 }
 

@@ -21,6 +21,7 @@ interface OutboxMailView {
   hasHtml: boolean;
   attachments: Array<{ index: number; filename: string; contentType: string; size: number }>;
   replyAsCustomer: boolean;
+  customer: { name: string; email: string } | null;
 }
 
 /** Staff: every mail Supportal sent or holds, like a mail client's "Sent" folder plus the delivery state. */
@@ -239,7 +240,7 @@ export function OutboxMailPage() {
       </div>
       {data.replyAsCustomer ? (
         <div id="reply-as-customer" className={search.get('reply') ? 'highlight' : undefined}>
-          <ReplyAsCustomer outboxId={m.id} customerName={m.recipients[0] ?? ''} />
+          <ReplyAsCustomer outboxId={m.id} customerName={data.customer ? `${data.customer.name} <${data.customer.email}>` : (m.recipients[0] ?? '')} />
         </div>
       ) : null}
     </section>
