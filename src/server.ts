@@ -132,7 +132,15 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
     outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),
   });
-  const httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
+  // Fastify's own "Server listening at …" line repeats "supportal is up" below: muted for the listen call only.
+  const httpLevel = http.log.level;
+  http.log.level = 'warn';
+  let httpUrl: string;
+  try {
+    httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
+  } finally {
+    http.log.level = httpLevel;
+  }
   const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;
   log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
 
