@@ -49,6 +49,10 @@ describe("the README's quick start works as written", { skip: dialectLeftOut('sq
     const deadline = Date.now() + 20_000;
     while (!serve.stdout().includes('Stop with Ctrl+C') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.equal(serve.stdout(), expected);
+    // No debug noise: the log on stderr is JSON at info or above, and says "up" once.
+    for (const l of serve.lines()) assert.ok(typeof l.level === 'number' && l.level >= 30, `not an info-or-above JSON log line: ${JSON.stringify(l)}`);
+    assert.doesNotMatch(serve.log(), /Server listening/);
+    assert.equal(serve.lines().filter((l) => l.msg === 'supportal is up').length, 1);
   });
 
   test('the swaks example replies as a demo customer to the demo case and is accepted, with a receipt', async () => {
