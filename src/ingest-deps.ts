@@ -6,6 +6,24 @@ import { createClamdScanner } from './inbound/clamav/clamd-client.js';
 import { createMailauthAuthenticator } from './inbound/sender-auth/mailauth-authenticator.js';
 import { sanitizeCustomerHtml } from './inbound/html/customer-html.js';
 import { DEFAULT_ATTACHMENT_POLICY } from './domain/attachment-policy.js';
+import proxyAddr from '@fastify/proxy-addr';
+
+/**
+ * Whether an LMTP peer is one of our MTAs (SUPPORTAL_LMTP_TRUSTED_MTAS, checked by the parser the
+ * configuration validated it with). A Unix socket peer (no IP) is: only local users the socket's
+ * permissions admit can connect.
+ */
+export function lmtpPeerTrust(trusted: readonly string[]): (peerIp: string | null) => boolean {
+  const trusts = proxyAddr.compile([...trusted]);
+  return (ip) => {
+    if (ip === null) return true;
+    try {
+      return trusts(ip, 0);
+    } catch {
+      return false; // not an IP address at all
+    }
+  };
+}
 
 /** The inbound adapters as the ingest use cases need them, from the configuration. */
 export function createIngestDeps(config: Config, overrides: Partial<IngestDeps> = {}): IngestDeps {
@@ -16,6 +34,7 @@ export function createIngestDeps(config: Config, overrides: Partial<IngestDeps> 
     authenticator: config.senderAuth ? createMailauthAuthenticator({ mta: config.mailDomain, dnsServers: config.dnsServers }) : null,
     policy: DEFAULT_ATTACHMENT_POLICY,
     sanitizeHtml: sanitizeCustomerHtml,
+    trustsReceivedFrom: lmtpPeerTrust(config.lmtpTrustedMtas),
     ...overrides,
   };
 }

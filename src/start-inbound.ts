@@ -113,7 +113,10 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
   };
   const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
-  const lmtp = config.lmtpPort !== null ? await startSmtpListener({ ...common, port: config.lmtpPort, lmtp: true, sessions: sessions('lmtp') }) : null;
+  // LMTP binds its own address (loopback by default), never the SMTP listener's (RELIABILITY E8).
+  const lmtp = config.lmtpPort !== null || config.lmtpSocket !== null
+    ? await startSmtpListener({ ...common, host: config.lmtpHost, port: config.lmtpPort ?? 0, path: config.lmtpSocket, lmtp: true, sessions: sessions('lmtp') })
+    : null;
   if (lmtp) listeners.push(lmtp);
   const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
   const mailboxes = opts.mailboxes && config.workers ? startMailboxes(rt, opts.mailboxes, { onStored: () => inboundLoop?.wake() }) : null;

@@ -31,6 +31,8 @@ export interface CustomerReply {
   files: readonly CustomerReplyFile[];
   /** Why the status changed, for the case history ("customer e-mail reply", "customer_reply"). */
   statusDetail: string;
+  /** A mail whose From could not be verified, marked as such (RELIABILITY E4). */
+  senderUnverified?: boolean;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function recordCustomerReply(ctx: CustomerReplyDeps, tx: Store, not
     inboundMailId: r.inboundMailId,
     outboundMailId: null,
     createdAt: now,
+    ...(r.senderUnverified ? { senderUnverified: true } : {}),
   };
   await tx.messages.insert(message);
   for (const f of r.files) {

@@ -27,7 +27,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts; try again later.' },
   unavailable: { status: 503, message: 'A service we depend on is unavailable; try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
-  demo_only: { status: 409, message: 'This demo feature works only while no relay is configured.' },
+  demo_only: { status: 409, message: 'This demo feature works only while no relay is configured and the SMTP listener runs.' },
   mailbox_not_found: { status: 404, message: 'There is no such mailbox.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

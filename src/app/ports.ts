@@ -151,6 +151,8 @@ export interface InboundMailStore {
 export type NewOutboundMail = Pick<OutboundMail, 'id' | 'kind' | 'caseId' | 'inboundMailId' | 'messageId' | 'fromAddress' | 'envelopeFrom' | 'recipients' | 'subject' | 'language' | 'createdAt'> & {
   raw: Buffer;
   status: 'held' | 'queued';
+  /** The bytes to keep once sent or failed (secret links replaced by a placeholder); the store swaps them in then. */
+  rawAfterSend?: Buffer | null;
 };
 
 export interface OutboundMailStore {
@@ -164,6 +166,8 @@ export interface OutboundMailStore {
   update(id: string, patch: Partial<Pick<OutboundMail, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'bounceDiagnostic'>> & { lockedUntil?: string | null }): Promise<void>;
   /** How many automatic mails (receipts, notices) went to `recipient` since `since`, counting at most `cap`. */
   countAutomaticTo(recipient: string, since: string, cap: number): Promise<number>;
+  /** How many notices went to addresses at `domain` (lower-case) since `since`, counting at most `cap` (RELIABILITY E3). */
+  countNoticesToDomain(domain: string, since: string, cap: number): Promise<number>;
 }
 
 export interface JobStore {

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import proxyAddr from '@fastify/proxy-addr';
 import { LIMITS } from './limits.js';
+import { MASK, maskSecret, maskUrlSecrets } from './mask-secrets.js';
 
 /**
  * One validated configuration for every command. Sources, later wins: built-in defaults, the
@@ -147,6 +148,14 @@ const schema = z.object({
     .string()
     .transform((v) => v.split(',').map((x) => x.trim()).filter(Boolean))
     .refine((list) => list.every((x) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\])(:\d{1,5})?$/i.test(x) || /^[0-9a-f:]+$/i.test(x)), 'must be comma-separated IP addresses, each with an optional :port'),
+  // LMTP is for a local MTA only (RELIABILITY E8): loopback or a Unix socket by default, and the
+  // Received header is believed only from the MTAs named here.
+  lmtpHost: z.string().min(1),
+  lmtpSocket: z
+    .string()
+    .refine((v) => v === '' || isAbsolute(v), 'must be an absolute path')
+    .transform((v) => (v === '' ? null : v)),
+  lmtpTrustedMtas: trustedProxies,
 });
 
 export type Config = z.infer<typeof schema>;
@@ -189,6 +198,9 @@ export const SETTINGS: ReadonlyArray<{ env: string; key: keyof Config; secret?: 
   { env: 'SUPPORTAL_METRICS_TOKEN', key: 'metricsToken', secret: true, help: 'bearer token for GET /metrics on the web port, at least 16 characters (default: no /metrics there)' },
   { env: 'SUPPORTAL_DNS_SERVERS', key: 'dnsServers', help: 'comma-separated resolvers for SPF/DKIM/DMARC lookups, e.g. 127.0.0.1:53 (default: the system resolver)' },
   { env: 'SUPPORTAL_METRICS_LISTEN', key: 'metricsListen', help: 'host:port of a separate listener serving GET /metrics without a token, e.g. 127.0.0.1:9464 (default off)' },
+  { env: 'SUPPORTAL_LMTP_HOST', key: 'lmtpHost', help: 'address the LMTP listener binds (default 127.0.0.1: LMTP is for an MTA on this machine)' },
+  { env: 'SUPPORTAL_LMTP_SOCKET', key: 'lmtpSocket', help: 'absolute path of a Unix socket for LMTP instead of a port (default off)' },
+  { env: 'SUPPORTAL_LMTP_TRUSTED_MTAS', key: 'lmtpTrustedMtas', help: 'comma-separated addresses or CIDRs of the MTAs whose Received header names the real client for SPF (default loopback; a Unix socket peer is always trusted)' },
   { env: 'SUPPORTAL_MAILBOXES', key: 'mailboxes', secret: true, help: 'inbound mailboxes as a JSON array of {key, user, imapUrl, password | oauth: {preset: microsoft|google|oidc, clientId, tenant, issuer, clientSecret, …}}; see docs/mailboxes.md (default none)' },
 ];
 
@@ -253,6 +265,9 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
     metricsListen: '',
     mailboxes: '',
     dnsServers: '',
+    lmtpHost: '127.0.0.1',
+    lmtpSocket: '',
+    lmtpTrustedMtas: 'loopback',
   };
   for (const [k, v] of Object.entries(defaults)) if (raw[k] === undefined) raw[k] = v;
   let secretToStore: string | null = null;
@@ -274,6 +289,9 @@ export function loadConfig(env: Env = process.env, opts: { createSecret?: boolea
   const c = parsed.data;
   if ((c.dkimDomain || c.dkimSelector || c.dkimPrivateKeyFile) && !(c.dkimDomain && c.dkimSelector && c.dkimPrivateKeyFile)) {
     throw new ConfigError('invalid setting SUPPORTAL_DKIM_*: DKIM needs SUPPORTAL_DKIM_DOMAIN, SUPPORTAL_DKIM_SELECTOR and SUPPORTAL_DKIM_PRIVATE_KEY_FILE together');
+  }
+  if (c.lmtpSocket && c.lmtpPort !== null) {
+    throw new ConfigError('invalid setting SUPPORTAL_LMTP_SOCKET/SUPPORTAL_LMTP_PORT: LMTP listens on a Unix socket or a port, set one of them');
   }
   if (Boolean(c.tlsKeyFile) !== Boolean(c.tlsCertFile)) {
     throw new ConfigError('invalid setting SUPPORTAL_TLS_KEY_FILE/SUPPORTAL_TLS_CERT_FILE: set both or neither');
@@ -322,14 +340,14 @@ export function describeConfig(c: Config): Array<{ env: string; value: string }>
   return SETTINGS.map((s) => {
     const v = c[s.key];
     let shown = v === null ? '' : Array.isArray(v) ? v.join(',') : s.key === 'metricsListen' && c.metricsListen ? `${c.metricsListen.host.includes(':') ? `[${c.metricsListen.host}]` : c.metricsListen.host}:${c.metricsListen.port}` : String(v);
+    // Every secret setting is a whole secret, a URL that may carry one (user info or query), or the mailbox list.
     if (s.key === 'mailboxes') shown = c.mailboxes.length ? JSON.stringify(c.mailboxes.map(maskMailbox)) : '';
-    else if (s.key === 'secret' || (s.key === 'metricsToken' && shown)) shown = '********';
-    else if (s.secret && shown) shown = shown.replace(/\/\/([^:@/]+):([^@/]+)@/, '//$1:********@');
+    else if (s.key === 'secret' || s.key === 'metricsToken') shown = maskSecret(shown);
+    else if (s.secret && shown) shown = maskUrlSecrets(shown);
     return { env: s.env, value: shown };
   });
 }
 
-const MASK = '********';
 
 /** A mailbox entry for print-config: passwords, client secrets and private keys masked. */
 function maskMailbox(m: ConfigMailbox): ConfigMailbox {

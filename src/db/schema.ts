@@ -72,6 +72,8 @@ export interface MessageTable {
   inbound_mail_id: string | null;
   outbound_mail_id: string | null;
   created_at: string;
+  /** 008: 1 when the From of the mail could not be verified (RELIABILITY E4). */
+  sender_unverified?: number;
 }
 
 export interface BlobTable { sha256: string; size: number; content: Buffer; chunks: number; created_at: string }
@@ -269,6 +271,31 @@ export interface InboundMailTable {
   /** 'retention' (the sweep, after `raw_retention_days`) or 'erasure' (a person was erased). */
   raw_deleted_reason: string | null;
   raw_retention_days: number | null;
+}
+
+/** Columns and tables of migration 009 (account security). */
+export interface ApiTokenTable {
+  /** read, write or admin. */
+  scope: string;
+}
+export interface OneTimeTokenTable {
+  /** The password chosen at sign-up; it becomes the account's when the link is used. */
+  password_hash: string | null;
+}
+export interface OutboundMailTable {
+  /** The bytes to keep once sent: secret links replaced by a placeholder; null when nothing to hide. */
+  raw_after_send: Buffer | null;
+}
+/** Growing delays between failed sign-ins, per account and per client IP. */
+export interface AuthThrottleTable {
+  kind: string;
+  throttle_key: string;
+  failures: number;
+  next_at: string;
+  updated_at: string;
+}
+export interface Database {
+  auth_throttle: AuthThrottleTable;
 }
 
 /** An inbound mailbox with its sealed credentials and its last state (migration 013). */

@@ -64,6 +64,8 @@ export interface Message {
   inboundMailId: string | null;
   outboundMailId: string | null;
   createdAt: string;
+  /** A mailed reply whose From could not be verified (no aligned SPF/DKIM pass); shown to agents. */
+  senderUnverified?: boolean;
 }
 
 export interface Attachment {
@@ -127,6 +129,8 @@ export interface InboundMail {
   processingMs: number | null;
   /** The raw bytes were deleted (retention sweep or erasure of the sender); the log row stays. */
   rawDeleted?: RawDeleted | null;
+  /** The sender check's verdict on From (aligned SPF/DKIM pass), null when no check ran. */
+  senderVerification?: 'verified' | 'unverified' | null;
 }
 
 export interface RawDeleted { at: string; reason: 'retention' | 'erasure'; afterDays: number | null }

@@ -25,6 +25,7 @@ import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
 import { accessLogLine } from './access-log.js';
+import { createAfterResponse, type AfterResponse } from './after-response.js';
 import { metricsRoute } from './routes/metrics.js';
 import { createPortalEventBus } from '../app/live/event-bus.js';
 import type { PortalContext } from '../app/web-context.js';
@@ -68,6 +69,8 @@ export interface HttpDeps {
   webRoot?: string;
   /** How often each live-update stream polls the database; 2 s unless a test wants it faster. */
   livePollMs?: number;
+  /** How long one live-update stream may stay open (LIVE_STREAM_MAX_MS unless a test wants it shorter). */
+  liveMaxLifetimeMs?: number;
   /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
   privacy?: PrivacyContext | null;
   /** The outbox viewer's mail reader and the demo's "reply as the customer" (composer, loopback SMTP); without it those routes answer 503. */
@@ -94,7 +97,7 @@ function errorBody(code: string, message: string, details: Record<string, unknow
  *   const app = await buildApp({ ctx, log, web: createWebStore(db), installation });
  *   const res = await app.inject({ method: 'GET', url: '/api/auth/me' });
  */
-export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router; events: PortalEventBus; liveStreams: LiveStreams; installation: InstallationSettings }> {
+export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { routeRegistry: Router; events: PortalEventBus; liveStreams: LiveStreams; installation: InstallationSettings; afterResponse: AfterResponse }> {
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
     // 1 MiB of JSON is far more than a reply text; uploads will get their own route and limit.
@@ -144,8 +147,10 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   await app.register(fastifyMultipart, { limits: { fileSize: ctx.mail.maxMessageBytes, files: MAX_FILES_PER_REQUEST, fieldSize: MAX_FIELD_BYTES, fields: 20, parts: 60 } });
   // serve: false: every route goes through the registry (with its access level); the plugin only lends sendFile.
   await app.register(fastifyStatic, { root: webRoot, serve: false });
-  const liveStreams = createLiveStreams(ctx, app.log, { pollMs: deps.livePollMs });
+  const liveStreams = createLiveStreams(ctx, app.log, { pollMs: deps.livePollMs, maxLifetimeMs: deps.liveMaxLifetimeMs });
   app.addHook('preClose', async () => liveStreams.closeAll());
+  const afterResponse = createAfterResponse(app.log);
+  app.addHook('onClose', async () => afterResponse.idle());
 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req) => {
@@ -153,7 +158,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
     if (!access) return; // no such route: the not-found handler answers
     req.principal = await authenticate(ctx, req);
     checkCsrf(req, req.principal, ctx.mail.publicUrl);
-    checkAccess(access, req.principal);
+    checkAccess(access, req.principal, req.method);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     securityHeaders(req, reply);
@@ -167,7 +172,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   }
 
   const router = createRouter(app);
-  const r: RouteDeps = { ctx, router };
+  const r: RouteDeps = { ctx, router, afterResponse };
   metaRoutes(r, app);
   authRoutes(r);
   caseRoutes(r);
@@ -183,5 +188,5 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();
-  return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation });
+  return Object.assign(app, { routeRegistry: router, events, liveStreams, installation: deps.installation, afterResponse });
 }

@@ -2,10 +2,17 @@ import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebContext } from '../app/web-context.js';
 import { formatCursor, pollLiveChanges, resumeCursor } from '../app/live/live-updates.js';
 import { principalOf } from './route-registry.js';
-import { APP_CSP } from './security-headers.js';
+import { stillSignedIn } from '../app/auth/sessions.js';
+import { APP_CSP, ISOLATION_HEADERS } from './security-headers.js';
 
 /** Poll every 2 s: a customer who just hit send sees ✓ within about the time the pipeline takes. */
 export const LIVE_POLL_MS = 2000;
+/**
+ * A stream ends after 1 hour at most; the browser's EventSource reconnects on its own (after the
+ * `retry` of 3 s) and resumes with Last-Event-ID, passing the full sign-in check again. So no
+ * stream outlives a change of rights by more than a poll, nor lives on a check made long ago.
+ */
+export const LIVE_STREAM_MAX_MS = 60 * 60 * 1000;
 /** A comment line every 25 s keeps proxies (nginx default 60 s) from closing an idle stream. */
 const HEARTBEAT_MS = 25_000;
 
@@ -19,11 +26,12 @@ export interface LiveStreams {
 /**
  * Server-sent events for the logged-in user. Each stream polls the cheap "changed since" queries
  * every `pollMs`, and at once when the in-process bus says something changed. The stream ends
- * when the browser goes, when the session ends (logout, password change, disabled user) and at
- * shutdown. The browser resumes after a drop with Last-Event-ID, which carries the cursor.
+ * when the browser goes, when the session ends or the token is revoked (logout, password change,
+ * disabled user; checked on every poll), after `maxLifetimeMs`, and at shutdown. The browser resumes after a drop with Last-Event-ID, which carries the cursor.
  */
-export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts: { pollMs?: number } = {}): LiveStreams {
+export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts: { pollMs?: number; maxLifetimeMs?: number } = {}): LiveStreams {
   const pollMs = opts.pollMs ?? LIVE_POLL_MS;
+  const maxLifetimeMs = opts.maxLifetimeMs ?? LIVE_STREAM_MAX_MS;
   const enders = new Set<() => void>();
   return {
     get open() {
@@ -46,6 +54,7 @@ export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts:
         'content-security-policy': APP_CSP,
         'x-frame-options': 'DENY',
         'referrer-policy': 'same-origin',
+        ...ISOLATION_HEADERS,
         // nginx buffers responses by default; a buffered event stream is no stream.
         'x-accel-buffering': 'no',
         connection: 'keep-alive',
@@ -59,6 +68,7 @@ export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts:
         closed = true;
         clearInterval(poll);
         clearInterval(heartbeat);
+        clearTimeout(lifetime);
         unsubscribe?.();
         enders.delete(end);
         res.end();
@@ -73,10 +83,7 @@ export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts:
         try {
           do {
             again = false;
-            if (principal.via === 'session') {
-              const s = await ctx.web.sessions.find(principal.sessionIdHash);
-              if (!s || Date.parse(s.expiresAt) <= ctx.clock.now().getTime()) return end();
-            }
+            if (!(await stillSignedIn(ctx, principal))) return end();
             const r = await pollLiveChanges(ctx, principal.user, cursor);
             cursor = r.cursor;
             if (closed) return;
@@ -91,6 +98,7 @@ export function createLiveStreams(ctx: WebContext, log: FastifyBaseLogger, opts:
       };
       const poll = setInterval(() => void tick(), pollMs);
       const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+      const lifetime = setTimeout(end, maxLifetimeMs);
       const unsubscribe = ctx.events?.subscribe(() => void tick());
       enders.add(end);
       res.on('close', end);

@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { WebContext } from '../app/web-context.js';
 import type { Principal } from '../app/auth/principal.js';
 import { resolveSession } from '../app/auth/sessions.js';
-import { resolveApiToken } from '../app/auth/api-tokens.js';
+import { resolveApiToken, tokenAllows } from '../app/auth/api-tokens.js';
 import { sameSecret } from '../app/auth/secrets.js';
 import { AppError } from '../app/errors.js';
 import { isStaff } from '../domain/case.js';
@@ -59,10 +59,17 @@ export function checkCsrf(req: FastifyRequest, principal: Principal | null, publ
   }
 }
 
-/** 401 when a signed-in user is needed and there is none; 403 when the role is too low. */
-export function checkAccess(access: Access, principal: Principal | null): void {
+/**
+ * 401 when a signed-in user is needed and there is none; 403 when the role is too low, or when an
+ * API token's scope does not cover the request (a `read` token changes nothing, only an `admin`
+ * token reaches admin routes, issue 10, item 7).
+ */
+export function checkAccess(access: Access, principal: Principal | null, method = 'GET'): void {
   if (access === 'public') return;
   if (!principal) throw new AppError('unauthenticated');
   if (access === 'staff' && !isStaff(principal.user.role)) throw new AppError('forbidden');
   if (access === 'admin' && principal.user.role !== 'admin') throw new AppError('forbidden');
+  if (principal.via === 'token' && !tokenAllows(principal.scope, { write: STATE_CHANGING.has(method), adminRoute: access === 'admin' })) {
+    throw new AppError('forbidden', `This API token's scope (${principal.scope}) does not allow this request.`);
+  }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import type { Principal } from '../app/auth/principal.js';
 import type { PortalContext } from '../app/web-context.js';
+import type { AfterResponse } from './after-response.js';
 
 /**
  * Who may call a route. The levels nest: `customer` is any signed-in user (customers, agents,
@@ -55,6 +56,8 @@ export interface Router {
 export interface RouteDeps {
   ctx: PortalContext;
   router: Router;
+  /** Work that runs once the answer has left (sign-up and reset, so that timing tells nothing). */
+  afterResponse?: AfterResponse;
 }
 
 function isAccess(v: unknown): v is Access {

@@ -80,6 +80,9 @@ test('the LMTP drop-in listens on loopback only, turns SMTP off, and docs/operat
   assert.equal(env.SUPPORTAL_SMTP_HOST, '127.0.0.1');
   assert.equal(env.SUPPORTAL_SMTP_PORT, '');
   assert.match(env.SUPPORTAL_LMTP_PORT ?? '', /^\d+$/);
+  // RELIABILITY E8: LMTP on loopback, and only that loopback MTA's Received header is believed.
+  assert.equal(env.SUPPORTAL_LMTP_HOST, '127.0.0.1');
+  assert.equal(env.SUPPORTAL_LMTP_TRUSTED_MTAS, '127.0.0.1');
   const ops = readFileSync(join(repoRoot, 'docs', 'operations.md'), 'utf8');
   const hops = [...ops.matchAll(/^\S+\s+(\w+):inet:([\d.]+):(\d+)$/gm)];
   assert.ok(hops.length > 0, 'docs/operations.md has a Postfix transport entry');

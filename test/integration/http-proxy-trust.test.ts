@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Client, httpHarness, seedWorld, PASSWORD, type Harness, type World } from './http-harness.js';
+import { addUser } from '../../src/app/users.js';
 
 const PROXY = '10.0.0.5';
 const STRANGER = '10.0.0.6';
@@ -32,13 +33,18 @@ describe('SUPPORTAL_TRUST_PROXY: only the listed proxies may name the scheme and
     assert.equal(b.headers['strict-transport-security'], undefined);
   });
 
-  test('a stranger cannot dodge the per-IP login limit by inventing X-Forwarded-For addresses', async () => {
-    for (let i = 0; i < 100; i += 10) {
-      await Promise.all(Array.from({ length: 10 }, async (_, k) => {
+  test('a stranger cannot dodge the per-IP login delay by inventing X-Forwarded-For addresses', async () => {
+    // Only failures on accounts that exist count for a client address: 11 accounts × their 5 free failures.
+    const accounts = [];
+    for (let i = 0; i < 11; i++) accounts.push((await addUser(h.ctx, { role: 'customer', email: `nat${i}@acme.example`, name: `Nat ${i}`, password: PASSWORD })).email);
+    const codes: number[] = [];
+    for (let i = 0; i < 55; i += 11) {
+      codes.push(...(await Promise.all(accounts.map(async (email, k) => {
         const c = new Client(h.app, { remoteAddress: STRANGER, headers: { 'x-forwarded-for': `203.0.113.${i + k}` } });
-        assert.equal((await c.login(`nobody${i + k}@example.org`, 'wrong')).statusCode, 401);
-      }));
+        return (await c.login(email, 'wrong')).statusCode;
+      }))));
     }
+    assert.equal(codes.filter((c) => c === 401).length, 51, 'the stranger\'s own address passed its 50 free failures and one more');
     const again = new Client(h.app, { remoteAddress: STRANGER, headers: { 'x-forwarded-for': '203.0.113.200' } });
     assert.equal((await again.login(w.bob.email, PASSWORD)).statusCode, 429, 'counted against the stranger\'s own address');
     // The proxy's clients are told apart by the address the proxy reports: another one still gets in.

@@ -83,7 +83,8 @@ for (const dialect of testedDialects()) {
         authenticator: createMailauthAuthenticator({ mta: 'mx.support.example.com', resolver: fixedResolver }),
       });
       await addUser(rt.ctx, { role: 'customer', email: 'anna@kunde.example', name: 'Anna Kunde', org: 'Kunde GmbH', lang: 'en' });
-      await addUser(rt.ctx, { role: 'customer', email: 'paul@partner.example', name: 'Paul Partner', org: 'Kunde GmbH', lang: 'en' });
+      // The organisation's admin: he may write to his colleagues' cases (RELIABILITY E7).
+      await addUser(rt.ctx, { role: 'customer', email: 'paul@partner.example', name: 'Paul Partner', org: 'Kunde GmbH', lang: 'en', orgAdmin: true });
       await addUser(rt.ctx, { role: 'customer', email: 'berta@bank.example', name: 'Berta Bank', org: 'Kunde GmbH', lang: 'en' });
       caseNumber = (await openCase(rt.ctx, { customer: 'anna@kunde.example', subject: 'Login', body: 'Login fails.' })).number;
       listener = await startSmtpListener({
@@ -143,21 +144,27 @@ for (const dialect of testedDialects()) {
       assert.deepEqual(queued.map((o) => [o.kind, o.recipients]), [['notice', ['fremd@kunde.example']]]);
     });
 
-    test('L7: an unknown sender whose DNS cannot be read → temperror, still decided: rejected without a notice', async () => {
+    test('L7, RELIABILITY E1: an unknown sender whose DNS cannot be read → temperror, still decided: rejected; a notice only when the envelope sender is the From', async () => {
       const before = unexpected.length;
-      const raw = plainMail({ from: 'someone@nowhere.example', to: SUPPORT, subject: 'New problem', body: 'Hello?' });
-      const { mail, queued } = await sendAndProcess('someone@nowhere.example', raw);
+      const raw = plainMail({ from: 'someone@nowhere.example', to: SUPPORT, subject: 'CHEAP PILLS at nowhere.example', body: 'Hello?' });
+      const { mail, queued } = await sendAndProcess('other@nowhere.example', raw);
       assert.ok(unexpected.length > before, 'the resolver was asked about nowhere.example and failed');
       assert.deepEqual([mail.status, mail.reason], ['rejected', 'no_case_reference']);
-      assert.deepEqual(queued, [], 'no notice to an unauthenticated stranger');
+      assert.deepEqual(queued, [], 'no notice: unverified, and the envelope sender is not the From');
       assert.match(mail.detail ?? '', /no backscatter/);
+
+      // Authentication unavailable and envelope = From: at most the owner of that address is told, without his subject.
+      const same = await sendAndProcess('someone@nowhere.example', plainMail({ from: 'someone@nowhere.example', to: SUPPORT, subject: 'CHEAP PILLS again', body: 'Hello?' }));
+      assert.deepEqual(same.queued.map((o) => [o.kind, o.recipients]), [['notice', ['someone@nowhere.example']]]);
+      assert.doesNotMatch(same.queued[0]!.subject, /PILLS/);
+      assert.doesNotMatch((await rt.ctx.store.outbound.raw(same.queued[0]!.id))!.toString('utf8'), /PILLS/);
     });
 
     test('S4: a valid DKIM signature authenticates a sender whose SPF fails; the same mail unsigned or altered is quarantined', async () => {
       const body = (id: string) => plainMail({ from: 'Paul Partner <paul@partner.example>', to: SUPPORT, subject: `AW: [Case #${caseNumber}] Login`, body: 'Works again, thanks.', messageId: id });
       const goodRaw = await signed(body('dkim-good@partner.example'));
       const verdict = await createMailauthAuthenticator({ mta: 'mx.support.example.com', resolver: fixedResolver }).check(rawMailFromBuffer(goodRaw), { ip: '127.0.0.1', helo: null, sender: 'paul@partner.example' });
-      assert.deepEqual(verdict, { spf: 'fail', dkim: 'pass', dmarc: 'pass', dmarcFailed: false, authenticated: true });
+      assert.deepEqual(verdict, { spf: 'fail', dkim: 'pass', dmarc: 'pass', dmarcFailed: false, authenticated: true, spfAligned: false, dkimAligned: true });
       const good = await sendAndProcess('paul@partner.example', goodRaw);
       assert.equal(good.mail.status, 'accepted', JSON.stringify(good.mail.decisions));
       assert.equal(good.mail.caseNumber, caseNumber);

@@ -59,7 +59,8 @@ for (const dialect of testedDialects()) {
       });
       const ctx = server.runtime.ctx;
       await addUser(ctx, { role: 'customer', email: 'anna@kunde.example', name: 'Anna Kunde', org: 'Kunde GmbH', lang: 'de' });
-      await addUser(ctx, { role: 'customer', email: 'carl@kunde.example', name: 'Carl Kollege', org: 'Kunde GmbH', lang: 'en' });
+      // The organisation's admin: he may add to his colleagues' cases (RELIABILITY E7).
+      await addUser(ctx, { role: 'customer', email: 'carl@kunde.example', name: 'Carl Kollege', org: 'Kunde GmbH', lang: 'en', orgAdmin: true });
       await addUser(ctx, { role: 'customer', email: 'eve@other.example', name: 'Eve Other', org: 'Other Ltd', lang: 'en' });
       await addUser(ctx, { role: 'agent', email: 'agent@vendor.example', name: 'Alex Agent' });
       const c = await openCase(ctx, { customer: 'anna@kunde.example', subject: 'Export bricht ab', body: 'Der Export bricht ab.' });
@@ -126,7 +127,7 @@ for (const dialect of testedDialects()) {
       }
     });
 
-    test('a colleague of the same organisation may reply; the subject changed but headers are intact', async () => {
+    test("the organisation's admin may reply to a colleague's case; the subject changed but headers are intact", async () => {
       const reply = pythonReply(agentMail, { from: 'carl@kunde.example', subject: 'Neuer Betreff ohne Token', body: 'Ich ergänze etwas.' });
       const sent = await smtplibSend(smtpPort, 'carl@kunde.example', [support], reply);
       const mail = await waitForOutcome(server, storedId(sent.detail));
@@ -177,7 +178,7 @@ for (const dialect of testedDialects()) {
       assert.equal(p.headers.get('auto-submitted'), 'auto-replied');
     });
 
-    test('a forbidden attachment is rejected naming the file; the mail of an unknown sender gets no notice (L7)', async () => {
+    test('a forbidden attachment is rejected naming the file; an unverified stranger gets no notice unless the envelope sender is the From, and then without his subject (L7, RELIABILITY E1, E2)', async () => {
       const pdf = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
       const reply = pythonReply(agentMail, { from: 'anna@kunde.example', body: 'Mit PDF.', attachments: [{ filename: 'bericht.pdf', content: pdf, maintype: 'application', subtype: 'pdf' }] });
       const mail = await waitForOutcome(server, storedId((await smtplibSend(smtpPort, 'anna@kunde.example', [support], reply)).detail));
@@ -186,10 +187,16 @@ for (const dialect of testedDialects()) {
       const p = await simpleParser((await server.runtime.ctx.store.outbound.raw(notice.id))!);
       assert.match(p.text ?? '', /bericht\.pdf/);
       const stranger = plainMail({ from: 'nobody@nowhere.example', to: support, subject: 'spam', body: 'x' });
-      const m2 = await waitForOutcome(server, storedId((await smtplibSend(smtpPort, 'nobody@nowhere.example', [support], stranger)).detail));
+      const m2 = await waitForOutcome(server, storedId((await smtplibSend(smtpPort, 'bulk@mailer.example', [support], stranger)).detail));
       assert.equal(m2.reason, 'no_case_reference');
       assert.equal((await server.runtime.ctx.store.outbound.list({})).filter((o) => o.inboundMailId === m2.id).length, 0);
       assert.match(m2.detail ?? '', /no backscatter/);
+      // The sender check is off here: envelope = From is the one case a notice goes out, to that address only.
+      const self = plainMail({ from: 'nobody@nowhere.example', to: support, subject: 'spam spam', body: 'x' });
+      const m3 = await waitForOutcome(server, storedId((await smtplibSend(smtpPort, 'nobody@nowhere.example', [support], self)).detail));
+      const notices = (await server.runtime.ctx.store.outbound.list({})).filter((o) => o.inboundMailId === m3.id);
+      assert.deepEqual(notices.map((o) => o.recipients), [['nobody@nowhere.example']]);
+      assert.doesNotMatch(notices[0]!.subject, /spam/);
     });
 
     test('L1: an out-of-office reply is ignored without receipt', async () => {

@@ -98,9 +98,10 @@ describe('GET /metrics of a real serve, read with an independent Prometheus text
 
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: smtpPort, secure: false, ignoreTLS: true });
     const support = 'support@support.example.com';
-    // A reply to the case (accepted, receipt) and a mail from a stranger without a case (rejected).
+    // A reply to the case (accepted, receipt) and a mail from a stranger without a case (rejected;
+    // no notice: unverified, and the envelope sender is not the From, RELIABILITY E1).
     await transport.sendMail({ envelope: { from: 'kim@example.org', to: [support] }, raw: plainMail({ from: 'kim@example.org', to: support, subject: `Re: Printer [Case #${caseNumber}]`, body: 'Still jams.' }) });
-    await transport.sendMail({ envelope: { from: 'stranger@example.net', to: [support] }, raw: plainMail({ from: 'stranger@example.net', to: support, subject: 'Hello', body: 'Who are you?' }) });
+    await transport.sendMail({ envelope: { from: 'bulk@mailer.example.net', to: [support] }, raw: plainMail({ from: 'stranger@example.net', to: support, subject: 'Hello', body: 'Who are you?' }) });
     transport.close();
 
     const after = await until(

@@ -125,7 +125,7 @@ for (const dialect of testedDialects()) {
       evaMailId = await ingest(plainMail({ from: `${EVA_NAME} <${EVA}>`, to: 'support@support.example.com', subject: `Re: [Case #${evaCase}] Drucker`, body: `Foto anbei, ${PHRASE}.\r\n${filler}` }), EVA);
       evaClosedCase = (await openCase(h.ctx, { customer: EVA, subject: `Alt ${PHRASE}`, body: 'erledigt' })).number;
       await app.inject({ method: 'POST', url: '/api/auth/login', payload: { email: EVA, password: PASSWORD } });
-      await createApiToken(h.ctx, { via: 'token', user: eva, tokenId: 'seed' }, { name: 'Evas Skript' });
+      await createApiToken(h.ctx, { via: 'session', user: eva, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'Evas Skript' });
       bobCase = (await openCase(h.ctx, { customer: 'bob@other.example', subject: `Bob ${BOB_PHRASE}`, body: `Die ${BOB_PHRASE} ist locker.` })).number;
       admin = new Client(app);
       assert.equal((await admin.login('admin@vendor.example', PASSWORD)).statusCode, 200);

@@ -158,7 +158,7 @@ for (const dialect of testedDialects()) {
 
     test('over HTTP with an agent token: 201 with the stored mail id, and the SHA-256 of the stored bytes', async () => {
       const web = createWebStore(server.runtime.db);
-      const { token } = await createApiToken({ ...server.runtime.ctx, web }, { via: 'token', user: agent, tokenId: 'seed' }, { name: 'demo' });
+      const { token } = await createApiToken({ ...server.runtime.ctx, web }, { via: 'session', user: agent, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'demo', scope: 'write' });
       const held = await heldReply();
       const res = await server.http.inject({ method: 'POST', url: `/api/outbox/${held}/reply-as-customer`, headers: { authorization: `Bearer ${token}` }, payload: { text: 'Danke, das hilft.', style: 'gmail' } });
       assert.equal(res.statusCode, 201, res.body);

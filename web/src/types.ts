@@ -43,6 +43,8 @@ export interface Message {
   inboundMailId?: string | null;
   outboundMailId?: string | null;
   createdAt: string;
+  /** Staff only: the From of this mailed reply could not be verified (SPF/DKIM). */
+  senderUnverified?: boolean;
 }
 
 export interface ZipEntry { name: string; size?: number }
@@ -105,6 +107,8 @@ export interface MailLogEntry {
   size?: number;
   /** The raw source was deleted (retention sweep or erasure of the person): nothing to download. */
   rawDeleted?: { at: string; reason: 'retention' | 'erasure'; afterDays: number | null } | null;
+  /** Staff only: the sender check's verdict on From; null when no check ran (mailbox, pipe). */
+  senderVerification?: 'verified' | 'unverified' | null;
 }
 
 export interface OutboundMail {

@@ -27,6 +27,8 @@ export interface EffectiveSettings {
   maxMessageBytesCeiling: number;
   /** The admin's wording of the receipt and the notice, per language. */
   templates: TemplateOverrides;
+  /** accept / mark / hold a reply whose sender could not be verified (RELIABILITY E4). */
+  unverifiedSender: EffectiveInstallationSettings['unverifiedSender'];
   /** Which of the editable settings an admin changed (when, by whom). */
   changed: EffectiveInstallationSettings['changed'];
   /** What each editable field accepts. */
@@ -61,6 +63,7 @@ export async function effectiveSettings(ctx: AdminSettingsDeps, admin: User): Pr
     maxMessageBytes: eff.maxMessageBytes,
     maxMessageBytesCeiling: ctx.installation.defaults.maxMessageBytes,
     templates: eff.templates,
+    unverifiedSender: eff.unverifiedSender,
     changed: eff.changed,
     limits: settingsLimits(ctx.installation.defaults.maxMessageBytes),
     builtInTemplates: builtInWording(ctx),

@@ -33,10 +33,19 @@ export interface SessionStore {
   deleteExpired(idleBefore: string, now: string): Promise<number>;
 }
 
+/**
+ * What a personal API token may do. `read`: GET only. `write`: also change what the user may
+ * change, except on admin routes. `admin`: everything the user's role allows. A token never
+ * creates tokens and never changes the password, whatever its scope.
+ */
+export const API_TOKEN_SCOPES = ['read', 'write', 'admin'] as const;
+export type ApiTokenScope = (typeof API_TOKEN_SCOPES)[number];
+
 export interface ApiTokenRecord {
   id: string;
   userId: string;
   name: string;
+  scope: ApiTokenScope;
   tokenHash: string;
   /** The first characters, so that a user can tell tokens apart without the secret. */
   prefix: string;
@@ -51,15 +60,22 @@ export interface ApiTokenStore {
   list(userId: string): Promise<ApiTokenRecord[]>;
   /** Revokes the user's token; false when the user has no such live token. */
   revoke(id: string, userId: string, at: string): Promise<boolean>;
+  /** Revokes every live token of the user (password reset, password change on request); returns how many. */
+  revokeForUser(userId: string, at: string): Promise<number>;
   touch(id: string, at: string): Promise<void>;
+  /** Whether the token exists and is not revoked. */
+  isLive(id: string): Promise<boolean>;
 }
 
 export type OneTimePurpose = 'verify_email' | 'password_reset';
 
 export interface OneTimeTokenStore {
-  insert(t: { tokenHash: string; purpose: OneTimePurpose; userId: string; createdAt: string; expiresAt: string }): Promise<void>;
-  /** Marks the token used and returns its user, atomically: a second use returns null (W2). */
-  consume(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<string | null>;
+  /** `passwordHash`: a sign-up's chosen password, set on the account only when this link is used. */
+  insert(t: { tokenHash: string; purpose: OneTimePurpose; userId: string; createdAt: string; expiresAt: string; passwordHash?: string | null }): Promise<void>;
+  /** Marks the token used and returns its user (and password hash), atomically: a second use returns null (W2). */
+  consume(tokenHash: string, purpose: OneTimePurpose, now: string): Promise<{ userId: string; passwordHash: string | null } | null>;
+  /** The password hashes of a user's unused, unexpired links of a purpose, newest first, at most `limit`. */
+  pendingPasswordHashes(userId: string, purpose: OneTimePurpose, now: string, limit: number): Promise<string[]>;
   /** Voids a user's unused tokens of a purpose (a new reset link voids the older ones). */
   invalidate(userId: string, purpose: OneTimePurpose, at: string): Promise<void>;
 }
@@ -73,7 +89,16 @@ export interface AttemptStore {
   /** Attempts of any outcome since `since` (for requests that have no failure, like reset mails). */
   count(kind: AttemptKind, key: { account: string } | { ip: string }, since: string): Promise<number>;
   lastSuccess(kind: AttemptKind, account: string): Promise<string | null>;
+  /** Drops attempts and delay states older than `before`. */
   prune(before: string): Promise<void>;
+  /**
+   * Growing delays between sign-in attempts, per account and per client IP (issue 10, item 8):
+   * one key's failures and the time before which its next attempt waits.
+   */
+  delayState(kind: AttemptKind, key: string): Promise<ThrottleState | null>;
+  /** Compare-and-set: writes `next` if the key still holds `expected` (null: no row yet); true when it did. */
+  swapDelayState(kind: AttemptKind, key: string, expected: ThrottleState | null, next: ThrottleState): Promise<boolean>;
+  clearDelayState(kind: AttemptKind, key: string): Promise<void>;
 }
 
 export interface UserSettings {
@@ -89,3 +114,11 @@ export interface UserSettingsStore {
   /** Enabled agents and admins who asked for notification mails. */
   emailNotificationRecipients(): Promise<User[]>;
 }
+
+/** One throttle key's state: failures counted so far and the time before which no attempt runs. */
+export interface ThrottleState {
+  failures: number;
+  nextAt: string;
+  updatedAt: string;
+}
+

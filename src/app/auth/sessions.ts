@@ -64,3 +64,22 @@ export async function resolveSession(ctx: SessionsDeps, cookieValue: string): Pr
 export async function endSession(ctx: SessionsDeps, sessionIdHash: string): Promise<void> {
   await ctx.web.sessions.delete(sessionIdHash);
 }
+
+/** What `stillSignedIn` reads. */
+export type StillSignedInDeps = WebSlice<'users', 'sessions' | 'apiTokens', 'clock'>;
+
+/**
+ * Whether a principal resolved earlier still holds: its session exists and has not expired, or
+ * its token is not revoked, and its user exists and is enabled. A long-lived answer (the live
+ * event stream) asks this on every poll, so that a logout, a revoked token or a disabled user
+ * ends it within one poll (issue 10, item 7).
+ */
+export async function stillSignedIn(ctx: StillSignedInDeps, p: Principal): Promise<boolean> {
+  const now = ctx.clock.now().getTime();
+  if (p.via === 'session') {
+    const s = await ctx.web.sessions.find(p.sessionIdHash);
+    if (!s || now >= Date.parse(s.expiresAt)) return false;
+  } else if (!(await ctx.web.apiTokens.isLive(p.tokenId))) return false;
+  const user = await ctx.store.users.findById(p.user.id);
+  return user !== null && !user.disabled;
+}

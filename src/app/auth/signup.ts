@@ -13,7 +13,7 @@ import { hashSecret, randomSecret } from './secrets.js';
 import { assertNotThrottled, recordAttempt } from './throttle.js';
 
 /** What this module's use cases reach of the web context. */
-export type SignupDeps = WebSlice<'audit' | 'transaction' | 'users', 'oneTimeTokens', 'clock' | 'mail'> & QueueMailDeps & ThrottleDeps & UsersDeps;
+export type SignupDeps = WebSlice<'audit' | 'transaction' | 'users', 'oneTimeTokens', 'clock' | 'hasher' | 'mail'> & QueueMailDeps & ThrottleDeps & UsersDeps;
 
 /** A verification link works for 24 hours: long enough for a mail that waited over a weekend night, short enough to be useless in an old mailbox. */
 export const VERIFY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -30,33 +30,64 @@ const signupInput = z.object({
 });
 export type SignupInput = z.input<typeof signupInput>;
 
+/** A sign-up that passed validation and the throttle; `completeSignup` does the rest. */
+export interface AcceptedSignup {
+  email: string;
+  name: string;
+  password: string;
+  language: Language | undefined;
+}
+
 /**
- * Customer self-registration. The account starts unverified and without an organisation (an
- * admin links it; claiming a company by typing its name would let anyone into its cases).
- * The answer is the same whether the address was new or known (no account enumeration); for a
- * known unverified address a fresh link is sent, for a verified one nothing.
+ * Customer self-registration, in two halves so that the answer can leave before the work that
+ * depends on whether the address is known (issue 10, item 9: 3–10 ms for a known address against
+ * 41–58 ms for a new one told them apart). `acceptSignup` validates and counts the attempt (the
+ * same for every address); `completeSignup` runs after the answer.
  */
-export async function signup(ctx: SignupDeps, input: SignupInput, meta: { ip: string | null }): Promise<void> {
+export async function acceptSignup(ctx: SignupDeps, input: SignupInput, meta: { ip: string | null }): Promise<AcceptedSignup> {
   const i = parseInput(signupInput, input);
   const email = normalizeEmail(i.email);
   await assertNotThrottled(ctx, 'signup', email, meta.ip);
   await recordAttempt(ctx, 'signup', email, meta.ip, true);
-  let user = await ctx.store.users.findByEmail(email);
+  return { email, name: i.name, password: i.password, language: i.language };
+}
+
+/**
+ * The account starts unverified, without a password and without an organisation (an admin links
+ * it; claiming a company by typing its name would let anyone into its cases). The chosen password
+ * travels with the verification link and becomes the account's only when that link is used
+ * (issue 10, item 6): whoever signs up someone else's address first sets no password the owner
+ * would later verify. A repeated sign-up of an unverified address sends a new link with its own
+ * password; a verified or disabled address gets nothing. The password is hashed in every case,
+ * so that the work does not depend on the address either.
+ */
+export async function completeSignup(ctx: SignupDeps, s: AcceptedSignup): Promise<void> {
+  const passwordHash = await ctx.hasher.hash(s.password);
+  let user = await ctx.store.users.findByEmail(s.email);
   if (user && (user.emailVerified || user.disabled)) return;
   if (!user) {
     try {
-      user = await addUser(ctx, { role: 'customer', email, name: i.name, password: i.password, lang: i.language, emailVerified: false });
+      user = await addUser(ctx, { role: 'customer', email: s.email, name: s.name, lang: s.language, emailVerified: false });
     } catch (e) {
       // Two sign-ups of one address at once: the other one sends the link.
       if (e instanceof AppError && e.code === 'email_taken') return;
       throw e;
     }
   }
-  await sendVerification(ctx, user);
+  await sendVerification(ctx, user, passwordHash);
 }
 
-/** Issues a new verification link (older ones stay valid until they expire) and queues the mail. */
-export async function sendVerification(ctx: SignupDeps, user: User): Promise<void> {
+/** Both halves at once (for callers that have no answer to send first). */
+export async function signup(ctx: SignupDeps, input: SignupInput, meta: { ip: string | null }): Promise<void> {
+  await completeSignup(ctx, await acceptSignup(ctx, input, meta));
+}
+
+/**
+ * Issues a new verification link (older ones stay valid until they expire) and queues the mail.
+ * The link is kept in the outbox only until the mail is sent (a placeholder then), and the
+ * database holds only the token's hash.
+ */
+export async function sendVerification(ctx: SignupDeps, user: User, passwordHash: string | null = null): Promise<void> {
   const token = randomSecret();
   const now = ctx.clock.now();
   await ctx.web.oneTimeTokens.insert({
@@ -65,6 +96,7 @@ export async function sendVerification(ctx: SignupDeps, user: User): Promise<voi
     userId: user.id,
     createdAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + VERIFY_TTL_MS).toISOString(),
+    passwordHash,
   });
   await ctx.store.transaction((tx) =>
     queueMail(ctx, tx, {
@@ -73,6 +105,7 @@ export async function sendVerification(ctx: SignupDeps, user: User): Promise<voi
       language: user.language as Language,
       to: { name: user.name, address: user.email },
       vars: { name: user.name, link: `${ctx.mail.publicUrl}/verify?token=${token}` },
+      secretVars: ['link'],
     }),
   );
 }
@@ -80,8 +113,13 @@ export async function sendVerification(ctx: SignupDeps, user: User): Promise<voi
 /** Confirms the address with the token from the mail; single use, 24 h (W2). */
 export async function verifyEmail(ctx: SignupDeps, input: { token: string }): Promise<void> {
   const token = parseInput(z.object({ token: z.string().min(1).max(200) }), input).token;
-  const userId = await ctx.web.oneTimeTokens.consume(hashSecret(token), 'verify_email', ctx.clock.now().toISOString());
-  if (!userId) throw new AppError('token_invalid');
-  await ctx.store.users.update(userId, { emailVerified: true });
+  const now = ctx.clock.now().toISOString();
+  const used = await ctx.web.oneTimeTokens.consume(hashSecret(token), 'verify_email', now);
+  if (!used) throw new AppError('token_invalid');
+  const { userId, passwordHash } = used;
+  // The password chosen with this link is the one the owner of the mailbox confirmed; the other
+  // pending links (and the passwords they carry) are void.
+  await ctx.store.users.update(userId, passwordHash ? { emailVerified: true, passwordHash } : { emailVerified: true });
+  await ctx.web.oneTimeTokens.invalidate(userId, 'verify_email', now);
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: userId, action: 'auth.verify', target: userId });
 }

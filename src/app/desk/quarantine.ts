@@ -71,7 +71,7 @@ export async function releaseMail(ctx: QuarantineDeps, user: User, id: string): 
     const why = m.reason === 'virus' ? 'a mail with a virus is never released' : `only mails quarantined as ${[...RELEASABLE].join(', ')} can be released`;
     throw new AppError('not_reprocessable', `Mail ${id} is ${m.status}${m.reason ? ` (${m.reason})` : ''}: ${why}.`);
   }
-  await reprocessInboundMail(ctx, id);
+  await reprocessInboundMail(ctx, id, { released: true });
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: user.id, action: 'inbound.release', target: id, detail: { reason: m.reason } });
   ctx.events?.publish({ kind: 'mail', mailId: id });
   return mailLogEntry((await requireMail(ctx, id)), true, true, ctx.mail.publicUrl);

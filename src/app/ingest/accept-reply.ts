@@ -29,6 +29,7 @@ export async function acceptReply(p: PipelineContext, tx: Store): Promise<{ mess
       return { filename: safeAttachmentName(a.filename, detectedType, i), detectedType, content: a.content, scan: p.scan === 'clean' ? ('clean' as const) : ('not_scanned' as const) };
     }),
     statusDetail: 'customer e-mail reply',
+    senderUnverified: p.markSenderUnverified === true,
   });
   return { messageId: message.id };
 }

@@ -27,7 +27,7 @@ export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts
     jobs.map(async (job) => {
       const mailId = String(job.payload.mailId);
       try {
-        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts));
+        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts, job.payload.released === true));
       } catch (e) {
         const error = (e as Error).message ?? String(e);
         const dead = job.attempts >= LIMITS.jobMaxAttempts;

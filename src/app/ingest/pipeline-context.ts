@@ -29,6 +29,18 @@ export interface PipelineContext {
   notes: string[];
   /** Which run of this mail's job this is (1 for the first; a pipe ingest counts as 1). */
   attempt: number;
+  /** An agent released the mail from the quarantine: a sender check does not hold it again. */
+  released?: boolean;
+  /** The case message is to be marked "sender not verified" (060, the installation's setting). */
+  markSenderUnverified?: boolean;
+}
+
+/**
+ * Whether the From is verified: `true` for an aligned SPF or DKIM pass, `false` when the check
+ * ran and found neither, `null` when no check ran (mailbox and pipe mail, or the check is off).
+ */
+export function senderVerified(p: Pick<PipelineContext, 'auth'>): boolean | null {
+  return p.auth ? p.auth.spfAligned || p.auth.dkimAligned : null;
 }
 
 export type Verdict =

@@ -29,6 +29,13 @@ export interface SenderAuthResult {
   dmarcFailed: boolean;
   /** SPF or an aligned DKIM signature passed: the envelope or From domain is authentic. */
   authenticated: boolean;
+  /**
+   * SPF passed for the envelope sender's domain and that domain aligns with the From domain: the
+   * envelope sender is an address of the From's domain, proven by the connecting IP.
+   */
+  spfAligned: boolean;
+  /** A DKIM signature of the From's (organisational) domain verified: the From domain is authentic. */
+  dkimAligned: boolean;
 }
 
 export interface SenderAuthenticator {
@@ -40,7 +47,18 @@ export interface IngestSettings {
   policy: AttachmentPolicy;
   /** At most the configured ceiling: the SMTP listener announced that one as SIZE at start. */
   maxMessageBytes: number;
+  /** What happens to a reply whose From could not be verified (no aligned SPF or DKIM pass); default `mark`. */
+  unverifiedSender?: UnverifiedSenderPolicy;
 }
+
+/**
+ * `accept`: added to the case like any reply; `mark`: added and shown as "sender not verified";
+ * `hold`: quarantined (`auth_failed`) until an agent releases it.
+ */
+export const UNVERIFIED_SENDER_POLICIES = ['accept', 'mark', 'hold'] as const;
+export type UnverifiedSenderPolicy = (typeof UNVERIFIED_SENDER_POLICIES)[number];
+/** Many customers' domains publish no DMARC and sign nothing: holding their mail would stop the support. */
+export const DEFAULT_UNVERIFIED_SENDER_POLICY: UnverifiedSenderPolicy = 'mark';
 
 /**
  * Usage:
@@ -67,6 +85,11 @@ export interface IngestDeps {
   sanitizeHtml(html: string): string;
   /** Who gets a notice mail about an accepted reply (the web store's user settings); absent: nobody. */
   agentNotifications?: AgentNotificationPrefs | null;
+  /**
+   * Whether an LMTP peer (its IP; null for a Unix socket) is one of our own MTAs, whose topmost
+   * Received header names the real client (SUPPORTAL_LMTP_TRUSTED_MTAS); absent: nobody is.
+   */
+  trustsReceivedFrom?: (peerIp: string | null) => boolean;
 }
 
 /** Thrown by a step when a dependency is down: the mail is retried later, nothing is decided. */

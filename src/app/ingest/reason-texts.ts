@@ -31,8 +31,8 @@ export const REASON_TEXTS: Record<ReasonCode, Record<Language, { text: string; a
     en: { text: 'A delivery failure report from a mail server; it was matched to the outgoing mail.', advice: 'Nothing.' },
   },
   auth_failed: {
-    de: { text: 'Der Absender konnte nicht bestätigt werden (DMARC); die E-Mail wurde zurückgehalten.', advice: 'Bitten Sie Ihre IT, SPF/DKIM für Ihre Domain einzurichten, oder schreiben Sie im Portal: {portal}' },
-    en: { text: 'The sender could not be verified (DMARC); the e-mail was held back.', advice: 'Ask your IT to set up SPF/DKIM for your domain, or write in the portal: {portal}' },
+    de: { text: 'Der Absender konnte nicht bestätigt werden (SPF/DKIM/DMARC); die E-Mail wurde zur Prüfung zurückgehalten.', advice: 'Bitten Sie Ihre IT, SPF/DKIM für Ihre Domain einzurichten, oder schreiben Sie im Portal: {portal}' },
+    en: { text: 'The sender could not be verified (SPF/DKIM/DMARC); the e-mail was held back for a check.', advice: 'Ask your IT to set up SPF/DKIM for your domain, or write in the portal: {portal}' },
   },
   no_case_reference: {
     de: { text: 'Die E-Mail gehört zu keinem Fall. Fälle können nicht per E-Mail eröffnet werden.', advice: 'Eröffnen Sie einen Fall im Portal ({portal}) oder rufen Sie uns an. Auf unsere E-Mails zu einem Fall können Sie einfach antworten.' },

@@ -9,9 +9,10 @@ export type ReprocessDeps = AppSlice<'transaction', 'clock'>;
 /**
  * An admin asks for a quarantined or deferred mail (or one whose job is dead) to go through the
  * pipeline again, e.g. after releasing it or after clamd is back. The outcome is reset and a new
- * job queued; the mail keeps its id, so the log shows one entry.
+ * job queued; the mail keeps its id, so the log shows one entry. A mail an agent `released` is
+ * not held again by the sender checks (an agent vouched for it); its other checks still run.
  */
-export async function reprocessInboundMail(ctx: ReprocessDeps, mailId: string): Promise<{ mailId: string; status: 'received' }> {
+export async function reprocessInboundMail(ctx: ReprocessDeps, mailId: string, opts: { released?: boolean } = {}): Promise<{ mailId: string; status: 'received' }> {
   return ctx.store.transaction(async (tx) => {
     const m = await tx.inbound.findById(mailId);
     if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
@@ -23,7 +24,7 @@ export async function reprocessInboundMail(ctx: ReprocessDeps, mailId: string): 
       status: 'received', reason: null, detail: `reprocess requested (was ${m.status}${m.reason ? `/${m.reason}` : ''})`, caseId: null, fromAddress: m.fromAddress, subject: m.subject,
       scan: null, auth: null, decisions: [], processedAt: now, processingMs: 0,
     });
-    await tx.jobs.enqueue({ id: randomUUID(), kind: PROCESS_INBOUND_JOB, key: `inbound:${mailId}:${now}`, payload: { mailId }, runAt: now, now });
+    await tx.jobs.enqueue({ id: randomUUID(), kind: PROCESS_INBOUND_JOB, key: `inbound:${mailId}:${now}`, payload: opts.released ? { mailId, released: true } : { mailId }, runAt: now, now });
     await tx.audit.record({ at: now, actor: null, action: 'inbound.reprocess', target: mailId });
     return { mailId, status: 'received' as const };
   });

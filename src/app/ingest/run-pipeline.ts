@@ -38,7 +38,7 @@ const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'igno
  * A step that throws DeferError (clamd down) or any other error defers the mail: the caller
  * retries the job later; the mail shows as `deferred` meanwhile.
  */
-export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit, attempt = 1): Promise<PipelineOutcome> {
+export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit, attempt = 1, released = false): Promise<PipelineOutcome> {
   const started = process.hrtime.bigint();
   const mail = await app.store.inbound.findById(mailId);
   if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
@@ -50,7 +50,7 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
   if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
   const head = await firstChunk(raw);
   const p: PipelineContext = {
-    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [], attempt,
+    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [], attempt, released,
   };
   let verdict: Verdict = { kind: 'accept' };
   for (const step of PIPELINE_STEPS) {

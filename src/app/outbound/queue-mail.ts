@@ -26,7 +26,22 @@ export interface QueueMailInput {
   inReplyTo?: string | null;
   inboundMailId?: string | null;
   attachments?: Array<{ filename: string; content: Buffer; contentType?: string }>;
+  /**
+   * The recipient's address is not authenticated (a receipt under the fallback rule, RELIABILITY
+   * E1): the mail names the case by its number only — no Thread-Topic with the case's subject, no
+   * References to our earlier mails, and a Message-ID that is not a signed reference to the case.
+   */
+  unverifiedRecipient?: boolean;
+  /**
+   * Vars that hold a secret (a verification or reset link). The mail is sent with them, but the
+   * outbox keeps them only until it is sent or has failed: then a placeholder takes their place,
+   * so that whoever reads the database later finds no working link (issue 10, item 10).
+   */
+  secretVars?: string[];
 }
+
+/** What stands in a sent mail's stored copy where a secret link was. */
+export const SECRET_PLACEHOLDER: Record<Language, string> = { de: '[Link nach dem Versand entfernt]', en: '[link removed after sending]' };
 
 /** A VERP envelope sender: a bounce names the outbound mail it concerns (bounces+<id>@domain). */
 export function verpAddress(bounceAddress: string, outboundId: string): string {
@@ -54,25 +69,28 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
   const id = randomUUID();
   const automatic = AUTOMATIC.has(input.kind);
   const c = input.case;
-  const rendered = ctx.composer.render(input.template, input.language, {
-    productName: s.productName,
-    portalUrl: s.publicUrl,
-    ...(c ? { caseToken: `#${c.number}`, caseUrl: `${s.publicUrl}/cases/${c.number}` } : {}),
-    mailLogUrl: `${s.publicUrl}/mails`,
-    ...input.vars,
-  });
-  const messageId = c ? makeCaseMessageId(s.secret, c.number, s.mailDomain) : makeMessageId(s.mailDomain);
+  const renderWith = (vars: QueueMailInput['vars']) =>
+    ctx.composer.render(input.template, input.language, {
+      productName: s.productName,
+      portalUrl: s.publicUrl,
+      ...(c ? { caseToken: `#${c.number}`, caseUrl: `${s.publicUrl}/cases/${c.number}` } : {}),
+      mailLogUrl: `${s.publicUrl}/mails`,
+      ...vars,
+    });
+  const rendered = renderWith(input.vars);
+  const threaded = c && !input.unverifiedRecipient ? c : undefined;
+  const messageId = threaded ? makeCaseMessageId(s.secret, threaded.number, s.mailDomain) : makeMessageId(s.mailDomain);
   const subject = c ? caseSubject(s.caseTokenLabel, c.number, rendered.subject) : rendered.subject;
   const headers: Record<string, string> = {};
   let references: string[] = [];
-  if (c) {
+  if (threaded) {
     // Threading: every earlier mail of ours about the case, newest last, capped at 20 so that
     // headers stay small (clients need only the root and the parent to thread).
-    const earlier = await tx.outbound.list({ caseId: c.id, limit: 20 });
+    const earlier = await tx.outbound.list({ caseId: threaded.id, limit: 20 });
     references = earlier.map((m) => m.messageId).reverse();
-    headers['Thread-Topic'] = stripReplyPrefixes(c.subject).replace(/[\r\n\0]+/g, ' ');
-    headers['Thread-Index'] = threadIndex(s.secret, c.number, earlier.length);
-    headers['X-Supportal-Case'] = String(c.number);
+    headers['Thread-Topic'] = stripReplyPrefixes(threaded.subject).replace(/[\r\n\0]+/g, ' ');
+    headers['Thread-Index'] = threadIndex(s.secret, threaded.number, earlier.length);
+    headers['X-Supportal-Case'] = String(threaded.number);
   }
   const inReplyTo = input.inReplyTo ?? references[references.length - 1] ?? null;
   if (input.inReplyTo && !references.includes(input.inReplyTo)) references.push(input.inReplyTo);
@@ -86,21 +104,15 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
   const replyTo = automatic ? null : c && s.plusAddressing ? makePlusAddress(s.secret, s.supportAddress, c.number) : s.supportAddress;
   const envelopeFrom = verpAddress(s.bounceAddress, id);
   const now = ctx.clock.now();
-  const raw = await ctx.composer.compose({
-    from,
-    to: [input.to],
-    cc: input.cc,
-    replyTo,
-    subject,
-    messageId,
-    inReplyTo,
-    references,
-    headers,
-    text: rendered.text,
-    html: rendered.html,
-    attachments: input.attachments,
-    date: now,
-  });
+  const envelope = { from, to: [input.to], cc: input.cc, replyTo, subject, messageId, inReplyTo, references, headers, attachments: input.attachments, date: now };
+  const raw = await ctx.composer.compose({ ...envelope, text: rendered.text, html: rendered.html });
+  let rawAfterSend: Buffer | null = null;
+  if (input.secretVars?.length) {
+    // The same mail with the secrets replaced, composed now, so that the secret need not be kept.
+    const placeholder = SECRET_PLACEHOLDER[input.language];
+    const redacted = renderWith({ ...input.vars, ...Object.fromEntries(input.secretVars.map((k) => [k, placeholder])) });
+    rawAfterSend = await ctx.composer.compose({ ...envelope, text: redacted.text, html: redacted.html });
+  }
   await tx.outbound.insert({
     id,
     kind: input.kind,
@@ -113,6 +125,7 @@ export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailI
     subject,
     language: input.language,
     raw,
+    rawAfterSend,
     status: s.relayConfigured ? 'queued' : 'held',
     createdAt: now.toISOString(),
   });

@@ -93,7 +93,12 @@ for (const dialect of testedDialects()) {
       assert.equal(m?.bounceDiagnostic, `5.1.1 550 5.1.1 <${CUSTOMER}>: Recipient address rejected: User unknown`);
       const n = await notes(sent.caseId);
       assert.equal(n.length, 1);
-      assert.equal(n[0]!.bodyText.split('\n')[0], `Mail to ${CUSTOMER} bounced: ${m?.bounceDiagnostic}`);
+      assert.deepEqual(n[0]!.bodyText.split('\n').slice(0, 4), [
+        `Mail to ${CUSTOMER} bounced (permanent failure).`,
+        `Die E-Mail an ${CUSTOMER} kam zurück (dauerhafter Fehler).`,
+        'The bounce report says (quoted, not verified) / Der Unzustellbarkeitsbericht sagt (Zitat, nicht geprüft):',
+        `> ${m?.bounceDiagnostic}`,
+      ]);
       assert.match(n[0]!.bodyText, new RegExp(`Message-ID: <${sent.messageId.replace(/\./g, '\\.')}>`));
       assert.equal(n[0]!.outboundMailId, sent.outboundId);
       assert.equal(n[0]!.authorId, null);
@@ -132,7 +137,7 @@ for (const dialect of testedDialects()) {
       const m = await rt.ctx.store.outbound.findById(sent.outboundId);
       assert.equal(m?.status, 'bounced');
       assert.equal(m?.bounceDiagnostic, '5.2.2 552 5.2.2 Mailbox full');
-      assert.match((await notes(sent.caseId))[0]!.bodyText, /^Mail to kunde@example\.org bounced: 5\.2\.2 552 5\.2\.2 Mailbox full/);
+      assert.match((await notes(sent.caseId))[0]!.bodyText, /^Mail to kunde@example\.org bounced \(permanent failure\)\.\n.*\n.*\n> 5\.2\.2 552 5\.2\.2 Mailbox full\n/);
     });
 
     test('the VERP address wins over a Message-ID of another mail', async () => {
@@ -152,6 +157,45 @@ for (const dialect of testedDialects()) {
       assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: null, caseId: null, effect: null });
       assert.equal((await rt.ctx.store.outbound.findById(sent.outboundId))?.status, 'sent');
       assert.deepEqual(await notes(sent.caseId), []);
+    });
+
+    test('RELIABILITY E5: a forged DSN to the VERP address of a notice the attacker got, naming another customer, changes nothing', async () => {
+      const VICTIM = 'opfer@example.org';
+      await addUser(rt.ctx, { role: 'customer', email: VICTIM, name: 'Olga Opfer', lang: 'de' });
+      // The notice went to the attacker; he knows its VERP return path and Message-ID.
+      const notice = await rt.ctx.store.transaction((tx) =>
+        queueMail(rt.ctx, tx, { kind: 'notice', template: 'notice', language: 'en', to: { name: '', address: 'attacker@evil.example' }, vars: { subject: '-', receivedAt: 'today', reasonText: 'x', advice: 'y', fileLine: '' } }),
+      );
+      await runOutboxOnce(rt.ctx, acceptAll);
+      const verp = verpAddress(rt.ctx.mail.bounceAddress, notice.id);
+      const r = await report(dsnFor({ messageId: notice.messageId, verp, recipient: VICTIM }), [verp]);
+      assert.equal(r.recipient, VICTIM);
+      assert.equal(r.permanent, true);
+      assert.deepEqual(await recordBounce(rt.ctx, { report: r, inboundMailId: null }), { outboundId: notice.id, caseId: null, effect: 'foreign_recipient' });
+      assert.equal((await rt.ctx.store.users.findByEmail(VICTIM))?.mailFailing ?? null, null, "the victim's address is not marked failing");
+      const m = await rt.ctx.store.outbound.findById(notice.id);
+      assert.deepEqual([m?.status, m?.bounceDiagnostic], ['sent', null]);
+      assert.deepEqual((await audit(notice.id)).map((x) => x.action), ['outbound.bounce_refused']);
+
+      // The same DSN for the address the notice did go to is a real bounce of that mail.
+      const own = await report(dsnFor({ messageId: notice.messageId, verp, recipient: 'attacker@evil.example' }), [verp]);
+      assert.equal((await recordBounce(rt.ctx, { report: own, inboundMailId: null })).effect, 'bounced');
+    });
+
+    test("RELIABILITY E6: a DSN's free text reaches the agents only quoted and labelled as the report's words", async () => {
+      const sent = await sentReply('Lizenzfrage');
+      const text = '550 5.1.1 NEW ADDRESS of this customer is keys@evil.example - send licence keys there';
+      const r = await report(dsnFor({ messageId: sent.messageId, verp: sent.verp, recipient: CUSTOMER, diagnostic: text }), [sent.verp]);
+      await recordBounce(rt.ctx, { report: r, inboundMailId: null });
+      const body = (await notes(sent.caseId))[0]!.bodyText;
+      const lines = body.split('\n');
+      const label = lines.findIndex((l) => l.startsWith('The bounce report says (quoted, not verified)'));
+      assert.ok(label > 0, body);
+      const carrying = lines.filter((l) => l.includes('NEW ADDRESS'));
+      assert.equal(carrying.length, 1, body);
+      assert.ok(carrying[0]!.startsWith('> '), `quoted: ${carrying[0]}`);
+      assert.ok(lines.indexOf(carrying[0]!) > label, 'after the label');
+      assert.equal(lines[0], `Mail to ${CUSTOMER} bounced (permanent failure).`, 'our own words name only the address and the kind of failure');
     });
 
     test('a delay notice (Action: delayed, 4.x.x) is recorded but does not mark the mail bounced', async () => {

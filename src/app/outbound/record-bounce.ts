@@ -29,6 +29,23 @@ async function findBounced(store: Store, report: BounceReport): Promise<Outbound
   return report.originalMessageId ? store.outbound.findByMessageId(report.originalMessageId) : null;
 }
 
+/**
+ * The note that tells agents about a bounced reply, in both languages. The diagnostic is the
+ * remote server's free text — anyone can send a DSN — so it is quoted line by line and labelled
+ * as the report's words, never written as a statement of ours (RELIABILITY E6).
+ */
+export function bounceNote(recipient: string, permanent: boolean, diagnostic: string, mail: Pick<OutboundMail, 'subject' | 'messageId'>): string {
+  const quoted = diagnostic.split(/\r?\n/).map((l) => `> ${l}`).join('\n');
+  return [
+    permanent ? `Mail to ${recipient} bounced (permanent failure).` : `Mail to ${recipient} bounced (temporary failure; a later mail may get through).`,
+    permanent ? `Die E-Mail an ${recipient} kam zurück (dauerhafter Fehler).` : `Die E-Mail an ${recipient} kam zurück (vorübergehender Fehler; eine spätere E-Mail kann ankommen).`,
+    'The bounce report says (quoted, not verified) / Der Unzustellbarkeitsbericht sagt (Zitat, nicht geprüft):',
+    quoted,
+    `Subject: ${mail.subject}`,
+    `Message-ID: <${mail.messageId}>`,
+  ].join('\n');
+}
+
 function diagnosticOf(report: BounceReport): string {
   const parts = [report.status, report.diagnostic].filter((p): p is string => Boolean(p && p.trim()));
   const text = parts.join(' ').replace(/\s+/g, ' ').trim() || (report.action ?? 'bounced');
@@ -40,8 +57,10 @@ function diagnosticOf(report: BounceReport): string {
  * `bounced` with the diagnostic, the audit log records it, a permanently failing address is marked
  * on its user, and — for an agent's reply, not for a receipt or notice — an internal note on the
  * case tells the agents that the customer did not get the mail. Nothing is sent back (no reply to a bounce).
- * A report that matches none of our mails changes nothing and returns nulls. The same failure
- * reported twice adds no second note.
+ * A report that matches none of our mails changes nothing and returns nulls. A report for an
+ * address the matched mail was not sent to (a forged DSN to the VERP address of a notice, naming
+ * another customer) changes nothing either and is recorded in the audit log as refused
+ * (RELIABILITY E5). The same failure reported twice adds no second note.
  *
  * @example
  *   const report = parseBounce(input, { bounceLocalPart: 'bounces', mailDomain });
@@ -50,13 +69,17 @@ function diagnosticOf(report: BounceReport): string {
 export async function recordBounce(
   ctx: RecordBounceDeps,
   input: { report: BounceReport; inboundMailId: string | null },
-): Promise<{ outboundId: string | null; caseId: string | null; effect: 'bounced' | 'noted' | null }> {
+): Promise<{ outboundId: string | null; caseId: string | null; effect: 'bounced' | 'noted' | 'foreign_recipient' | null }> {
   const { report } = input;
   return ctx.store.transaction(async (tx) => {
     const m = await findBounced(tx, report);
     if (!m) return { outboundId: null, caseId: null, effect: null };
     const now = ctx.clock.now().toISOString();
     const diagnostic = diagnosticOf(report);
+    if (report.recipient && !m.recipients.includes(report.recipient.toLowerCase())) {
+      await tx.audit.record({ at: now, actor: null, action: 'outbound.bounce_refused', target: m.id, detail: { recipient: report.recipient, recipients: m.recipients, inboundMailId: input.inboundMailId } });
+      return { outboundId: m.id, caseId: m.caseId, effect: 'foreign_recipient' as const };
+    }
     const recipient = report.recipient ?? m.recipients.join(', ');
     const failed = !(report.action && NOT_A_FAILURE.has(report.action));
     const detail = { recipient, status: report.status, action: report.action, diagnostic: report.diagnostic, permanent: report.permanent, inboundMailId: input.inboundMailId };
@@ -78,7 +101,6 @@ export async function recordBounce(
     // A bounced receipt or notice is not news for the case (no case noise, L3); a bounced agent
     // reply is: the customer did not get the answer.
     if (m.caseId && !repeated && !AUTOMATIC_KINDS.has(m.kind)) {
-      const kind = report.permanent ? 'bounced' : 'bounced (temporary failure; a later mail may get through)';
       await tx.messages.insert({
         id: randomUUID(),
         caseId: m.caseId,
@@ -86,7 +108,7 @@ export async function recordBounce(
         authorEmail: null,
         kind: 'internal_note',
         source: 'email',
-        bodyText: `Mail to ${recipient} ${kind}: ${diagnostic}\nSubject: ${m.subject}\nMessage-ID: <${m.messageId}>`,
+        bodyText: bounceNote(recipient, report.permanent, diagnostic, m),
         bodyHtml: null,
         quotedText: null,
         inboundMailId: input.inboundMailId,

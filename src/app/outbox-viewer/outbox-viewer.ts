@@ -212,7 +212,7 @@ export async function replyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools,
   const i = parseInput(replyInput, input);
   const { m, raw: original } = await loadMail(ctx, user, id);
   if (ctx.mail.relayConfigured) throw new AppError('demo_only', 'a relay is configured: replies come from real customers, not from this demo form');
-  if (!tools.smtp) throw new AppError('unavailable', 'no SMTP listener runs in this process (SUPPORTAL_SMTP_PORT is empty)');
+  if (!tools.smtp) throw new AppError('demo_only', 'no SMTP listener runs in this process (SUPPORTAL_SMTP_PORT is empty): the reply has no way in');
   if (m.kind !== 'agent_reply' || m.status !== 'held') throw new AppError('invalid_input', 'only a held agent reply can be answered as the customer', { field: 'mailId' });
   const customer = await ctx.store.users.findByEmail(m.recipients[0] ?? '');
   if (!customer) throw new AppError('user_not_found', `${m.recipients[0] ?? 'the recipient'} is no user any more`);

@@ -33,11 +33,12 @@ export function caseView(c: Case): CaseView {
   return { ...c };
 }
 
-export type MessageView = Omit<Message, 'inboundMailId' | 'outboundMailId'> & { inboundMailId?: string | null; outboundMailId?: string | null };
+export type MessageView = Omit<Message, 'inboundMailId' | 'outboundMailId' | 'senderUnverified'> & { inboundMailId?: string | null; outboundMailId?: string | null; senderUnverified?: boolean };
 
+/** Staff see which mail a message came from and whether its sender was verified (RELIABILITY E4). */
 export function messageView(m: Message, staff: boolean): MessageView {
-  const { inboundMailId, outboundMailId, ...rest } = m;
-  return staff ? { ...rest, inboundMailId, outboundMailId } : rest;
+  const { inboundMailId, outboundMailId, senderUnverified, ...rest } = m;
+  return staff ? { ...rest, inboundMailId, outboundMailId, senderUnverified: senderUnverified === true } : rest;
 }
 
 export type AttachmentView = Omit<Attachment, 'sha256'> & {
@@ -73,6 +74,8 @@ export interface MailLogEntry {
   size?: number;
   /** Staff only: the raw source was deleted (retention or erasure), so there is nothing to download. */
   rawDeleted?: InboundMail['rawDeleted'];
+  /** Staff only: `unverified` when the From could not be verified (RELIABILITY E4), null when not checked. */
+  senderVerification?: InboundMail['senderVerification'];
 }
 
 export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean, portalUrl: string): MailLogEntry {
@@ -87,7 +90,7 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     processedAt: m.processedAt,
     explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl), en: reasonText(m.reason, 'en', portalUrl) } : null,
   };
-  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null } : base;
+  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null, senderVerification: m.senderVerification ?? null } : base;
 }
 
 export type OutboundView = OutboundMail;

@@ -4,7 +4,7 @@ import { parseInput } from '../parse-input.js';
 import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
 import type { User } from '../../domain/entities.js';
-import type { IngestSettings, IngestSettingsSource } from '../ingest/ports.js';
+import { DEFAULT_UNVERIFIED_SENDER_POLICY, UNVERIFIED_SENDER_POLICIES, type IngestSettings, type IngestSettingsSource, type UnverifiedSenderPolicy } from '../ingest/ports.js';
 import type { InstallationSettingsStore, StoredSetting, TemplateOverride, TemplateOverrideSource } from './ports.js';
 import type { AuditStore, Clock } from '../ports.js';
 
@@ -31,12 +31,13 @@ export type TemplateOverrides = Partial<Record<EditableTemplate, Partial<Record<
 
 /** What is in effect: the admin's values where saved, else the configuration's. */
 export interface EffectiveInstallationSettings extends IngestSettings {
+  unverifiedSender: UnverifiedSenderPolicy;
   templates: TemplateOverrides;
   /** The keys an admin changed, with when and by whom (user id). */
   changed: Partial<Record<SettingKey, { updatedAt: string; updatedBy: string | null }>>;
 }
 
-export const SETTING_KEYS = ['attachment_policy', 'max_message_bytes', 'templates'] as const;
+export const SETTING_KEYS = ['attachment_policy', 'max_message_bytes', 'templates', 'unverified_sender'] as const;
 export type SettingKey = (typeof SETTING_KEYS)[number];
 
 /**
@@ -80,6 +81,9 @@ const policySchema = z
       .strict(),
   })
   .strict();
+
+/** What happens to a reply whose From could not be verified (RELIABILITY E4). */
+const unverifiedSenderSchema = z.enum(UNVERIFIED_SENDER_POLICIES);
 
 /** 1 KiB is the configuration's own minimum; the ceiling is the SIZE the listener announced. */
 const sizeSchema = (ceiling: number) => z.number().int().min(1024, 'at least 1024 bytes').max(ceiling, `at most ${ceiling} bytes (SUPPORTAL_MAX_MESSAGE_BYTES, the listener's SIZE)`);
@@ -139,7 +143,7 @@ const templatesPatchSchema = z
 
 /** A stored value that no longer validates (a lowered ceiling, an older version) falls back to the default. */
 function effectiveFrom(rows: readonly StoredSetting[], defaults: InstallationSettings['defaults']): EffectiveInstallationSettings {
-  const out: EffectiveInstallationSettings = { policy: defaults.attachmentPolicy, maxMessageBytes: defaults.maxMessageBytes, templates: {}, changed: {} };
+  const out: EffectiveInstallationSettings = { policy: defaults.attachmentPolicy, maxMessageBytes: defaults.maxMessageBytes, unverifiedSender: DEFAULT_UNVERIFIED_SENDER_POLICY, templates: {}, changed: {} };
   for (const row of rows) {
     const key = SETTING_KEYS.find((k) => k === row.key);
     if (!key) continue;
@@ -151,6 +155,10 @@ function effectiveFrom(rows: readonly StoredSetting[], defaults: InstallationSet
       // The configured ceiling may have been lowered since: it wins.
       if (typeof row.value !== 'number' || !Number.isSafeInteger(row.value)) continue;
       out.maxMessageBytes = Math.max(1024, Math.min(row.value, defaults.maxMessageBytes));
+    } else if (key === 'unverified_sender') {
+      const r = unverifiedSenderSchema.safeParse(row.value);
+      if (!r.success) continue;
+      out.unverifiedSender = r.data;
     } else {
       const r = templatesPatchSchema.safeParse(row.value);
       if (!r.success) continue;
@@ -235,9 +243,11 @@ export interface SettingsUpdate {
   maxMessageBytes?: number | null;
   /** Per template and language; null for a language: back to the built-in wording. */
   templates?: Partial<Record<EditableTemplate, Partial<Record<Language, TemplateOverride | null>>>>;
+  /** accept / mark / hold a reply whose sender could not be verified; null: back to the default (`mark`). */
+  unverifiedSender?: UnverifiedSenderPolicy | null;
 }
 
-const UPDATABLE: readonly string[] = ['attachmentPolicy', 'maxMessageBytes', 'templates'];
+const UPDATABLE: readonly string[] = ['attachmentPolicy', 'maxMessageBytes', 'templates', 'unverifiedSender'];
 
 /** Checks one draft wording as it would be saved; `invalid_input` names the field. */
 export function parseTemplateDraft(template: EditableTemplate, draft: unknown): TemplateOverride | null {
@@ -275,6 +285,7 @@ export async function updateInstallationSettings(ctx: UpdateSettingsDeps, admin:
         attachmentPolicy: policySchema.nullable().optional(),
         maxMessageBytes: sizeSchema(s.defaults.maxMessageBytes).nullable().optional(),
         templates: templatesPatchSchema.optional(),
+        unverifiedSender: unverifiedSenderSchema.nullable().optional(),
       })
       .strict(),
     { ...raw, ...(policyInput !== undefined ? { attachmentPolicy: mergedPolicy } : {}) },
@@ -282,6 +293,7 @@ export async function updateInstallationSettings(ctx: UpdateSettingsDeps, admin:
   const changes: Array<[SettingKey, unknown]> = [];
   if (parsed.attachmentPolicy !== undefined) changes.push(['attachment_policy', parsed.attachmentPolicy]);
   if (parsed.maxMessageBytes !== undefined) changes.push(['max_message_bytes', parsed.maxMessageBytes]);
+  if (parsed.unverifiedSender !== undefined) changes.push(['unverified_sender', parsed.unverifiedSender]);
   if (parsed.templates !== undefined) {
     const next: TemplateOverrides = structuredClone(cur.templates);
     for (const t of EDITABLE_TEMPLATES) {
@@ -311,5 +323,6 @@ export function settingsLimits(ceiling: number) {
     zip: { ...DEFAULT_ATTACHMENT_POLICY.zip },
     maxMessageBytes: { min: 1024, max: ceiling },
     templateVariables: TEMPLATE_VARIABLES,
+    unverifiedSender: [...UNVERIFIED_SENDER_POLICIES],
   };
 }

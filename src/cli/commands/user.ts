@@ -2,8 +2,9 @@ import { addUser } from '../../app/users.js';
 import type { Runtime } from '../../composition.js';
 import { parse, required } from '../args.js';
 import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { promptPassword, readPasswordFromStdin } from '../password-input.js';
 
-const ADD = 'supportal user add --role customer|agent|admin --email E --name N [--org NAME] [--customer-no N] [--lang de|en] [--password P] [--org-admin] [--json]';
+const ADD = 'supportal user add --role customer|agent|admin --email E --name N [--org NAME] [--customer-no N] [--lang de|en] [--password-stdin] [--org-admin] [--json]';
 const LIST = 'supportal user list [--role R] [--json]';
 
 export async function userCommand(argv: string[], rt: () => Promise<Runtime>): Promise<number> {
@@ -19,6 +20,7 @@ export async function userCommand(argv: string[], rt: () => Promise<Runtime>): P
         'customer-no': { type: 'string' },
         lang: { type: 'string' },
         password: { type: 'string' },
+        'password-stdin': { type: 'boolean' },
         'org-admin': { type: 'boolean' },
       },
       ADD,
@@ -27,6 +29,9 @@ export async function userCommand(argv: string[], rt: () => Promise<Runtime>): P
     if (!['customer', 'agent', 'admin'].includes(role)) throw new UsageError(`--role must be customer, agent or admin, got "${role}"\nusage: ${ADD}`);
     const lang = values.lang as string | undefined;
     if (lang !== undefined && !['de', 'en'].includes(lang)) throw new UsageError(`--lang must be de or en, got "${lang}"\nusage: ${ADD}`);
+    // A password on the command line shows in `ps`, /proc/*/cmdline and the shell history.
+    if (values.password !== undefined) throw new UsageError(`--password is not taken: it would show in the process list and the shell history; pipe it with --password-stdin, or answer the prompt\nusage: ${ADD}`);
+    const password = values['password-stdin'] ? await readPasswordFromStdin() : process.stdin.isTTY ? await promptPassword('password') : undefined;
     const r = await rt();
     const u = await addUser(r.ctx, {
       role: role as 'customer',
@@ -35,7 +40,7 @@ export async function userCommand(argv: string[], rt: () => Promise<Runtime>): P
       org: values.org as string | undefined,
       customerNo: values['customer-no'] as string | undefined,
       lang: lang as 'de' | undefined,
-      password: values.password as string | undefined,
+      password,
       orgAdmin: Boolean(values['org-admin']),
     });
     if (json) printJson({ id: u.id, email: u.email, role: u.role, language: u.language, organisationId: u.organisationId });

@@ -7,6 +7,8 @@ import * as m004 from './004-installation-settings.js';
 import * as m005 from './005-mail-failing.js';
 import * as m006 from './006-raw-chunks.js';
 import * as m007 from './007-privacy.js';
+import * as m008 from './008-sender-verification.js';
+import * as m009 from './009-account-security.js';
 import * as m013 from './013-mailboxes.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
@@ -20,6 +22,8 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '005-mail-failing': m005,
   '006-raw-chunks': m006,
   '007-privacy': m007,
+  '008-sender-verification': m008,
+  '009-account-security': m009,
   '013-mailboxes': m013,
 };
 

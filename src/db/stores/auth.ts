@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiTokenTable, SessionTable } from '../schema.js';
 import type { Connection } from '../transaction-scope.js';
-import type { ApiTokenRecord, ApiTokenStore, AttemptKind, AttemptStore, OneTimeTokenStore, SessionRecord, SessionStore, UserSettingsStore } from '../../app/auth/ports.js';
+import type { ApiTokenRecord, ApiTokenScope, ApiTokenStore, AttemptKind, AttemptStore, OneTimeTokenStore, SessionRecord, SessionStore, UserSettingsStore } from '../../app/auth/ports.js';
 import { toUser } from './people.js';
 
 function toSession(r: SessionTable): SessionRecord {
@@ -9,7 +9,7 @@ function toSession(r: SessionTable): SessionRecord {
 }
 
 function toToken(r: ApiTokenTable): ApiTokenRecord {
-  return { id: r.id, userId: r.user_id, name: r.name, tokenHash: r.token_hash, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
+  return { id: r.id, userId: r.user_id, name: r.name, scope: r.scope as ApiTokenScope, tokenHash: r.token_hash, prefix: r.prefix, createdAt: r.created_at, lastUsedAt: r.last_used_at, revokedAt: r.revoked_at };
 }
 
 function keyColumn(key: { account: string } | { ip: string }): ['account' | 'ip', string] {
@@ -55,7 +55,7 @@ export function apiTokenStore(db: Connection): ApiTokenStore {
     async insert(t) {
       await db()
         .insertInto('api_tokens')
-        .values({ id: t.id, user_id: t.userId, name: t.name, token_hash: t.tokenHash, prefix: t.prefix, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt })
+        .values({ id: t.id, user_id: t.userId, name: t.name, scope: t.scope, token_hash: t.tokenHash, prefix: t.prefix, created_at: t.createdAt, last_used_at: t.lastUsedAt, revoked_at: t.revokedAt })
         .execute();
     },
     async findByHash(tokenHash) {
@@ -69,8 +69,15 @@ export function apiTokenStore(db: Connection): ApiTokenStore {
       const r = await db().updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
+    async revokeForUser(userId, at) {
+      const r = await db().updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
     async touch(id, at) {
       await db().updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute();
+    },
+    async isLive(id) {
+      return (await db().selectFrom('api_tokens').select('id').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst()) !== undefined;
     },
   };
 }
@@ -80,7 +87,7 @@ export function oneTimeTokenStore(db: Connection): OneTimeTokenStore {
     async insert(t) {
       await db()
         .insertInto('one_time_tokens')
-        .values({ token_hash: t.tokenHash, purpose: t.purpose, user_id: t.userId, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null })
+        .values({ token_hash: t.tokenHash, purpose: t.purpose, user_id: t.userId, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null, password_hash: t.passwordHash ?? null })
         .execute();
     },
     async consume(tokenHash, purpose, now) {
@@ -92,9 +99,23 @@ export function oneTimeTokenStore(db: Connection): OneTimeTokenStore {
         .where('purpose', '=', purpose)
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)
-        .returning('user_id')
+        .returning(['user_id', 'password_hash'])
         .executeTakeFirst();
-      return r?.user_id ?? null;
+      return r ? { userId: r.user_id, passwordHash: r.password_hash } : null;
+    },
+    async pendingPasswordHashes(userId, purpose, now, limit) {
+      const rows = await db()
+        .selectFrom('one_time_tokens')
+        .select('password_hash')
+        .where('user_id', '=', userId)
+        .where('purpose', '=', purpose)
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('password_hash', 'is not', null)
+        .orderBy('created_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.password_hash!);
     },
     async invalidate(userId, purpose, at) {
       await db().updateTable('one_time_tokens').set({ used_at: at }).where('user_id', '=', userId).where('purpose', '=', purpose).where('used_at', 'is', null).execute();
@@ -121,6 +142,36 @@ export function attemptStore(db: Connection): AttemptStore {
     },
     async prune(before) {
       await db().deleteFrom('login_attempts').where('at', '<', before).execute();
+      await db().deleteFrom('auth_throttle').where('updated_at', '<', before).execute();
+    },
+    async delayState(kind, key) {
+      const r = await db().selectFrom('auth_throttle').select(['failures', 'next_at', 'updated_at']).where('kind', '=', kind).where('throttle_key', '=', key).executeTakeFirst();
+      return r ? { failures: Number(r.failures), nextAt: r.next_at, updatedAt: r.updated_at } : null;
+    },
+    async swapDelayState(kind, key, expected, next) {
+      const values = { failures: next.failures, next_at: next.nextAt, updated_at: next.updatedAt };
+      if (!expected) {
+        const r = await db()
+          .insertInto('auth_throttle')
+          .values({ kind, throttle_key: key, ...values })
+          .onConflict((oc) => oc.columns(['kind', 'throttle_key']).doNothing())
+          .executeTakeFirst();
+        return Number(r.numInsertedOrUpdatedRows ?? 0n) > 0;
+      }
+      // The row must still be the one read: of two parallel claims of one slot exactly one wins.
+      const r = await db()
+        .updateTable('auth_throttle')
+        .set(values)
+        .where('kind', '=', kind)
+        .where('throttle_key', '=', key)
+        .where('failures', '=', expected.failures)
+        .where('next_at', '=', expected.nextAt)
+        .where('updated_at', '=', expected.updatedAt)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+    async clearDelayState(kind, key) {
+      await db().deleteFrom('auth_throttle').where('kind', '=', kind).where('throttle_key', '=', key).execute();
     },
   };
 }

@@ -155,6 +155,7 @@ export function messageStore(db: Kysely<Database>): MessageStore {
           inbound_mail_id: m.inboundMailId,
           outbound_mail_id: m.outboundMailId,
           created_at: m.createdAt,
+          sender_unverified: m.senderUnverified ? 1 : 0,
         })
         .execute();
     },
@@ -183,6 +184,7 @@ function toMessage(r: Selectable<MessageTable>): Message {
     inboundMailId: r.inbound_mail_id,
     outboundMailId: r.outbound_mail_id,
     createdAt: r.created_at,
+    ...(Number(r.sender_unverified) === 1 ? { senderUnverified: true } : {}),
   };
 }
 

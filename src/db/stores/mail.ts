@@ -9,7 +9,23 @@ import { rawMailFromBuffer, readWholeRawMail } from '../../domain/raw-mail.js';
 import { asBuffer } from './bytes.js';
 
 /** An inbound row (without its raw bytes) joined with its case number. */
-export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth' | RawDeletedColumn> & Partial<Pick<InboundMailTable, RawDeletedColumn>> & { case_number?: number | null };
+export type InboundRow = Omit<InboundMailTable, 'raw' | 'raw_chunks' | 'auth' | RawDeletedColumn> & Partial<Pick<InboundMailTable, RawDeletedColumn | 'auth'>> & { case_number?: number | null };
+
+/**
+ * From the stored sender check (RELIABILITY E4): `verified` for an SPF or DKIM pass aligned with
+ * the From domain, `unverified` when the check ran without one, null when none ran. Results
+ * stored before alignment was recorded count an SPF or DKIM pass as verified.
+ */
+function senderVerificationOf(auth: string | null | undefined): InboundMail['senderVerification'] {
+  if (!auth) return null;
+  try {
+    const a = JSON.parse(auth) as { spfAligned?: boolean; dkimAligned?: boolean; authenticated?: boolean };
+    const verified = a.spfAligned === undefined && a.dkimAligned === undefined ? a.authenticated === true : a.spfAligned === true || a.dkimAligned === true;
+    return verified ? 'verified' : 'unverified';
+  } catch {
+    return null;
+  }
+}
 type RawDeletedColumn = 'raw_deleted_at' | 'raw_deleted_reason' | 'raw_retention_days';
 
 export function toInbound(r: InboundRow): InboundMail {
@@ -35,6 +51,7 @@ export function toInbound(r: InboundRow): InboundMail {
     decisions: r.decisions ? (JSON.parse(r.decisions) as PipelineDecision[]) : [],
     processedAt: r.processed_at,
     processingMs: r.processing_ms,
+    senderVerification: senderVerificationOf(r.auth),
     rawDeleted: r.raw_deleted_at ? { at: r.raw_deleted_at, reason: r.raw_deleted_reason === 'erasure' ? 'erasure' : 'retention', afterDays: r.raw_retention_days == null ? null : Number(r.raw_retention_days) } : null,
   };
 }
@@ -178,7 +195,7 @@ export function inboundMailStore(db: Kysely<Database>, _dialect: DialectAdapter)
   };
 }
 
-function toOutbound(r: Omit<OutboundMailTable, 'raw'>): OutboundMail {
+function toOutbound(r: Omit<OutboundMailTable, 'raw' | 'raw_after_send'>): OutboundMail {
   return {
     id: r.id,
     kind: r.kind as OutboundKind,
@@ -223,6 +240,7 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
           subject: m.subject,
           language: m.language,
           raw: m.raw,
+          raw_after_send: m.rawAfterSend ?? null,
           status: m.status,
           attempts: 0,
           next_attempt_at: m.status === 'queued' ? m.createdAt : null,
@@ -276,6 +294,15 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
       if (p.sentAt !== undefined) set.sent_at = p.sentAt;
       if (p.bounceDiagnostic !== undefined) set.bounce_diagnostic = p.bounceDiagnostic;
       if (p.lockedUntil !== undefined) set.locked_until = p.lockedUntil;
+      if (p.status === 'sent' || p.status === 'failed') {
+        // Its last send is over: a secret link gives way to the placeholder copy (issue 10, item 10).
+        await db
+          .updateTable('outbound_mails')
+          .set({ ...set, raw: sql<Buffer>`coalesce(raw_after_send, raw)`, raw_after_send: null })
+          .where('id', '=', id)
+          .execute();
+        return;
+      }
       await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
     },
     async countAutomaticTo(recipient, since, cap) {
@@ -285,6 +312,18 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
         select count(*) as n from (
           select 1 from outbound_mails
           where recipients = ${JSON.stringify([recipient])} and created_at >= ${since} and kind in ('receipt', 'notice')
+          limit ${cap}) capped`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async countNoticesToDomain(domain, since, cap) {
+      // A notice has one recipient, stored as ["local@domain"]: the pattern matches its end.
+      // The hour's notices are few (each address is capped too), so the scan from the
+      // (kind, created_at) index of migration 008 stays short.
+      const pattern = `%@${domain.replace(/[\\%_]/g, (ch) => `\\${ch}`)}"]`;
+      const r = await sql<{ n: number }>`
+        select count(*) as n from (
+          select 1 from outbound_mails
+          where kind = 'notice' and created_at >= ${since} and recipients like ${pattern} escape '\\'
           limit ${cap}) capped`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
     },

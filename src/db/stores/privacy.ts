@@ -162,7 +162,7 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
             await tx
               .updateTable('outbound_mails')
               .set({
-                raw: Buffer.alloc(0), recipients: '[]', subject: placeholder, bounce_diagnostic: null, locked_until: null,
+                raw: Buffer.alloc(0), raw_after_send: null, recipients: '[]', subject: placeholder, bounce_diagnostic: null, locked_until: null,
                 ...(pending ? { status: 'failed', last_error: 'erasure', next_attempt_at: null } : { last_error: null }),
                 updated_at: at,
               })
@@ -173,6 +173,8 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
 
         counts.participations += n(await tx.deleteFrom('case_participants').where('email', '=', email).executeTakeFirst());
         counts.loginAttempts += n(await tx.deleteFrom('login_attempts').where('account', '=', email).executeTakeFirst());
+        // The sign-in delay of the address (migration 009) names it in its key.
+        await tx.deleteFrom('auth_throttle').where('throttle_key', '=', `account:${email}`).execute();
 
         if (userId) {
           counts.sessions += n(await tx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst());

@@ -38,6 +38,7 @@ export const inboundRows = (db: Connection) =>
       'inbound_mails.case_id', 'inbound_mails.scan', 'inbound_mails.decisions', 'inbound_mails.processed_at', 'inbound_mails.processing_ms',
       'inbound_mails.raw_deleted_at', 'inbound_mails.raw_deleted_reason', 'inbound_mails.raw_retention_days',
       'cases.number as case_number',
+      'inbound_mails.auth',
     ]);
 
 export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSearch {

@@ -126,6 +126,7 @@ export function adminCatalogRoutes({ ctx, router }: RouteDeps): void {
         description: 'Any of allowedImageTypes (from the known list), maxArchives (0–10), allowEncryptedArchives, zip { maxEntries ≤1000, maxUncompressedBytes ≤100 MiB, maxRatio ≤100 }; merged onto the policy in effect.',
       },
       maxMessageBytes: { type: ['integer', 'null'], description: 'The mail size limit in bytes, 1024 up to SUPPORTAL_MAX_MESSAGE_BYTES.' },
+      unverifiedSender: { type: ['string', 'null'], description: 'A reply whose sender could not be verified (no SPF or DKIM pass aligned with From): accept, mark (accept and show "sender not verified"; the default) or hold (quarantine for review); null: the default.' },
       templates: {
         type: 'object',
         description: 'receipt / notice → de / en → { subject, text, html } (empty fields keep the built-in text) or null (back to the built-in wording). Only the documented {{variables}}.',

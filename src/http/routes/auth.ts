@@ -4,8 +4,8 @@ import { clearedSessionCookie, sessionCookie } from '../cookies.js';
 import { isSecure } from '../request-guard.js';
 import { login } from '../../app/auth/login.js';
 import { endSession, SESSION_ABSOLUTE_MS } from '../../app/auth/sessions.js';
-import { signup, verifyEmail } from '../../app/auth/signup.js';
-import { confirmPasswordReset, requestPasswordReset } from '../../app/auth/password-reset.js';
+import { acceptSignup, completeSignup, verifyEmail } from '../../app/auth/signup.js';
+import { acceptPasswordReset, completePasswordReset, confirmPasswordReset } from '../../app/auth/password-reset.js';
 import { updateProfile } from '../../app/auth/profile.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../../app/auth/api-tokens.js';
 import { userView } from '../../app/portal/views.js';
@@ -13,13 +13,17 @@ import { arrayOf, emailField, idParams, languageField, obj, passwordField, str, 
 
 const preferencesSchema = obj({ notifyByEmail: { type: 'boolean', description: 'Staff: a mail for every new customer reply they are notified of.' } });
 const meSchema = obj({ user: userSchema, csrfToken: { type: ['string', 'null'], description: 'Send it as X-CSRF-Token on every POST/PUT/PATCH/DELETE.' }, preferences: preferencesSchema });
-const tokenSchema = obj({ id: str(100), name: str(100), prefix: str(10), createdAt: str(40), lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] } });
+const tokenScopeField = { enum: ['read', 'write', 'admin'], description: 'read: GET only; write: also changes (not on admin routes); admin: everything the role allows (admins only). Default write.' };
+const tokenSchema = obj({ id: str(100), name: str(100), scope: tokenScopeField, prefix: str(10), createdAt: str(40), lastUsedAt: { type: ['string', 'null'] }, revokedAt: { type: ['string', 'null'] } });
 
 function clientMeta(req: FastifyRequest) {
   return { ip: req.ip ?? null, userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'] : null };
 }
 
-export function authRoutes({ ctx, router }: RouteDeps): void {
+export function authRoutes({ ctx, router, afterResponse }: RouteDeps): void {
+  /** Runs `work` once the answer has left when the app has a runner for it; in line otherwise. */
+  const afterAnswer = async (what: string, reply: FastifyReply, work: () => Promise<void>) => (afterResponse ? afterResponse.run(what, reply.raw, work) : work());
+
   router.route<{ Body: { email: string; password: string } }>({
     method: 'POST', url: '/api/auth/login', access: 'public', tag: 'auth',
     summary: 'Log in with e-mail and password; sets the session cookie (a new id every time) and returns the CSRF token.',
@@ -61,7 +65,9 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     body: obj({ email: emailField, name: str(200, { minLength: 1 }), password: passwordField, language: languageField }, ['email', 'name', 'password']),
     response: { status: 202, description: 'If the address can sign up, a link is on its way.', schema: obj({ status: { const: 'verification_sent' } }) },
     async handler(req, reply) {
-      await signup(ctx, req.body, clientMeta(req));
+      // Validation and the throttle answer at once; the rest (which differs for known addresses) after the answer.
+      const accepted = await acceptSignup(ctx, req.body, clientMeta(req));
+      await afterAnswer('sign-up', reply, () => completeSignup(ctx, accepted));
       return reply.status(202).send({ status: 'verification_sent' });
     },
   });
@@ -83,7 +89,8 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     body: obj({ email: str(320, { minLength: 1 }) }, ['email']),
     response: { status: 202, description: 'If the address has an account, a link is on its way.', schema: obj({ status: { const: 'reset_sent' } }) },
     async handler(req, reply) {
-      await requestPasswordReset(ctx, req.body, clientMeta(req));
+      const email = await acceptPasswordReset(ctx, req.body, clientMeta(req));
+      await afterAnswer('password reset', reply, () => completePasswordReset(ctx, email));
       return reply.status(202).send({ status: 'reset_sent' });
     },
   });
@@ -99,11 +106,12 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     },
   });
 
-  router.route<{ Body: { name?: string; language?: 'de' | 'en'; password?: { current: string; new: string }; notifyByEmail?: boolean } }>({
+  router.route<{ Body: { name?: string; language?: 'de' | 'en'; password?: { current: string; new: string; revokeTokens?: boolean }; notifyByEmail?: boolean } }>({
     method: 'PATCH', url: '/api/auth/profile', access: 'customer', tag: 'auth',
     summary: 'Change name, language or password (the current password is needed); staff also notifyByEmail. The e-mail address cannot be changed (W11).',
     body: obj({
-      name: str(200, { minLength: 1 }), language: languageField, password: obj({ current: str(1000, { minLength: 1 }), new: passwordField }, ['current', 'new']),
+      name: str(200, { minLength: 1 }), language: languageField,
+      password: obj({ current: str(1000, { minLength: 1 }), new: passwordField, revokeTokens: { type: 'boolean', description: 'Also revoke all my API tokens.' } }, ['current', 'new']),
       notifyByEmail: { type: 'boolean', description: 'Staff only: mail me about new customer replies.' },
     }),
     response: { status: 200, description: 'The updated user.', schema: obj({ user: userSchema, preferences: preferencesSchema }) },
@@ -124,10 +132,10 @@ export function authRoutes({ ctx, router }: RouteDeps): void {
     },
   });
 
-  router.route<{ Body: { name: string } }>({
+  router.route<{ Body: { name: string; scope?: 'read' | 'write' | 'admin' } }>({
     method: 'POST', url: '/api/auth/tokens', access: 'customer', tag: 'auth',
-    summary: 'Create a personal API token for an integration; the secret is shown only in this answer.',
-    body: obj({ name: str(100, { minLength: 1 }) }, ['name']),
+    summary: 'Create a personal API token for an integration; the secret is shown only in this answer. Needs a login: a token cannot create tokens.',
+    body: obj({ name: str(100, { minLength: 1 }), scope: tokenScopeField }, ['name']),
     response: { status: 201, description: 'The token.', schema: obj({ token: str(60), info: tokenSchema }) },
     async handler(req, reply: FastifyReply) {
       return reply.status(201).send(await createApiToken(ctx, principalOf(req), req.body));

@@ -33,9 +33,10 @@ export function createMailauthAuthenticator(opts: { mta: string; dnsServers?: re
         trustReceived: false,
         // BIMI (brand logos) decides nothing here and would cost one more lookup per mail.
         disableBimi: true,
-      } as never)) as { spf?: { status?: { result?: string } }; dkim?: { results?: Array<{ status?: { result?: string; aligned?: string | boolean } }> }; dmarc?: { status?: { result?: string }; policy?: string } };
+      } as never)) as { spf?: { status?: { result?: string } }; dkim?: { headerFrom?: string[]; results?: Array<{ status?: { result?: string; aligned?: string | boolean } }> }; dmarc?: { status?: { result?: string }; policy?: string } };
       const spf = r.spf?.status?.result ?? 'none';
       const dkimResults = r.dkim?.results ?? [];
+      const fromDomain = domainOf(r.dkim?.headerFrom?.length === 1 ? r.dkim.headerFrom[0]! : '');
       const dkim = dkimResults.find((d) => d.status?.result === 'pass')?.status?.result ?? dkimResults[0]?.status?.result ?? 'none';
       const dmarc = r.dmarc?.status?.result ?? 'none';
       const policy = r.dmarc?.policy ?? 'none';
@@ -46,7 +47,26 @@ export function createMailauthAuthenticator(opts: { mta: string; dnsServers?: re
         // p=none asks only for reports: a failure there is not a reason to withhold the mail.
         dmarcFailed: dmarc === 'fail' && policy !== 'none',
         authenticated: spf === 'pass' || dkim === 'pass',
+        spfAligned: spf === 'pass' && fromDomain !== '' && domainsAlign(domainOf(env.sender ?? ''), fromDomain),
+        // mailauth marks a signature aligned when its domain shares the From's organisational domain (DMARC relaxed).
+        dkimAligned: dkimResults.some((d) => d.status?.result === 'pass' && Boolean(d.status.aligned)),
       };
     },
   };
+}
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 0 ? '' : address.slice(at + 1).trim().toLowerCase().replace(/\.$/, '');
+}
+
+/**
+ * SPF alignment with the From domain: the same domain, or one a subdomain of the other. Stricter
+ * than DMARC's relaxed rule (which compares organisational domains by the public suffix list):
+ * `bounce.example.com` and `mail.example.com` do not align here, so such a mail counts as
+ * unverified unless a DKIM signature aligns — never the other way round.
+ */
+export function domainsAlign(envelopeDomain: string, fromDomain: string): boolean {
+  if (!envelopeDomain || !fromDomain) return false;
+  return envelopeDomain === fromDomain || envelopeDomain.endsWith(`.${fromDomain}`) || fromDomain.endsWith(`.${envelopeDomain}`);
 }

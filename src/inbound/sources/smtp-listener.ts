@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { RawSpool, ReceivedEnvelope, ReceiveResult } from '../../app/ingest/receive-mail.js';
@@ -8,6 +8,8 @@ import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from '../../domain/trace-h
 export interface SmtpListenerOptions {
   host: string;
   port: number;
+  /** A Unix socket to listen on instead of host:port (LMTP behind a local MTA); its peers have no IP. */
+  path?: string | null;
   lmtp: boolean;
   maxMessageBytes: number;
   /** Which recipients we take: support address, its plus addresses, no-reply and bounce addresses. */
@@ -78,6 +80,8 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     maxClients: o.maxClients ?? LIMITS.maxSmtpClients,
     banner: 'Supportal',
     logger: false,
+    // A socket peer has no address to look up.
+    ...(o.path ? { disableReverseLookup: true } : {}),
     // Slowloris and idle clients (T11).
     socketTimeout: o.socketTimeoutMs ?? 60_000,
     // Our own grace timer (stopAccepting) answers 421 4.3.2 first; this is only the library's backstop.
@@ -110,7 +114,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
       // SMTP: one stored mail for all recipients. LMTP: one per recipient, each answered on its own (T8).
       const spools = (o.lmtp ? rcpts.map((r) => [r]) : [rcpts]).map((envelopeTo) => ({
         rcpt: envelopeTo.length === 1 && o.lmtp ? envelopeTo[0]! : undefined,
-        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: session.remoteAddress ?? null }),
+        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: o.path ? null : session.remoteAddress || null }),
         error: null as unknown,
       }));
       const handled = receiveData(stream, spools, o.maxMessageBytes);
@@ -149,17 +153,22 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     },
   });
   server.on('error', (err) => o.log.warn({ err }, 'SMTP listener error'));
+  if (o.path) removeStaleSocket(o.path);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(o.port, o.host, () => {
+    const listening = () => {
       server.off('error', reject);
       resolve();
-    });
+    };
+    if (o.path) server.listen(o.path, listening);
+    else server.listen(o.port, o.host, listening);
   });
-  const addr = server.server.address() as { address: string; port: number };
+  // Owner and group only: the MTA's user is put into the group (docs/operations.md).
+  if (o.path) chmodSync(o.path, 0o660);
+  const addr = server.server.address() as { address: string; port: number } | string;
   return {
-    address: `${addr.address}:${addr.port}`,
-    port: addr.port,
+    address: typeof addr === 'string' ? `unix:${addr}` : `${addr.address}:${addr.port}`,
+    port: typeof addr === 'string' ? 0 : addr.port,
     async stopAccepting() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       const refuse = (c: { send(code: number, text: string, context: false): void; close(): void }) => {
@@ -182,6 +191,15 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
       }
     },
   };
+}
+
+/** A socket file left by a process that died cannot be listened on again; anything else is not ours to delete. */
+function removeStaleSocket(path: string): void {
+  try {
+    if (lstatSync(path).isSocket()) unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 interface SpoolTarget {

@@ -21,7 +21,24 @@ type Translate = (key: string, options?: Record<string, unknown>) => string;
 export function mailColumns(t: Translate) {
   return {
     received: { key: 'received', header: t('fields.received'), cell: (m: MailLogEntry) => formatDate(m.receivedAt) },
-    from: { key: 'from', header: t('fields.from'), cell: (m: MailLogEntry) => m.fromAddress ?? m.envelopeFrom ?? '–' },
+    from: {
+      key: 'from',
+      header: t('fields.from'),
+      cell: (m: MailLogEntry) => (
+        <>
+          {m.fromAddress ?? m.envelopeFrom ?? '–'}
+          {/* Staff only (the API sends it to staff): the From could not be verified. */}
+          {m.senderVerification === 'unverified' ? (
+            <>
+              {' '}
+              <span className="tag tag-warning" title={t('mailEdge.senderUnverifiedHint')}>
+                {t('mailEdge.senderUnverified')}
+              </span>
+            </>
+          ) : null}
+        </>
+      ),
+    },
     /** `missing` is what a mail without a subject shows: the customer gets words, staff a dash. */
     subject: (missing: string) => ({ key: 'subject', header: t('fields.subject'), cell: (m: MailLogEntry) => m.subject ?? missing }),
     case: { key: 'case', header: t('fields.case'), cell: (m: MailLogEntry) => (m.caseNumber ? <Link to={`/cases/${m.caseNumber}`}>#{m.caseNumber}</Link> : '–') },

@@ -153,4 +153,14 @@ export const de: Texts = {
     scan_unavailable: { short: 'Virenscan nicht verfügbar' },
     processing_failed: { short: 'Fehler bei uns' },
   },
+  mailEdge: {
+    senderUnverified: 'Absender nicht bestätigt',
+    senderUnverifiedHint: 'Weder SPF noch DKIM bestätigen die Absenderadresse: die E-Mail kann gefälscht sein.',
+    bounceReport: 'Der fremde Mailserver meldet (seine Worte, nicht unsere): „{{text}}“',
+    unverifiedSenderTitle: 'Nicht bestätigte Absender',
+    unverifiedSenderLabel: 'Eine Antwort, deren Absender nicht bestätigt werden konnte (kein SPF- oder DKIM-Erfolg für die Absenderdomain)',
+    unverifiedSenderHint: 'Viele Kundendomains haben kein DMARC: „annehmen und kennzeichnen“ lässt ihre Antworten weiter zu und zeigt den Agenten, welche sie mit Vorsicht behandeln sollten.',
+    unverifiedSender: { accept: 'Annehmen', mark: 'Annehmen und „Absender nicht bestätigt“ kennzeichnen', hold: 'In der Quarantäne zur Prüfung zurückhalten' },
+    saveUnverifiedSender: 'Regel für nicht bestätigte Absender speichern',
+  },
 };

@@ -157,6 +157,16 @@ export const en = {
     scan_unavailable: { short: 'Scan unavailable' },
     processing_failed: { short: 'Our fault' },
   } satisfies Record<ReasonCode, { short: string }>,
+  mailEdge: {
+    senderUnverified: 'Sender not verified',
+    senderUnverifiedHint: 'Neither SPF nor DKIM confirmed the From address: the mail may be forged.',
+    bounceReport: 'The remote mail server reports (its words, not ours): “{{text}}”',
+    unverifiedSenderTitle: 'Unverified senders',
+    unverifiedSenderLabel: 'A reply whose sender could not be verified (no SPF or DKIM pass for the From domain)',
+    unverifiedSenderHint: 'Many customers’ domains have no DMARC: “accept and mark” keeps their replies coming and shows agents which ones to treat with care.',
+    unverifiedSender: { accept: 'Accept', mark: 'Accept and mark “sender not verified”', hold: 'Hold in the quarantine for review' },
+    saveUnverifiedSender: 'Save the rule for unverified senders',
+  },
 };
 
 export type Texts = typeof en;

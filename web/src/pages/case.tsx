@@ -68,6 +68,11 @@ function MessageItem({ m, detail, files, staff }: { m: Message; detail: CaseDeta
           {m.source === 'email' ? <span className="tag tag-email">{t('case.viaEmail')}</span> : null}
           {m.source === 'phone' ? <span className="tag">{t('channel.phone')}</span> : null}
           {m.kind === 'internal_note' ? <span className="tag tag-note">{t('case.internal')}</span> : null}
+          {staff && m.senderUnverified ? (
+            <span className="tag tag-warning" title={t('mailEdge.senderUnverifiedHint')}>
+              {t('mailEdge.senderUnverified')}
+            </span>
+          ) : null}
         </h3>
         <time dateTime={m.createdAt}>{formatDate(m.createdAt)}</time>
       </header>
@@ -208,7 +213,7 @@ function OutboundList({ mails }: { mails: OutboundMail[] }) {
             {t('fields.to')}: {m.recipients.join(', ')}
             {m.attempts > 1 ? ` · ${t('mails.attempts', { count: m.attempts })}` : ''}
           </p>
-          {m.lastError || m.bounceDiagnostic ? <p className="field-error">{m.bounceDiagnostic ?? m.lastError}</p> : null}
+          {m.bounceDiagnostic ? <p className="field-error">{t('mailEdge.bounceReport', { text: m.bounceDiagnostic })}</p> : m.lastError ? <p className="field-error">{m.lastError}</p> : null}
         </li>
       ))}
     </ul>
@@ -346,7 +351,7 @@ export function CasePage() {
             {d.customer?.mailFailing ? (
               <span className="warning-text" role="note">
                 {' '}
-                {t('case.mailFailing', { reason: d.customer.mailFailing.reason })}
+                {t('case.mailFailing', { reason: t('mailEdge.bounceReport', { text: d.customer.mailFailing.reason }) })}
               </span>
             ) : null}
           </dd>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.js';
 import { ErrorBox, Loading, Notice, TextField, useAction, useLoad } from '../../components/ui.js';
 import { fieldOf, loadSettings, MIB, type Policy, type Settings } from './shared.js';
+import { UnverifiedSenderCard, type UnverifiedSenderPolicy } from './unverified-sender.js';
 
 /**
  * Installation settings: the attachment policy and the size limit are edited here (in effect at
@@ -33,6 +34,7 @@ export function SettingsAdminPage() {
       ) : (
         <Loading />
       )}
+      {s ? <UnverifiedSenderCard value={(s.unverifiedSender as UnverifiedSenderPolicy | undefined) ?? 'mark'} onSaved={() => settings.reload()} /> : null}
       {s ? (
         <section className="card" aria-labelledby="fixed-settings">
           <h2 id="fixed-settings">{t('admin.fixedSettings')}</h2>
