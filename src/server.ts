@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { createRuntime, installationSettingsFor, type Runtime } from './composition.js';
+import { mailReaderFrom } from './app/desk/rejected-mail.js';
 import { buildApp } from './http/app.js';
 import { createWebStore } from './db/stores/web.js';
 import { createPortalEventBus } from './app/live/event-bus.js';
+import type { PortalEvent } from './app/live/ports.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
 import { createSmtpTransport, RELAY_LOGIN_FAILED } from './outbound/smtp-transport.js';
@@ -20,14 +22,28 @@ import { LIMITS } from './config/limits.js';
 import { loopbackSmtp } from './outbound/customer-reply-composer.js';
 import { outboxToolsFor } from './composition.js';
 import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
+import { ALL_ROLES, type ServeRole } from './config/roles.js';
+import { openClusterSignals } from './db/cluster-signals.js';
+import { createLeaseStore } from './db/stores/leases.js';
+import { runWhileLeased } from './workers/leased-task.js';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { mailboxContextFor, syncConfigMailboxes, tokenSourceFor } from './start-mailboxes.js';
+
+/**
+ * With LISTEN/NOTIFY (PostgreSQL) every process hears queued work at once; polling stays as the
+ * safety net for work that becomes due later (retries, a dead node's lease running out) and for a
+ * notification lost while the LISTEN connection reconnects. Without it (SQLite) processes next to
+ * each other find each other's work by polling every 1–2 s.
+ */
+const POLL_WITH_NOTIFY_MS = 15_000;
 
 /**
  * Stops a loop, waiting at most `ms` for its running tick. An outbox tick still talking to the
  * relay then is cut off by the exit; its mails are sent again after their lease, with the same
  * Message-ID (RELIABILITY C3): releasing them early could send a mail twice at once.
  */
-async function stopWithin(loop: WorkerLoop, ms: number): Promise<void> {
+async function stopWithin(loop: { stop(): Promise<void> }, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([loop.stop(), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
@@ -40,8 +56,11 @@ async function stopWithin(loop: WorkerLoop, ms: number): Promise<void> {
  */
 export interface Server {
   runtime: Runtime;
-  http: FastifyInstance;
-  httpUrl: string;
+  /** Null when this process has no `web` role. */
+  http: FastifyInstance | null;
+  httpUrl: string | null;
+  /** This process among several on one database: host, pid and a random part (lease holders, logs). */
+  nodeId: string;
   /** SUPPORTAL_METRICS_LISTEN's GET /metrics, when set. */
   metricsUrl: string | null;
   inbound: InboundRuntime;
@@ -61,7 +80,10 @@ function smtpTarget(address: string | null): ReplyDelivery | null {
   return loopbackSmtp(host, Number(m[2]));
 }
 
-export async function startServer(opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport; ingestDeps?: Partial<IngestDeps> } = {}): Promise<Server> {
+export async function startServer(
+  opts: { env?: Record<string, string | undefined>; config?: Config; clock?: Clock; transport?: MailTransport; ingestDeps?: Partial<IngestDeps>; roles?: ReadonlySet<ServeRole> } = {},
+): Promise<Server> {
+  const roles = opts.roles ?? ALL_ROLES;
   const base = await createRuntime({ env: opts.env, config: opts.config, clock: opts.clock, createSecret: true, migrate: true });
   const { installation, ctx } = installationSettingsFor(base, opts.ingestDeps?.policy);
   await installation.refresh();
@@ -73,10 +95,14 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     log.warn({ setting: 'SUPPORTAL_TRUST_PROXY' }, 'the public URL is https but SUPPORTAL_TRUST_PROXY is empty: behind a proxy every client has the proxy\'s IP address (logs, login throttling); set it to the proxy\'s address');
   }
   for (const w of privateFileWarnings(config)) log.warn({ alert: 'file_permissions' }, w);
+  const nodeId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 4)}`;
+  const signals = openClusterSignals(runtime.db, nodeId, log.child({ component: 'cluster' }));
+  const idleMs = (ms: number) => (signals.live ? POLL_WITH_NOTIFY_MS : ms);
+  const workers = config.workers && roles.has('worker');
   const loops: WorkerLoop[] = [];
   const mailboxes = mailboxContextFor(runtime);
   await syncConfigMailboxes(mailboxes, config.mailboxes);
-  const transport = opts.transport ?? (config.relayUrl ? createSmtpTransport(config.relayUrl, { tokens: await relayTokens(config.relayUrl) }) : null);
+  const transport = opts.transport ?? (config.relayUrl && workers ? createSmtpTransport(config.relayUrl, { tokens: await relayTokens(config.relayUrl) }) : null);
   /** `?oauth=<mailbox key>` on the relay URL: XOAUTH2 with that mailbox's OAuth2 credentials. */
   async function relayTokens(relayUrl: string) {
     const key = new URL(relayUrl).searchParams.get('oauth');
@@ -86,7 +112,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     return tokenSourceFor(mailboxes, m, log);
   }
   let outboxLoop: WorkerLoop | null = null;
-  if (config.workers && transport) {
+  if (workers && transport) {
     outboxLoop = startWorkerLoop(
       'outbox',
       async () => {
@@ -104,7 +130,7 @@ export async function startServer(opts: { env?: Record<string, string | undefine
         }
         return r.items.length;
       },
-      { idleMs: 1000, log },
+      { idleMs: idleMs(1000), log },
     );
     loops.push(outboxLoop);
   }
@@ -116,39 +142,63 @@ export async function startServer(opts: { env?: Record<string, string | undefine
     mailboxes,
     listeners: {
       onOutcome: (mailId, caseId) => {
-        events.publish({ kind: 'mail', mailId });
-        if (caseId) events.publish({ kind: 'case', caseId });
+        const happened: PortalEvent[] = caseId ? [{ kind: 'mail', mailId }, { kind: 'case', caseId }] : [{ kind: 'mail', mailId }];
+        for (const e of happened) events.publish(e);
+        // The pages open on the other nodes hear of it too.
+        signals.publish(happened);
       },
       onProcessed: metrics ? (o) => metrics.mailProcessed(o) : undefined,
       onSmtpSession: metrics ? (l, e) => metrics.smtpSession(l, e) : undefined,
     },
+    roles,
+    nodeId,
+    workerIdleMs: idleMs(2000),
   });
+  await signals
+    .listen({
+      onWork: (kind) => {
+        log.debug({ work: kind }, 'work queued by a node (notification)');
+        if (kind === 'outbox') outboxLoop?.wake();
+        else inbound.wakeWorker();
+      },
+      onPortalEvents: (es) => {
+        log.debug({ events: es.length }, 'live events from another node');
+        for (const e of es) events.publish(e);
+      },
+    })
+    .catch((err: unknown) => log.warn({ err }, 'cannot LISTEN for the other nodes yet; retrying, and polling meanwhile'));
   const privacy = privacyContextFor(runtime);
-  if (config.workers) loops.push(startRetentionSweep(privacy, log.child({ component: 'retention' })));
-  const http = await buildApp({
-    ctx, log, web, uploads: inbound.deps, events, installation, privacy,
+  // One node at a time sweeps (a lease like the mailbox's): two would pick the same mails.
+  const retention = workers
+    ? runWhileLeased({ name: 'retention-sweep', holder: nodeId, leases: createLeaseStore(runtime.db), clock: ctx.clock, log, start: () => startRetentionSweep(privacy, log.child({ component: 'retention' })) })
+    : null;
+  const http = !roles.has('web') ? null : await buildApp({
+    ctx, log, web, uploads: inbound.deps, events, installation, privacy, mailReader: mailReaderFrom(inbound.deps),
     mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
     outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),
   });
   // Fastify's own "Server listening at …" line repeats "supportal is up" below: muted for the listen call only.
-  const httpLevel = http.log.level;
-  http.log.level = 'warn';
-  let httpUrl: string;
-  try {
-    httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
-  } finally {
-    http.log.level = httpLevel;
+  let httpUrl: string | null = null;
+  if (http) {
+    const httpLevel = http.log.level;
+    http.log.level = 'warn';
+    try {
+      httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
+    } finally {
+      http.log.level = httpLevel;
+    }
   }
   const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;
-  log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl) }, 'supportal is up');
+  log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl), roles: [...roles], node: nodeId }, 'supportal is up');
 
   let stopping: Promise<void> | null = null;
   return {
     runtime,
     http,
     httpUrl,
+    nodeId,
     metricsUrl: metricsListener ? `${metricsListener.address}/metrics` : null,
     inbound,
     wakeOutbox: () => outboxLoop?.wake(),
@@ -156,12 +206,13 @@ export async function startServer(opts: { env?: Record<string, string | undefine
       stopping ??= (async () => {
         // Workers stop claiming at once and get LIMITS.shutdownGraceMs, in parallel with the
         // listeners' grace: the whole stop takes at most that plus 5 s for sockets to close.
-        const workersStopped = Promise.all([inbound.drain(), ...loops.map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
+        const workersStopped = Promise.all([inbound.drain(), ...[...loops, ...(retention ? [retention] : [])].map((l) => stopWithin(l, LIMITS.shutdownGraceMs))]);
         await inbound.stopAccepting();
-        await http.close();
+        await http?.close();
         await metricsListener?.close();
         await workersStopped;
         transport?.close();
+        await signals.close();
         await runtime.close();
         log.info('supportal stopped');
       })();

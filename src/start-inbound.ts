@@ -12,6 +12,10 @@ import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
 import { LIMITS } from './config/limits.js';
+import { ALL_ROLES, type ServeRole } from './config/roles.js';
+import { parseImapUrl } from './inbound/sources/imap-endpoint.js';
+import { createLeaseStore } from './db/stores/leases.js';
+import { mailboxLeaseName, runWhileLeased } from './workers/leased-task.js';
 import type { MailboxContext } from './app/mailboxes/mailboxes.js';
 import { startMailboxes, type MailboxRunner } from './start-mailboxes.js';
 
@@ -20,6 +24,8 @@ export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
   deps: IngestDeps;
+  /** Wakes this process's inbound worker (work was queued by another process). */
+  wakeWorker(): void;
   /** The admin's and the configuration's mailboxes, each fetched with its own credentials (null without workers). */
   mailboxes: MailboxRunner | null;
   /** Graceful stop of the listeners (see SmtpListener.stopAccepting) and the mailbox source. */
@@ -60,15 +66,25 @@ export interface InboundListeners {
   onSmtpSession?(listener: 'smtp' | 'lmtp', event: 'opened' | 'closed'): void;
 }
 
-export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; mailboxes?: MailboxContext }): Promise<InboundRuntime> {
+/** The name of the mailbox of an IMAP URL for its lease: its address without the password. */
+export function imapMailboxName(imapUrl: string): string {
+  const e = parseImapUrl(imapUrl);
+  return `${e.user}@${e.host}:${e.port}/${e.mailbox}`;
+}
+
+export async function startInbound(
+  rt: Runtime,
+  opts: { onMailQueued: () => void; deps?: Partial<IngestDeps>; listeners?: InboundListeners; roles?: ReadonlySet<ServeRole>; nodeId?: string; workerIdleMs?: number; mailboxes?: MailboxContext },
+): Promise<InboundRuntime> {
   const { config, ctx, log } = rt;
+  const roles = opts.roles ?? ALL_ROLES;
   const deps = createIngestDeps(config, opts.deps);
   const workerId = `worker-${randomUUID().slice(0, 8)}`;
   // Group commits: up to 200 received mails or 16 outcomes (small, so that storing new mail is never held up for long) share one durable commit.
   const receiveCommits = createGroupCommit(ctx.store, { maxBatch: 200 });
   const processCommits = createGroupCommit(ctx.store, { maxBatch: 16 });
   let inboundLoop: WorkerLoop | null = null;
-  if (config.workers) {
+  if (config.workers && roles.has('worker')) {
     inboundLoop = startWorkerLoop(
       'inbound',
       async () => {
@@ -83,7 +99,7 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
         for (const d of r.deferred) log.warn({ mail: d.mailId, error: d.error, dead: d.dead }, 'inbound mail deferred');
         return r.processed.length + r.deferred.length;
       },
-      { idleMs: 2000, log },
+      { idleMs: opts.workerIdleMs ?? 2000, log },
     );
   }
   // Chunks of a big mail whose receipt was cut off by a crash belong to no mail: swept a day
@@ -111,19 +127,42 @@ export async function startInbound(rt: Runtime, opts: { onMailQueued: () => void
     const on = opts.listeners?.onSmtpSession;
     return on ? { opened: () => on(name, 'opened'), closed: () => on(name, 'closed') } : undefined;
   };
-  const smtp = config.smtpPort !== null ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
+  const smtp = config.smtpPort !== null && roles.has('smtp') ? await startSmtpListener({ ...common, port: config.smtpPort, lmtp: false, sessions: sessions('smtp') }) : null;
   if (smtp) listeners.push(smtp);
   // LMTP binds its own address (loopback by default), never the SMTP listener's (RELIABILITY E8).
-  const lmtp = config.lmtpPort !== null || config.lmtpSocket !== null
+  const lmtp = (config.lmtpPort !== null || config.lmtpSocket !== null) && roles.has('lmtp')
     ? await startSmtpListener({ ...common, host: config.lmtpHost, port: config.lmtpPort ?? 0, path: config.lmtpSocket, lmtp: true, sessions: sessions('lmtp') })
     : null;
   if (lmtp) listeners.push(lmtp);
-  const imap = config.imapUrl ? startImapSource({ url: config.imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }) : null;
-  const mailboxes = opts.mailboxes && config.workers ? startMailboxes(rt, opts.mailboxes, { onStored: () => inboundLoop?.wake() }) : null;
+  // One node at a time polls the mailbox: two would fetch each message twice (de-duplicated, but
+  // wasted), and moving it away under another node's fetch fails that node's pass.
+  const leases = createLeaseStore(rt.db);
+  const imapUrl = config.imapUrl;
+  const imap =
+    imapUrl && roles.has('imap')
+      ? runWhileLeased({
+          name: mailboxLeaseName(imapMailboxName(imapUrl)),
+          holder: opts.nodeId ?? workerId,
+          leases,
+          clock: ctx.clock,
+          log: log.child({ component: 'imap' }),
+          start: () => startImapSource({ url: imapUrl, ctx, log: log.child({ component: 'imap' }), onStored: () => inboundLoop?.wake() }),
+        })
+      : null;
+  // The admin's and the configuration's mailboxes: each under its own lease `mailbox:<key>`.
+  const mailboxes =
+    opts.mailboxes && config.workers && roles.has('imap')
+      ? startMailboxes(rt, opts.mailboxes, {
+          onStored: () => inboundLoop?.wake(),
+          underLease: (key, start) =>
+            runWhileLeased({ name: mailboxLeaseName(key), holder: opts.nodeId ?? workerId, leases, clock: ctx.clock, log: log.child({ component: 'mailboxes', mailboxKey: key }), start }),
+        })
+      : null;
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
     deps,
+    wakeWorker: () => inboundLoop?.wake(),
     mailboxes,
     stopAccepting: async () => {
       await Promise.all([...listeners.map((l) => l.stopAccepting()), imap?.stop(), mailboxes?.stop()]);

@@ -15,9 +15,8 @@ import { startImapSource, type ImapSource } from './inbound/sources/imap-source.
  * mailbox channel with its own credentials (part of the composition root: it wires the store,
  * the sealed secrets, the OAuth2 token sources and the IMAP sources together).
  *
- * Each mailbox runs under its stable `key`. Today every `serve` with workers fetches every
- * mailbox (content dedupe keeps one copy of a mail fetched twice); a lease that lets one node
- * poll each mailbox takes the same key.
+ * Each mailbox runs under its stable `key`; with `underLease` (serve) only the node holding the
+ * lease `mailbox:<key>` fetches it, so several nodes on one database never poll it twice.
  */
 
 /** How often the table is read again, so that a change made on another node's admin page starts here too. */
@@ -88,9 +87,12 @@ export interface MailboxRunner {
   stop(): Promise<void>;
 }
 
-export function startMailboxes(rt: Runtime, ctx: MailboxContext, opts: { onStored: () => void; pollMs?: number }): MailboxRunner {
+/** Runs a mailbox's source only while this node holds the mailbox's lease (several nodes on one database). */
+export type UnderLease = (key: string, start: () => { stop(): Promise<void> }) => { stop(): Promise<void> };
+
+export function startMailboxes(rt: Runtime, ctx: MailboxContext, opts: { onStored: () => void; pollMs?: number; underLease?: UnderLease }): MailboxRunner {
   const log = rt.log.child({ component: 'mailboxes' });
-  const running = new Map<string, { source: ImapSource; version: string }>();
+  const running = new Map<string, { source: { stop(): Promise<void> }; version: string }>();
   let stopped = false;
   let chain: Promise<void> = Promise.resolve();
   const forced = new Set<string>();
@@ -131,7 +133,7 @@ export function startMailboxes(rt: Runtime, ctx: MailboxContext, opts: { onStore
       forced.delete(key);
       if (current) await current.source.stop();
       try {
-        running.set(key, { source: start(m), version });
+        running.set(key, { source: opts.underLease ? opts.underLease(key, () => start(m)) : start(m), version });
         log.info({ mailboxKey: key, auth: m.definition.auth, preset: m.definition.oauth?.preset ?? null }, current ? 'mailbox restarted' : 'mailbox started');
       } catch (err) {
         running.delete(key);

@@ -28,6 +28,10 @@ export const ERRORS = {
   unavailable: { status: 503, message: 'A service we depend on is unavailable; try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
   demo_only: { status: 409, message: 'This demo feature works only while no relay is configured and the SMTP listener runs.' },
+  // Rejected mails in the desk (src/app/desk/rejected-mail.ts).
+  mail_not_acceptable: { status: 409, message: 'This mail cannot be accepted this way.' },
+  sender_has_account: { status: 409, message: 'The sender has an account already; change it in the user administration.' },
+  mail_unreadable: { status: 422, message: 'The mail cannot be read.' },
   mailbox_not_found: { status: 404, message: 'There is no such mailbox.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

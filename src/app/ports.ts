@@ -163,6 +163,8 @@ export interface OutboundMailStore {
   list(filter: { caseId?: string; status?: OutboundStatus; limit?: number }): Promise<OutboundMail[]>;
   /** Leases up to `limit` due mails (queued/retrying, or sending with an expired lease). */
   claimDue(now: string, leaseUntil: string, limit: number): Promise<OutboundMail[]>;
+  /** Extends the lease of mails still being sent (a slow relay): the lease then only runs out when the sender died. */
+  renewLeases(ids: string[], leaseUntil: string): Promise<void>;
   update(id: string, patch: Partial<Pick<OutboundMail, 'status' | 'attempts' | 'nextAttemptAt' | 'lastError' | 'sentAt' | 'bounceDiagnostic'>> & { lockedUntil?: string | null }): Promise<void>;
   /** How many automatic mails (receipts, notices) went to `recipient` since `since`, counting at most `cap`. */
   countAutomaticTo(recipient: string, since: string, cap: number): Promise<number>;
@@ -174,6 +176,8 @@ export interface JobStore {
   /** Enqueues a job; with a key, a second enqueue of the same key is a no-op. */
   enqueue(j: { id: string; kind: string; key: string | null; payload: Record<string, unknown>; runAt: string; now: string }): Promise<void>;
   claim(kinds: string[], now: string, leaseUntil: string, workerId: string, limit: number): Promise<Job[]>;
+  /** Extends the lease of jobs `workerId` still runs: the lease then only runs out when the worker died. */
+  renew(ids: string[], workerId: string, leaseUntil: string): Promise<void>;
   complete(id: string, now: string): Promise<void>;
   fail(id: string, error: string, nextRunAt: string | null, now: string): Promise<void>;
   /**

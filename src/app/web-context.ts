@@ -2,7 +2,7 @@ import type { AppContext } from './context.js';
 import type { Store } from './ports.js';
 import type { CatalogStore, OrganisationAdminStore } from './admin/ports.js';
 import type { ApiTokenStore, AttemptStore, OneTimeTokenStore, SessionStore, UserSettingsStore } from './auth/ports.js';
-import type { DirectoryQueries, MailAdminStore, ReportQueries } from './desk/ports.js';
+import type { DirectoryQueries, MailAdminStore, MailReader, ReportQueries } from './desk/ports.js';
 import type { LiveQueries, PortalEventBus } from './live/ports.js';
 import type { PortalSearch, UploadGate, ZipListing } from './portal/ports.js';
 import type { InstallationSettings } from './settings/installation-settings.js';
@@ -47,6 +47,8 @@ export interface WebContext extends AppContext {
 export interface PortalContext extends WebContext {
   installation: InstallationSettings;
   zipListing: ZipListing;
+  /** Reads a stored mail for the desk (a rejected mail's text and files); absent: such views answer mail_unreadable. */
+  mailReader?: MailReader | null;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface CliCommand {
 
 /** Every `supportal` command, in the order the usage text lists them. */
 export const COMMANDS: readonly CliCommand[] = [
-  { name: 'serve', usage: '', summary: 'run the web server, SMTP/LMTP listeners and workers', load: () => import('./commands/serve.js').then((m) => m.serveCommand) },
+  { name: 'serve', usage: '[--roles web,smtp,lmtp,worker,imap]', summary: 'run the web server, SMTP/LMTP listeners and workers (all roles by default)', load: () => import('./commands/serve.js').then((m) => m.serveCommand) },
   { name: 'migrate', usage: '', summary: 'bring the database schema up to date', load: () => import('./commands/migrate.js').then((m) => m.migrateCommand) },
   { name: 'demo', usage: '', summary: 'add demo data (idempotent) and print the logins', load: () => import('./commands/demo.js').then((m) => m.demoCommand) },
   { name: 'print-config', usage: '', summary: 'show the resolved settings (secrets masked)', load: () => import('./commands/print-config.js').then((m) => m.printConfigCommand) },

@@ -28,8 +28,14 @@ export const LIMITS = {
    * deploy/supportal.service) so that systemd never has to SIGKILL.
    */
   shutdownGraceMs: 10_000,
-  /** A claimed job or outbox row is retried by another worker if its lease runs out (C1). */
-  leaseMs: 5 * 60_000,
+  /**
+   * A claimed job or outbox row is retried by another worker if its lease runs out (C1, C3). The
+   * worker renews the lease every `leaseRenewMs` while it still works on the row, so the lease
+   * only runs out when the worker (its process, its node) died: another node takes the work over
+   * within a minute. Three renewals per lease leave two missed ones to a busy database.
+   */
+  leaseMs: 60_000,
+  leaseRenewMs: 20_000,
   /** Attachment upload limit in the portal equals the mail limit. */
   maxUploadBytes: 25 * MiB,
 } as const;

@@ -317,3 +317,16 @@ export interface MailboxTable {
 export interface Database {
   mailboxes: MailboxTable;
 }
+
+/** A named lease of migration 014: which node does a task only one node may do (`mailbox:<name>`). */
+export interface LeaseTable {
+  name: string;
+  holder: string;
+  acquired_at: string;
+  expires_at: string;
+}
+
+/** Tables of migration 014. */
+export interface Database {
+  leases: LeaseTable;
+}

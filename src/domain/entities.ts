@@ -43,7 +43,7 @@ export interface Case {
 export interface CaseEvent {
   id: string;
   caseId: string;
-  kind: 'opened' | 'closed' | 'reopened' | 'status' | 'assigned' | 'participant_added';
+  kind: 'opened' | 'closed' | 'reopened' | 'status' | 'assigned' | 'participant_added' | 'mail_accepted';
   actorId: string | null;
   fromStatus: CaseStatus | null;
   toStatus: CaseStatus | null;

@@ -8,7 +8,14 @@ const HEADER = 'Am 12.03.2024 um 10:15 schrieb Support <support@example.com>:';
 describe('splitCustomerReply: one cut for the text and the HTML view', () => {
   test('a text-only mail is split as text, without HTML', () => {
     const result = splitCustomerReply({ text: `Danke.\n\n${HEADER}\n> Alt` });
-    assert.deepEqual(result, { replyText: 'Danke.', quotedText: `${HEADER}\n> Alt`, replyHtml: null });
+    assert.deepEqual(result, { replyText: 'Danke.', quotedText: `${HEADER}\n> Alt`, signature: '', replyHtml: null });
+  });
+
+  test('the signature the text split found is named on its own, and is part of the quoted text', () => {
+    const result = splitCustomerReply({ text: `Danke.\n\n-- \nKim Kunde\nKunde GmbH\n\n${HEADER}\n> Alt` });
+    assert.equal(result.replyText, 'Danke.');
+    assert.equal(result.signature, '-- \nKim Kunde\nKunde GmbH');
+    assert.ok(result.quotedText.includes(result.signature) && result.quotedText.includes('> Alt'), result.quotedText);
   });
 
   test('an HTML-only mail: the text is the HTML reply converted (html-to-text)', () => {

@@ -19,6 +19,8 @@ export interface CustomerReply {
   quotedText: string;
   /** What the customer wrote, as HTML; null for a text-only mail. */
   replyHtml: string | null;
+  /** The signature part of `quotedText` when the text split found one; '' otherwise (the HTML split keeps it with the history). */
+  signature: string;
 }
 
 /** Letters and digits only: the two parts render links, spacing and quote marks differently. */
@@ -32,7 +34,7 @@ function join(...parts: string[]): string {
 
 /** The views taken from the HTML split; the text is the HTML's, converted. */
 function fromHtml(h: SplitReplyHtml): CustomerReply {
-  return { replyText: htmlToPlainText(h.replyHtml), quotedText: htmlToPlainText(h.quotedHtml), replyHtml: h.replyHtml };
+  return { replyText: htmlToPlainText(h.replyHtml), quotedText: htmlToPlainText(h.quotedHtml), signature: '', replyHtml: h.replyHtml };
 }
 
 export function splitCustomerReply(mail: { text?: string | null; html?: string | null }): CustomerReply {
@@ -40,7 +42,7 @@ export function splitCustomerReply(mail: { text?: string | null; html?: string |
   const html = mail.html ?? '';
   if (html.trim() === '') {
     const t = splitReply(text);
-    return { replyText: t.reply, quotedText: join(t.quoted, t.signature), replyHtml: null };
+    return { replyText: t.reply, quotedText: join(t.quoted, t.signature), signature: t.signature, replyHtml: null };
   }
   const h = splitReplyHtml(html);
   if (text.trim() === '') return fromHtml(h);
@@ -57,7 +59,7 @@ export function splitCustomerReply(mail: { text?: string | null; html?: string |
   startsAt.push(all.length);
   const keptByHtml = all.slice(0, startsAt[h.cutLine] ?? all.length);
   const htmlCut = h.cutLine < h.lines.length;
-  if (kept === keptByHtml) return { replyText: t.reply, quotedText: join(t.quoted, t.signature), replyHtml: h.replyHtml };
+  if (kept === keptByHtml) return { replyText: t.reply, quotedText: join(t.quoted, t.signature), signature: t.signature, replyHtml: h.replyHtml };
   if (htmlCut && keptByHtml.length <= kept.length) return fromHtml(h);
 
   // The text was cut earlier: cut the HTML at the line where the text's reply ends.
@@ -65,14 +67,14 @@ export function splitCustomerReply(mail: { text?: string | null; html?: string |
     const line = startsAt.findIndex((at, i) => i > 0 && at === kept.length && (i === h.lines.length || letters(h.lines[i] ?? '') !== ''));
     if (line > 0 && line < h.lines.length) {
       const recut = splitReplyHtml(html, line);
-      return { replyText: t.reply, quotedText: join(t.quoted, t.signature), replyHtml: recut.replyHtml };
+      return { replyText: t.reply, quotedText: join(t.quoted, t.signature), signature: t.signature, replyHtml: recut.replyHtml };
     }
   }
   if (htmlCut) return fromHtml(h);
   // The text split took out something in the middle (a forward's header, the header above
   // inline answers) or the parts differ in wording: the HTML shows no history at its end, so
   // both views stay as they are.
-  if (!letters(text).startsWith(kept)) return { replyText: t.reply, quotedText: join(t.quoted, t.signature), replyHtml: h.replyHtml };
+  if (!letters(text).startsWith(kept)) return { replyText: t.reply, quotedText: join(t.quoted, t.signature), signature: t.signature, replyHtml: h.replyHtml };
   // History the HTML could not be cut at: the HTML view shows the text's reply instead.
-  return { replyText: t.reply, quotedText: join(t.quoted, t.signature), replyHtml: textToHtml(t.reply) };
+  return { replyText: t.reply, quotedText: join(t.quoted, t.signature), signature: t.signature, replyHtml: textToHtml(t.reply) };
 }

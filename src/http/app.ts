@@ -20,6 +20,7 @@ import { quarantineRoutes } from './routes/quarantine.js';
 import { liveRoutes } from './routes/live.js';
 import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
+import { rejectedMailRoutes } from './routes/rejected-mail.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
 import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
@@ -30,6 +31,7 @@ import { metricsRoute } from './routes/metrics.js';
 import { createPortalEventBus } from '../app/live/event-bus.js';
 import type { PortalContext } from '../app/web-context.js';
 import type { PortalEventBus } from '../app/live/ports.js';
+import type { MailReader } from '../app/desk/ports.js';
 import type { UploadGate } from '../app/portal/ports.js';
 import type { InstallationSettings } from '../app/settings/installation-settings.js';
 import { createZipListing } from '../app/portal/zip-listing.js';
@@ -75,6 +77,8 @@ export interface HttpDeps {
   privacy?: PrivacyContext | null;
   /** The outbox viewer's mail reader and the demo's "reply as the customer" (composer, loopback SMTP); without it those routes answer 503. */
   outbox?: OutboxTools | null;
+  /** Reads stored mails for the desk (a rejected mail's text and files); without it those routes answer 422 mail_unreadable. */
+  mailReader?: MailReader | null;
   /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
   mailboxes?: MailboxContext | null;
 }
@@ -115,6 +119,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   const ctx: PortalContext = {
     ...deps.ctx, web: deps.web, uploads, events, installation: deps.installation,
     zipListing: createZipListing(uploads, (id) => deps.ctx.store.attachments.content(id)),
+    mailReader: deps.mailReader ?? null,
   };
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
 
@@ -178,6 +183,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   caseRoutes(r);
   mailRoutes(r);
   quarantineRoutes(r);
+  rejectedMailRoutes(r);
   deskRoutes(r);
   liveRoutes(r, liveStreams);
   adminRoutes(r);

@@ -43,7 +43,7 @@ for (const dialect of testedDialects()) {
     });
 
     test('bad arguments exit 2 with a usage line; failures exit 1 with one line', () => {
-      for (const args of [['case', 'open', '--customer', 'x@example.org'], ['case', 'show'], ['case', 'show', 'abc'], ['user', 'add', '--role', 'boss', '--email', 'a@b.c', '--name', 'n'], ['case', 'list', '--bogus'], ['nonsense']]) {
+      for (const args of [['case', 'open', '--customer', 'x@example.org'], ['case', 'show'], ['case', 'show', 'abc'], ['user', 'add', '--role', 'boss', '--email', 'a@b.c', '--name', 'n'], ['case', 'list', '--bogus'], ['nonsense'], ['serve', '--roles', 'web,mail'], ['serve', '--roles', '']]) {
         const r = cli(args, env);
         assert.equal(r.status, 2, args.join(' '));
         assert.match(r.stderr, /usage: supportal/, args.join(' '));

@@ -20,6 +20,9 @@ import type { OutboxTools } from '../../src/app/outbox-viewer/ports.js';
 import { outboxMailReader } from '../../src/inbound/parse/outbox-mail-reader.js';
 import { customerReplyComposer } from '../../src/outbound/customer-reply-composer.js';
 import { zipMaker } from '../../src/archive/zip-maker.js';
+import { mailReaderFrom } from '../../src/app/desk/rejected-mail.js';
+import { createIngestDeps } from '../../src/ingest-deps.js';
+import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
 
 /** The real upload inspection of the composition root, without a virus scanner. */
 export function realUploadGate(scanner: UploadGate['scanner'] = null): UploadGate {
@@ -48,7 +51,9 @@ export async function httpHarness(
   // As serve wires it: one settings instance for the app, the composer and (in tests) the pipeline.
   const { installation, ctx } = installationSettingsFor(rt);
   await installation.refresh();
-  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, liveMaxLifetimeMs: opts.liveMaxLifetimeMs, installation,
+  // The desk reads stored mails with the pipeline's parser, as serve wires it.
+  const mailReader = mailReaderFrom(createIngestDeps(rt.config, { settings: installation }));
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, liveMaxLifetimeMs: opts.liveMaxLifetimeMs, installation, mailReader,
     // The outbox viewer as serve wires it, without an SMTP listener to reply through.
     outbox: opts.outbox ?? { reader: outboxMailReader, composer: customerReplyComposer, smtp: null, zip: zipMaker } });
   return {
@@ -57,6 +62,8 @@ export async function httpHarness(
     ctx: { ...ctx, web, uploads, events: app.events, installation },
     async dispose() {
       await app.close();
+      // The desk's mail reader may have started parse workers; a later harness starts them again.
+      await closeParseWorkers();
       await rt.dispose();
     },
   };
@@ -153,7 +160,11 @@ export async function seedWorld(h: Harness): Promise<World> {
 
 export async function inboundMail(h: Harness, from: string, subject: string, caseId: string | null, status: 'accepted' | 'rejected'): Promise<string> {
   const id = randomUUID();
-  const raw = Buffer.from(`From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@x>\r\n\r\nhello ${id}\r\n`);
+  // With one attached file, so that the desk's download of a mail's attachment has something to serve.
+  const raw = Buffer.from(
+    `From: ${from}\r\nSubject: ${subject}\r\nMessage-ID: <${id}@x>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="b-${id}"\r\n\r\n` +
+      `--b-${id}\r\nContent-Type: text/plain\r\n\r\nhello ${id}\r\n--b-${id}\r\nContent-Type: text/plain; name="log.txt"\r\nContent-Disposition: attachment; filename="log.txt"\r\n\r\nall fine\r\n--b-${id}--\r\n`,
+  );
   const now = new Date().toISOString();
   await h.ctx.store.inbound.insert({ id, receivedAt: now, channel: 'smtp', envelopeFrom: from, envelopeTo: ['support@support.example.com'], remoteIp: '192.0.2.1', messageId: `<${id}@x>`, sha256: createHash('sha256').update(raw).digest('hex'), raw });
   await h.ctx.store.inbound.setOutcome(id, {

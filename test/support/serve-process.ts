@@ -52,8 +52,9 @@ export function customerWithCase(env: Record<string, string>, email: string): nu
   return Number(open.stdout.trim());
 }
 
-export async function startServe(env: Record<string, string>): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `supportal serve` with `args` (e.g. `['--roles', 'worker']`) and waits for its "supportal is up". */
+export async function startServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   let text = '';

@@ -14,6 +14,7 @@ import { NewCasePage } from './pages/new-case.js';
 import { CasePage } from './pages/case.js';
 import { MyMailsPage } from './pages/mails.js';
 import { MailLogPage } from './pages/desk/mail-log.js';
+import { RejectedMailPage } from './pages/desk/rejected-mail.js';
 import { NotificationsPage } from './pages/desk/notifications.js';
 import { PhoneCasePage } from './pages/desk/phone-case.js';
 import { QuarantinePage } from './pages/desk/quarantine.js';
@@ -41,6 +42,7 @@ const ROUTES: Route[] = [
   { pattern: '/desk/cases/:number', access: 'staff', render: () => <CasePage /> },
   { pattern: '/desk/phone', access: 'staff', render: () => <PhoneCasePage /> },
   { pattern: '/desk/mails', access: 'staff', render: () => <MailLogPage /> },
+  { pattern: '/desk/mails/:id', access: 'staff', render: () => <RejectedMailPage /> },
   { pattern: '/desk/quarantine', access: 'staff', render: () => <QuarantinePage /> },
   { pattern: '/desk/overview', access: 'staff', render: () => <OverviewPage /> },
   { pattern: '/desk/notifications', access: 'staff', render: () => <NotificationsPage /> },

@@ -1,6 +1,8 @@
 import type { CaseStatus } from '../../domain/case.js';
 import type { Organisation, User } from '../../domain/entities.js';
 import type { InboundStatus, ReasonCode } from '../../domain/reason-codes.js';
+import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
+import type { AttachmentInspector, MimeParser } from '../ingest/ports.js';
 
 /** The agents' read models and the quarantine's one write (`src/db/stores/desk.ts`). */
 
@@ -26,4 +28,17 @@ export interface DirectoryQueries {
 export interface MailAdminStore {
   /** Drops a mail's raw bytes and records the outcome given; false when there is no such mail. */
   dropRaw(id: string, outcome: { status: InboundStatus; reason: ReasonCode | null; detail: string }): Promise<boolean>;
+}
+
+/**
+ * How the desk reads a stored mail for an agent (a rejected mail's text and files): the same
+ * parser and attachment inspection as the pipeline, given by the composition root.
+ */
+export interface MailReader {
+  parser: MimeParser;
+  inspector: AttachmentInspector;
+  /** The attachment policy in effect (an admin may have changed it). */
+  policy(): Promise<AttachmentPolicy>;
+  /** The pipeline's HTML sanitizer: no scripts, handlers, forms or remote loads. */
+  sanitizeHtml(html: string): string;
 }

@@ -4,6 +4,7 @@ import { PROCESS_INBOUND_JOB } from './receive-mail.js';
 import type { GroupCommit } from '../group-commit.js';
 import { processInboundMail, type PipelineOutcome } from './run-pipeline.js';
 import { LIMITS } from '../../config/limits.js';
+import { keepLeases } from '../lease-renewal.js';
 import { nextRetryDelayMs } from '../../domain/retry.js';
 
 export interface InboundTickResult {
@@ -23,11 +24,14 @@ export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts
     tx.jobs.claim([PROCESS_INBOUND_JOB], now.toISOString(), new Date(now.getTime() + LIMITS.leaseMs).toISOString(), opts.workerId, opts.limit ?? 8),
   );
   const result: InboundTickResult = { processed: [], deferred: [] };
+  const held = keepLeases(jobs.map((j) => j.id), (ids, until) => ctx.store.jobs.renew(ids, opts.workerId, until), ctx.clock);
   await Promise.all(
     jobs.map(async (job) => {
       const mailId = String(job.payload.mailId);
       try {
-        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts, job.payload.released === true));
+        const acceptedBy = typeof job.payload.acceptedBy === 'string' ? job.payload.acceptedBy : null;
+        const agentAccept = acceptedBy ? { acceptedBy, dropRefusedAttachments: job.payload.dropRefusedAttachments === true } : null;
+        result.processed.push(await processInboundMail(ctx, deps, mailId, job.id, opts.commits, job.attempts, { released: job.payload.released === true, agentAccept }));
       } catch (e) {
         const error = (e as Error).message ?? String(e);
         const dead = job.attempts >= LIMITS.jobMaxAttempts;
@@ -35,8 +39,10 @@ export async function runInboundJobsOnce(ctx: AppContext, deps: IngestDeps, opts
         const next = dead ? null : new Date(at.getTime() + nextRetryDelayMs(job.attempts)).toISOString();
         await ctx.store.jobs.fail(job.id, error, next, at.toISOString()).catch(() => undefined);
         result.deferred.push({ mailId, error, dead });
+      } finally {
+        held.done(job.id);
       }
     }),
-  );
+  ).finally(() => held.stop());
   return result;
 }

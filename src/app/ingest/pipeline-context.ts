@@ -33,6 +33,8 @@ export interface PipelineContext {
   released?: boolean;
   /** The case message is to be marked "sender not verified" (060, the installation's setting). */
   markSenderUnverified?: boolean;
+  /** An agent let this rejected mail in (src/app/desk/rejected-mail.ts): what they decided. */
+  agentAccept?: AgentAcceptOptions | null;
 }
 
 /**
@@ -41,6 +43,14 @@ export interface PipelineContext {
  */
 export function senderVerified(p: Pick<PipelineContext, 'auth'>): boolean | null {
   return p.auth ? p.auth.spfAligned || p.auth.dkimAligned : null;
+}
+
+/** An agent's acceptance of a rejected mail, carried by its job. */
+export interface AgentAcceptOptions {
+  /** The agent's user id. */
+  acceptedBy: string;
+  /** 090-attachments leaves the refused files out instead of rejecting the mail. */
+  dropRefusedAttachments: boolean;
 }
 
 export type Verdict =

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.js';
 import type { Store } from '../ports.js';
 import type { IngestDeps } from './ports.js';
 import { DeferError } from './ports.js';
-import type { PipelineContext, Verdict } from './pipeline-context.js';
+import type { AgentAcceptOptions, PipelineContext, Verdict } from './pipeline-context.js';
 import { PIPELINE_STEPS } from './steps/index.js';
 import { acceptReply } from './accept-reply.js';
 import { queueAutomaticReply } from './automatic-replies.js';
@@ -38,7 +38,17 @@ const FINAL: ReadonlySet<InboundStatus> = new Set(['accepted', 'rejected', 'igno
  * A step that throws DeferError (clamd down) or any other error defers the mail: the caller
  * retries the job later; the mail shows as `deferred` meanwhile.
  */
-export async function processInboundMail(app: AppContext, deps: IngestDeps, mailId: string, jobId: string | null, commits?: GroupCommit, attempt = 1, released = false): Promise<PipelineOutcome> {
+export async function processInboundMail(
+  app: AppContext,
+  deps: IngestDeps,
+  mailId: string,
+  jobId: string | null,
+  commits?: GroupCommit,
+  attempt = 1,
+  decided: { released?: boolean; agentAccept?: AgentAcceptOptions | null } = {},
+): Promise<PipelineOutcome> {
+  const released = decided.released === true;
+  const agentAccept = decided.agentAccept ?? null;
   const started = process.hrtime.bigint();
   const mail = await app.store.inbound.findById(mailId);
   if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
@@ -50,7 +60,7 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
   if (!raw) throw new Error(`raw bytes of inbound mail ${mailId} are missing`);
   const head = await firstChunk(raw);
   const p: PipelineContext = {
-    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: [], attempt, released,
+    app, deps, mail, raw, head, parsed: null, sender: null, senderUser: null, auth: null, matched: null, files: [], scan: null, offendingFiles: [], decisions: [], notes: agentAccept ? [`let in by an agent (user ${agentAccept.acceptedBy})`] : [], attempt, released, agentAccept,
   };
   let verdict: Verdict = { kind: 'accept' };
   for (const step of PIPELINE_STEPS) {
@@ -102,6 +112,11 @@ export async function processInboundMail(app: AppContext, deps: IngestDeps, mail
 }
 
 async function noticeOrNull(p: PipelineContext, tx: Store, reason: ReasonCode): Promise<'notice' | null> {
+  // The agent who let the mail in sees the new outcome in the desk; the sender got a notice already.
+  if (p.agentAccept) {
+    p.notes.push('no notice: an agent accepted the mail and sees this outcome');
+    return null;
+  }
   return (await queueAutomaticReply(p, tx, { kind: 'notice', reason })) ? 'notice' : null;
 }
 

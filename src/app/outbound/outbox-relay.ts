@@ -2,6 +2,7 @@ import type { AppSlice } from '../context.js';
 import type { MailTransport } from './mail-transport.js';
 import { TransportError } from './mail-transport.js';
 import { LIMITS } from '../../config/limits.js';
+import { keepLeases } from '../lease-renewal.js';
 import { nextRetryDelayMs } from '../../domain/retry.js';
 
 /** What this module's use cases reach of the context. */
@@ -26,6 +27,7 @@ export async function runOutboxOnce(ctx: OutboxRelayDeps, transport: MailTranspo
     tx.outbound.claimDue(now.toISOString(), new Date(now.getTime() + LIMITS.leaseMs).toISOString(), opts.limit ?? 20),
   );
   const result: OutboxTickResult = { sent: 0, retrying: 0, failed: 0, items: [] };
+  const held = keepLeases(claimed.map((m) => m.id), (ids, until) => ctx.store.outbound.renewLeases(ids, until), ctx.clock);
   await Promise.all(
     claimed.map(async (m) => {
       const raw = await ctx.store.outbound.raw(m.id);
@@ -51,8 +53,10 @@ export async function runOutboxOnce(ctx: OutboxRelayDeps, transport: MailTranspo
           result.retrying++;
           result.items.push({ id: m.id, outcome: 'retrying', error });
         }
+      } finally {
+        held.done(m.id);
       }
     }),
-  );
+  ).finally(() => held.stop());
   return result;
 }

@@ -1,7 +1,8 @@
 import { startServer, type Server } from '../../server.js';
 import { demoLoginsInUse } from '../../app/demo.js';
 import { parse } from '../args.js';
-import { printLine } from '../output.js';
+import { ALL_ROLES, parseRoles } from '../../config/roles.js';
+import { printLine, UsageError } from '../output.js';
 
 /**
  * What a person starting the server needs on one screen (stdout; the JSON log stays on stderr):
@@ -16,7 +17,7 @@ export async function startBanner(server: Server): Promise<string[]> {
     `  Portal (customers): ${base}/`,
     `  Desk (agents):      ${base}/desk`,
     `  Admin:              ${base}/admin`,
-    server.inbound.smtpAddress ? `  SMTP listener:      ${server.inbound.smtpAddress} (replies to ${config.supportAddress})` : '  SMTP listener:      off (SUPPORTAL_SMTP_PORT is empty)',
+    server.inbound.smtpAddress ? `  SMTP listener:      ${server.inbound.smtpAddress} (replies to ${config.supportAddress})` : '  SMTP listener:      not in this process (SUPPORTAL_SMTP_PORT empty, or not among --roles)',
     config.relayUrl ? `  Relay:              ${new URL(config.relayUrl).host} (outgoing mail is sent)` : `  No relay: mails are held in the outbox → ${base}/desk/outbox`,
   ];
   const logins = await demoLoginsInUse(ctx);
@@ -28,10 +29,20 @@ export async function startBanner(server: Server): Promise<string[]> {
   return lines;
 }
 
+const USAGE = 'supportal serve [--roles web,smtp,lmtp,worker,imap]';
+
 export async function serveCommand(argv: string[]): Promise<number> {
-  parse(argv, {}, 'supportal serve');
-  const server = await startServer();
-  for (const l of await startBanner(server)) printLine(l);
+  const { values } = parse(argv, { roles: { type: 'string' } }, USAGE);
+  let roles = ALL_ROLES;
+  if (values.roles !== undefined) {
+    try {
+      roles = parseRoles(String(values.roles));
+    } catch (e) {
+      throw new UsageError(`${(e as Error).message}\nusage: ${USAGE}`);
+    }
+  }
+  const server = await startServer({ roles });
+  if (roles.has('web')) for (const l of await startBanner(server)) printLine(l);
   await new Promise<void>((resolve) => {
     const onSignal = (sig: string) => {
       server.runtime.log.info({ signal: sig }, 'shutting down');

@@ -41,5 +41,25 @@ export interface DialectAdapter {
    * by secure_delete; PostgreSQL: VACUUM of the touched tables, which also cleans the GIN indexes).
    */
   purgeDeletedContent(db: Kysely<Database>): Promise<void>;
+  /**
+   * Tells the processes listening on `channel` (other nodes on one database): PostgreSQL's
+   * NOTIFY, delivered when the surrounding transaction commits (never when it rolls back); SQLite
+   * has no such thing, and its processes (all on one machine) find work by polling.
+   */
+  notify(db: Kysely<Database>, channel: string, payload: string): Promise<void>;
+  /** Whether `notify` reaches other processes at all (and `listen` hears them). */
+  readonly notifications: boolean;
+  /**
+   * A connection of its own that receives the notifications of `channels` (PostgreSQL LISTEN),
+   * reconnecting after a loss; null on SQLite. `payload` null means "reconnected: notifications
+   * may have been missed meanwhile".
+   */
+  listen(channels: readonly string[], onNotification: (channel: string, payload: string | null) => void, onError: (err: Error) => void): NotificationListener | null;
+  close(): Promise<void>;
+}
+
+export interface NotificationListener {
+  /** Resolves once the first LISTEN is in place (rejects when the database cannot be reached). */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { PostgresDialect, sql, type Kysely, type SqlBool } from 'kysely';
-import type { DialectAdapter } from './dialect-adapter.js';
+import type { DialectAdapter, NotificationListener } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 
 // int8 (counts, sizes) as numbers: our values stay far below 2^53.
@@ -53,8 +53,78 @@ export function createPostgresAdapter(url: string, opts: { poolSize?: number } =
       // Old row versions (and their GIN index entries) are dead tuples until VACUUM removes them.
       await sql`vacuum users, cases, case_events, case_participants, messages, attachments, blobs, blob_chunks, inbound_mails, inbound_mail_chunks, outbound_mails, sessions, api_tokens, one_time_tokens, login_attempts, audit_log`.execute(db);
     },
+    notifications: true,
+    notify: async (db: Kysely<Database>, channel: string, payload: string) => {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(db);
+    },
+    listen: (channels, onNotification, onError) => listenOn(url, channels, onNotification, onError),
     close: async () => {
       await pool.end();
+    },
+  };
+}
+
+/** Reconnect back-off of a lost LISTEN connection: 0.5 s doubling to 15 s. */
+const LISTEN_RETRY_BASE_MS = 500;
+const LISTEN_RETRY_MAX_MS = 15_000;
+
+/**
+ * LISTEN on a client of its own, outside the pool: a pooled connection goes back to the pool and
+ * stops listening. After a lost connection it reconnects with back-off and reports `null` on every
+ * channel, since notifications sent meanwhile are gone (the listener then looks for work itself).
+ */
+function listenOn(url: string, channels: readonly string[], onNotification: (channel: string, payload: string | null) => void, onError: (err: Error) => void): NotificationListener {
+  let closed = false;
+  let client: pg.Client | null = null;
+  let retryMs = 0;
+  let retryTimer: NodeJS.Timeout | null = null;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, keepAlive: true });
+    client = c;
+    let lost = false;
+    const onLost = (err?: Error) => {
+      if (lost) return;
+      lost = true;
+      if (client === c) client = null;
+      c.end().catch(() => undefined);
+      if (closed) return;
+      onError(err ?? new Error('the LISTEN connection ended'));
+      retryMs = Math.min(retryMs === 0 ? LISTEN_RETRY_BASE_MS : retryMs * 2, LISTEN_RETRY_MAX_MS);
+      retryTimer = setTimeout(() => {
+        retryTimer = null;
+        connect().then(
+          () => {
+            for (const ch of channels) onNotification(ch, null);
+          },
+          () => undefined,
+        );
+      }, retryMs);
+      retryTimer.unref();
+    };
+    c.on('error', onLost);
+    c.on('end', () => onLost());
+    c.on('notification', (n) => {
+      if (channels.includes(n.channel)) onNotification(n.channel, n.payload ?? '');
+    });
+    try {
+      await c.connect();
+      for (const ch of channels) await c.query(`listen ${pg.escapeIdentifier(ch)}`);
+      retryMs = 0;
+    } catch (err) {
+      onLost(err as Error);
+      throw err;
+    }
+  };
+  const ready = connect();
+  ready.catch(() => undefined);
+  return {
+    ready,
+    close: async () => {
+      closed = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      const c = client;
+      client = null;
+      await c?.end().catch(() => undefined);
     },
   };
 }

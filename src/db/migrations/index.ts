@@ -10,6 +10,7 @@ import * as m007 from './007-privacy.js';
 import * as m008 from './008-sender-verification.js';
 import * as m009 from './009-account-security.js';
 import * as m013 from './013-mailboxes.js';
+import * as m014 from './014-leases.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '008-sender-verification': m008,
   '009-account-security': m009,
   '013-mailboxes': m013,
+  '014-leases': m014,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

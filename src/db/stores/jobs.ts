@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, JobTable } from '../schema.js';
+import { WORK_CHANNEL } from '../notification-channels.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import type { AuditStore, JobStore } from '../../app/ports.js';
 import type { Job } from '../../domain/entities.js';
@@ -35,6 +36,7 @@ export function jobStore(db: Kysely<Database>, d: DialectAdapter): JobStore {
         })
         .onConflict((oc) => oc.column('job_key').doNothing())
         .execute();
+      if (j.runAt <= j.now) await d.notify(db, WORK_CHANNEL, j.kind);
     },
     async claim(kinds, now, leaseUntil, workerId, limit) {
       // Running jobs whose lease expired belong to a worker that died (C1): they are taken again.
@@ -52,6 +54,11 @@ export function jobStore(db: Kysely<Database>, d: DialectAdapter): JobStore {
         .returningAll()
         .execute();
       return rows.map(toJob);
+    },
+    async renew(ids, workerId, leaseUntil) {
+      if (ids.length === 0) return;
+      // Only what this worker still holds: a job finished or taken over meanwhile is left alone.
+      await db.updateTable('jobs').set({ locked_until: leaseUntil }).where('id', 'in', ids).where('status', '=', 'running').where('locked_by', '=', workerId).execute();
     },
     async complete(id, now) {
       await db.updateTable('jobs').set({ status: 'done', locked_until: null, locked_by: null, updated_at: now }).where('id', '=', id).execute();
@@ -78,8 +85,11 @@ export function jobStore(db: Kysely<Database>, d: DialectAdapter): JobStore {
         .set({ status: 'queued', run_at: now, locked_until: null, locked_by: null, attempts: sql`case when attempts > 0 then attempts - 1 else 0 end`, updated_at: now })
         .where('status', '=', 'running')
         .where('locked_by', '=', workerId)
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows);
+        .returning('kind')
+        .execute();
+      // Another node takes them now rather than at its next poll.
+      for (const kind of new Set(r.map((j) => j.kind))) await d.notify(db, WORK_CHANNEL, kind);
+      return r.length;
     },
     async list(f) {
       let q = db.selectFrom('jobs').selectAll().orderBy('run_at', 'desc').limit(f.limit ?? 200);
@@ -94,6 +104,7 @@ export function jobStore(db: Kysely<Database>, d: DialectAdapter): JobStore {
         .where('id', '=', id)
         .where('status', 'in', ['dead', 'done', 'queued'])
         .executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) await d.notify(db, WORK_CHANNEL, 'retry');
       return Number(r.numUpdatedRows) > 0;
     },
     async findByKey(key) {

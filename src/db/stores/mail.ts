@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, InboundMailTable, OutboundMailTable } from '../schema.js';
+import { OUTBOX_WORK, WORK_CHANNEL } from '../notification-channels.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
 import type { Clock, InboundMailStore, OutboundMailStore } from '../../app/ports.js';
 import type { InboundChannel, InboundMail, OutboundKind, OutboundMail, OutboundStatus, PipelineDecision } from '../../domain/entities.js';
@@ -248,6 +249,7 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
           updated_at: m.createdAt,
         })
         .execute();
+      if (m.status === 'queued') await d.notify(db, WORK_CHANNEL, OUTBOX_WORK);
     },
     async findById(id) {
       const r = await db.selectFrom('outbound_mails').select(OUTBOUND_COLUMNS).where('id', '=', id).executeTakeFirst();
@@ -285,6 +287,10 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
         .execute();
       return rows.map(toOutbound);
     },
+    async renewLeases(ids, leaseUntil) {
+      if (ids.length === 0) return;
+      await db.updateTable('outbound_mails').set({ locked_until: leaseUntil }).where('id', 'in', ids).where('status', '=', 'sending').execute();
+    },
     async update(id, p) {
       const set: Partial<OutboundMailTable> = { updated_at: clock.now().toISOString() };
       if (p.status !== undefined) set.status = p.status;
@@ -304,6 +310,8 @@ export function outboundMailStore(db: Kysely<Database>, d: DialectAdapter, clock
         return;
       }
       await db.updateTable('outbound_mails').set(set).where('id', '=', id).execute();
+      // Queued again (an admin's retry): the outbox of any node sends it now.
+      if (p.status === 'queued') await d.notify(db, WORK_CHANNEL, OUTBOX_WORK);
     },
     async countAutomaticTo(recipient, since, cap) {
       // Counting stops at the cap: the caller only asks "cap reached?", and a loop with another

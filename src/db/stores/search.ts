@@ -54,7 +54,9 @@ export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSea
         const terms = searchTerms(f.q);
         // Nothing searchable (only punctuation) matches nothing rather than everything.
         if (terms.length === 0) return [];
-        q = q.where(dialect.fullTextMatch(terms, f.includeInternalNotes));
+        // A case number ("10042", "#10042") finds its case whatever the texts say.
+        const number = /^\s*#?(\d{1,15})\s*$/.exec(f.q)?.[1];
+        q = number === undefined ? q.where(dialect.fullTextMatch(terms, f.includeInternalNotes)) : q.where((eb) => eb.or([eb('cases.number', '=', Number(number)), dialect.fullTextMatch(terms, f.includeInternalNotes)]));
       }
       return (await q.execute()).map(toCase);
     },

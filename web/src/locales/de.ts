@@ -1,6 +1,7 @@
 import type { Texts } from './en.js';
 import { privacyDe } from './privacy.js';
 import { outboxDe, guideDe } from './outbox.js';
+import { rejectedMailDe } from './rejected-mail.js';
 import { mailboxesDe } from './mailboxes.js';
 
 /** Deutsche Texte: dieselben Schlüssel wie en.ts (der Typ prüft es). */
@@ -34,6 +35,7 @@ export const de: Texts = {
     person_is_staff: 'Mitarbeitende und Admins werden hier nicht gelöscht: deaktivieren Sie das Konto stattdessen.',
     mailbox_not_found: 'Dieses Postfach gibt es nicht.',
     unavailable: 'Der Dienst ist im Moment nicht verfügbar.', pageNotFound: 'Seite nicht gefunden', forbiddenPage: 'Nicht erlaubt',
+    ...rejectedMailDe.errors,
   },
   login: { title: 'Anmelden', submit: 'Anmelden', forgot: 'Passwort vergessen?', signup: 'Konto anlegen' },
   signup: {
@@ -70,7 +72,7 @@ export const de: Texts = {
     noteSaved: 'Die Notiz ist gespeichert.', closedHint: 'Dieser Fall ist geschlossen. Öffnen Sie ihn wieder, um zu schreiben.', reopen: 'Fall wieder öffnen', close: 'Fall schließen',
     unassigned: 'Niemand', me: '{{name}} (ich)', manage: 'Bearbeitung', inbound: 'Eingegangene E-Mails', outbound: 'Versandte E-Mails', mailsAside: 'E-Mails und Bearbeitung',
   },
-  events: { closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet' },
+  events: { closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet', ...rejectedMailDe.events },
   channel: { portal: 'Portal', phone: 'Telefon' },
   caseStatus: { new: 'Neu', open: 'Offen', waiting_for_customer: 'Wartet auf Kunde', closed: 'Geschlossen' },
   inboundStatus: { received: 'Wird verarbeitet', accepted: 'Verarbeitet', rejected: 'Nicht verarbeitet', ignored: 'Ignoriert', duplicate: 'Doppelt', quarantined: 'Zurückgehalten', deferred: 'Neuer Versuch folgt' },
@@ -131,6 +133,7 @@ export const de: Texts = {
   privacy: privacyDe,
   outbox: outboxDe,
   guide: guideDe,
+  rejectedMail: rejectedMailDe,
   mailboxes: mailboxesDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },
   reasons: {

@@ -1,5 +1,6 @@
 import { privacyEn } from './privacy.js';
 import { outboxEn, guideEn } from './outbox.js';
+import { rejectedMailEn } from './rejected-mail.js';
 import { mailboxesEn } from './mailboxes.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
 
@@ -38,6 +39,7 @@ export const en = {
     person_is_staff: 'Agents and admins are not erased here: disable the account instead.',
     mailbox_not_found: 'There is no such mailbox.',
     unavailable: 'The service is unavailable for the moment.', pageNotFound: 'Page not found', forbiddenPage: 'Not allowed',
+    ...rejectedMailEn.errors,
   },
   login: { title: 'Log in', submit: 'Log in', forgot: 'Forgot your password?', signup: 'Create an account' },
   signup: {
@@ -74,7 +76,7 @@ export const en = {
     noteSaved: 'The note is saved.', closedHint: 'This case is closed. Reopen it to write again.', reopen: 'Reopen case', close: 'Close case',
     unassigned: 'Nobody', me: '{{name}} (me)', manage: 'Handling', inbound: 'Received mails', outbound: 'Sent mails', mailsAside: 'Mails and handling',
   },
-  events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened' },
+  events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened', ...rejectedMailEn.events },
   channel: { portal: 'Portal', phone: 'Phone' },
   caseStatus: { new: 'New', open: 'Open', waiting_for_customer: 'Waiting for customer', closed: 'Closed' } satisfies Record<CaseStatus, string>,
   inboundStatus: { received: 'Being processed', accepted: 'Processed', rejected: 'Not processed', ignored: 'Ignored', duplicate: 'Duplicate', quarantined: 'Held back', deferred: 'Retrying' } satisfies Record<InboundStatus, string>,
@@ -136,6 +138,7 @@ export const en = {
   privacy: privacyEn,
   outbox: outboxEn,
   guide: guideEn,
+  rejectedMail: rejectedMailEn,
   mailboxes: mailboxesEn,
   reasons: {
     duplicate: { short: 'Duplicate' },

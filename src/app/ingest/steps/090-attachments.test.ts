@@ -36,6 +36,19 @@ describe('090-attachments', () => {
     assert.deepEqual(r.files.sort(), ['a.zip', 'b.zip']);
   });
 
+  test('an agent accepted the mail without the refused files: they are left out, the allowed ones stay, the mail goes on', async () => {
+    const files = [{ name: 'a.png', type: 'image/png', content: PNG }, { name: 'bericht.pdf', type: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') }];
+    const p = await context(withFiles(files), { deps: { inspector: { inspect: (f, policy) => inspectAttachments(f, policy) } } });
+    p.agentAccept = { acceptedBy: 'agent-1', dropRefusedAttachments: true };
+    assert.deepEqual(await attachmentsStep.run(p), { kind: 'continue' });
+    assert.deepEqual(p.parsed!.attachments.map((a) => a.filename), ['a.png']);
+    assert.deepEqual(p.files.map((f) => [f.name, f.detectedType]), [['a.png', 'image/png']]);
+    assert.deepEqual(p.offendingFiles, []);
+    assert.deepEqual(p.notes, ['left out by an agent: bericht.pdf']);
+    // Without the agent's decision the same mail is rejected.
+    assert.deepEqual(await judge(files), { verdict: 'rejected/attachment_type', files: ['bericht.pdf'] });
+  });
+
   test('A4: a ZIP with a traversal entry → rejected/bad_archive', async () => {
     const r = await judge([{ name: 'x.zip', type: 'application/zip', content: buildZip([{ name: '../../etc/cron.d/x', data: Buffer.from('x') }]) }]);
     assert.deepEqual(r, { verdict: 'rejected/bad_archive', files: ['x.zip'] });

@@ -10,6 +10,15 @@ export const attachmentsStep: PipelineStep = {
     p.files = await p.deps.inspector.inspect(m.attachments, policy);
     const j = judgeAttachments(p.files, policy);
     if (j.ok) return CONTINUE;
+    if (p.agentAccept?.dropRefusedAttachments) {
+      // An agent accepted the mail without the refused files: the rest goes on as if they were never attached.
+      const refused = new Set(j.files);
+      const keep = p.files.map((f) => !refused.has(f.name));
+      p.parsed = { ...m, attachments: m.attachments.filter((_, i) => keep[i]) };
+      p.files = p.files.filter((_, i) => keep[i]);
+      p.notes.push(`left out by an agent: ${j.files.join(', ')}`.slice(0, 1000));
+      return CONTINUE;
+    }
     p.offendingFiles = j.files;
     return stop('rejected', j.reason, j.detail);
   },

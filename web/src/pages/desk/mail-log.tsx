@@ -7,6 +7,7 @@ import { LiveIndicator } from '../../components/live-indicator.js';
 import { OutcomeMark } from '../../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../../components/mail-table.js';
 import { RawSourceLink } from '../../components/raw-source.js';
+import { Link } from '../../router.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
 
 /** Staff: the pipeline's notes and decisions on one mail, and its raw source. */
@@ -29,6 +30,9 @@ function MailDetails({ m }: { m: MailLogEntry }) {
           </ol>
         </details>
       ) : null}
+      <Link to={`/desk/mails/${encodeURIComponent(m.id)}`} className="mail-open">
+        {t('rejectedMail.open')}
+      </Link>{' '}
       <RawSourceLink mail={m} />
     </>
   );
