@@ -20,6 +20,13 @@ export function createPostgresAdapter(url: string, opts: { poolSize?: number } =
   pool.on('error', () => {
     // Idle clients that lose their connection are dropped by the pool; queries report their own errors.
   });
+  pool.on('connect', (client) => {
+    // A client checked out between two statements of a transaction has no listener of the pool's:
+    // the server going away (a restart, a failover) would be an unhandled 'error' event that ends
+    // the process (found by the fault campaign). Handled here, the next statement on the client
+    // fails, its transaction rolls back as any failed one does, and the pool drops the client on release.
+    client.on('error', () => undefined);
+  });
   return {
     name: 'postgres',
     kyselyDialect: new PostgresDialect({ pool }),

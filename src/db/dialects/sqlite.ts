@@ -54,7 +54,16 @@ function withImmediateTransactions(database: SQLite.Database): SQLite.Database {
   return new Proxy(database, {
     get(target, prop, receiver) {
       if (prop !== 'prepare') return Reflect.get(target, prop, receiver);
-      return (source: string) => prepare(/^begin$/i.test(source.trim()) ? 'begin immediate' : source);
+      return (source: string) => {
+        const statement = source.trim();
+        if (/^begin$/i.test(statement)) return prepare('begin immediate');
+        // After SQLITE_FULL, SQLITE_IOERR or SQLITE_BUSY SQLite may have rolled the transaction
+        // back itself; Kysely's ROLLBACK would then fail ("no transaction is active") and its error
+        // would replace the real one, so a full disk was answered 451, not 452 (T2; found by the
+        // fault campaign). There is nothing left to roll back: a statement that does nothing.
+        if (/^rollback$/i.test(statement) && !target.inTransaction) return prepare('select 0 where 0');
+        return prepare(source);
+      };
     },
   });
 }
