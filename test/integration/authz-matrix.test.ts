@@ -113,9 +113,6 @@ const ROUTES: Record<string, 'case' | 'mail' | 'token' | 'none'> = {
   'GET /api/outbox/:outboxId/attachment': 'case',
   'POST /api/outbox/:outboxId/reply-as-customer': 'case',
   'GET /api/demo-case': 'none',
-  'GET /api/mails/:mailId/content': 'mail',
-  'GET /api/mails/:mailId/parts/:part': 'mail',
-  'POST /api/mails/:mailId/accept': 'mail',
   'GET /metrics': 'none',
   'GET /assets/*': 'none',
 };
