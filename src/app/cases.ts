@@ -53,6 +53,8 @@ export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Ca
       productId = p.id;
     }
     const now = ctx.clock.now().toISOString();
+    // The agent who took the call owns the case: it waits in their "mine", not in everybody's queue.
+    const takenBy = i.channel === 'phone' && i.actorId ? i.actorId : null;
     const c: Case = {
       id: randomUUID(),
       number: await tx.cases.nextNumber(),
@@ -64,7 +66,7 @@ export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Ca
       productId,
       version: i.version ?? null,
       environment: i.environment ?? null,
-      assigneeId: null,
+      assigneeId: takenBy,
       createdAt: now,
       updatedAt: now,
       lastActivityAt: now,
@@ -86,6 +88,7 @@ export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Ca
       createdAt: now,
     });
     await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'opened', actorId: i.actorId ?? customer.id, fromStatus: null, toStatus: 'new', detail: i.channel, at: now });
+    if (takenBy) await tx.cases.addEvent({ id: randomUUID(), caseId: c.id, kind: 'assigned', actorId: takenBy, fromStatus: null, toStatus: null, detail: takenBy, at: now });
     await tx.audit.record({ at: now, actor: i.actorId ?? customer.id, action: 'case.open', target: c.id, detail: { number: c.number, channel: c.channel } });
     return c;
   });

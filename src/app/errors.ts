@@ -33,6 +33,7 @@ export const ERRORS = {
   sender_has_account: { status: 409, message: 'The sender has an account already; change it in the user administration.' },
   mail_unreadable: { status: 422, message: 'The mail cannot be read.' },
   mailbox_not_found: { status: 404, message: 'There is no such mailbox.' },
+  cannot_disable_self: { status: 409, message: 'You cannot disable your own account: another admin can.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -1,16 +1,26 @@
 import type { Runtime } from '../composition.js';
 import { AppError } from '../app/errors.js';
-import { UsageError } from './output.js';
-import { findCommand, usageText } from './command-table.js';
+import { CliFailure, UsageError, cliLanguage, endQuietlyOnClosedPipe, noDatabaseLine } from './output.js';
+import { findCommand, onlyReads, usageText } from './command-table.js';
 
 /** Exit codes: 0 done, 1 failed (one readable line), 2 usage, 75 temporary failure (ingest). */
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  endQuietlyOnClosedPipe();
+  const command = name === undefined ? undefined : findCommand(name);
   let runtime: Runtime | null = null;
   const rt = async () => {
     if (!runtime) {
-      const [{ loadConfig }, { createRuntime }] = await Promise.all([import('../config/config.js'), import('../composition.js')]);
-      loadConfig(process.env, { createSecret: false });
+      const [{ loadConfig }, { createRuntime }, { sqliteFileOf }, { existsSync }] = await Promise.all([
+        import('../config/config.js'),
+        import('../composition.js'),
+        import('../db/database.js'),
+        import('node:fs'),
+      ]);
+      const config = loadConfig(process.env, { createSecret: false });
+      // Opening SQLite creates the file: a mistyped SUPPORTAL_DATA_DIR would list an empty, new database.
+      const file = sqliteFileOf(config.databaseUrl);
+      if (command && onlyReads(command, rest[0]) && file !== null && !existsSync(file)) throw new CliFailure(noDatabaseLine(file, cliLanguage()));
       runtime = await createRuntime({ createSecret: true });
     }
     return runtime;
@@ -20,7 +30,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(usageText() + '\n');
       return name === undefined ? 2 : 0;
     }
-    const command = findCommand(name);
     if (!command) throw new UsageError(`unknown command "${name}"\n${usageText()}`);
     const run = await command.load();
     return await run(rest, rt);
@@ -32,6 +41,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export async function reportError(e: unknown): Promise<number> {
+  if (e instanceof CliFailure) {
+    process.stderr.write(`supportal: ${e.message}\n`);
+    return 1;
+  }
   if (e instanceof UsageError) {
     process.stderr.write(`supportal: ${e.message}\n`);
     return 2;

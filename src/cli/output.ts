@@ -6,6 +6,14 @@ export class UsageError extends Error {
   }
 }
 
+/** A command that cannot go on, said in one line (exit 1). */
+export class CliFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CliFailure';
+  }
+}
+
 export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
@@ -14,11 +22,39 @@ export function printLine(line = ''): void {
   process.stdout.write(line + '\n');
 }
 
-/** A fixed-width table for listings. */
-export function printTable(rows: Array<Record<string, unknown>>, columns: string[]): void {
+/**
+ * A fixed-width table for listings: cells are cut at 60 characters, except in the `whole` columns
+ * (an id to copy, such as the Message-ID, is useless cut short).
+ */
+export function printTable(rows: Array<Record<string, unknown>>, columns: string[], whole: readonly string[] = []): void {
   const cell = (v: unknown) => (v === null || v === undefined ? '' : String(v)).replace(/[\r\n\t]+/g, ' ');
-  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length))).map((w, i) => (whole.includes(columns[i]!) ? w : Math.min(60, w)));
   const fmt = (vals: string[]) => vals.map((v, i) => (v.length > widths[i]! ? v.slice(0, widths[i]! - 1) + '…' : v.padEnd(widths[i]!))).join('  ').trimEnd();
   printLine(fmt(columns.map((c) => c.toUpperCase())));
   for (const r of rows) printLine(fmt(columns.map((c) => cell(r[c]))));
+}
+
+/**
+ * `supportal outbox list | head` closes the pipe while we still write: the next write fails with
+ * EPIPE, which without a listener ends in a stack trace. A reader that has all it wants is no
+ * failure, so we stop quietly with the exit code so far (0), as `ls | head` does.
+ */
+export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdout): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+/** The language of the few lines the CLI says in German too: SUPPORTAL_LANG, else LC_ALL, LC_MESSAGES, LANG. */
+export function cliLanguage(env: Record<string, string | undefined> = process.env): 'de' | 'en' {
+  const tag = env.SUPPORTAL_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^de\b|^de[_-]/i.test(tag) ? 'de' : 'en';
+}
+
+/** The message when a read command finds no database where SUPPORTAL_DATA_DIR points. */
+export function noDatabaseLine(file: string, lang: 'de' | 'en'): string {
+  return lang === 'de'
+    ? `keine Datenbank in ${file}: prüfen Sie SUPPORTAL_DATA_DIR, oder legen Sie sie mit \`supportal migrate\` (leer) oder \`supportal demo\` an`
+    : `no database at ${file}: check SUPPORTAL_DATA_DIR, or create one with \`supportal migrate\` (empty) or \`supportal demo\``;
 }

@@ -437,14 +437,16 @@ describe('parseBounce: bounces without a DSN', () => {
 });
 
 describe('parseBounce: M12 bounded work on hostile input', () => {
-  test('M12: a 20 MiB "bounce" of blank lines finishes in < 1 s (only the first MiB is read)', () => {
+  test('M12: a 20 MiB "bounce" of blank lines takes < 1 s of CPU (only the first MiB is read)', () => {
     const raw = Buffer.concat([Buffer.from('Subject: x\n\n'), Buffer.alloc(20 * 1024 * 1024, 0x0a)]);
     const text = raw.toString('latin1');
-    const start = performance.now();
+    // CPU time, not wall time: on a busy machine the wall time reached 1.6 s.
+    const start = process.cpuUsage();
     const report = parseBounce({ raw, headers: new Map(), text, attachments: [], envelopeTo: [] }, opts);
-    const ms = performance.now() - start;
+    const used = process.cpuUsage(start);
+    const ms = (used.user + used.system) / 1000;
     assert.deepEqual(report, EMPTY);
-    assert.ok(ms < 1000, `${ms} ms`);
+    assert.ok(ms < 1000, `${ms} ms of CPU`);
   });
 
   const big = 50 * 1024;
@@ -458,12 +460,13 @@ describe('parseBounce: M12 bounded work on hostile input', () => {
     ['"Content-Type: message/rfc822" lines', 'Content-Type: message/rfc822\n'.repeat(big / 29)],
     ['blank lines', '\n'.repeat(big)],
   ] as const) {
-    test(`M12: 50 KB of ${label} finishes in < 1 s`, () => {
+    test(`M12: 50 KB of ${label} takes < 1 s of CPU`, () => {
       const raw = `Subject: x\n\n${body}`;
-      const start = performance.now();
+      const start = process.cpuUsage();
       parseBounce({ raw, headers: new Map([['to', [body]], ['x-failed-recipients', [body]]]), text: body, attachments: [{ contentType: 'message/delivery-status', content: Buffer.from(body) }], envelopeTo: [body] }, opts);
       parseBounce(fromRaw(raw), opts);
-      assert.ok(performance.now() - start < 1000);
+      const used = process.cpuUsage(start);
+      assert.ok((used.user + used.system) / 1000 < 1000);
     });
   }
 });

@@ -135,7 +135,8 @@ export interface InboundMail {
 
 export interface RawDeleted { at: string; reason: 'retention' | 'erasure'; afterDays: number | null }
 
-export interface PipelineDecision { step: string; verdict: string; reason?: ReasonCode; note?: string }
+/** One step's verdict; `files`: the attachments a refusing step named (the notice and the portal name them too). */
+export interface PipelineDecision { step: string; verdict: string; reason?: ReasonCode; note?: string; files?: string[] }
 
 export interface Job {
   id: string;

@@ -96,9 +96,11 @@ for (const dialect of testedDialects()) {
       assert.deepEqual(tick.processed.map((o) => [o.mailId, o.status, o.replyQueued]), [[mailId, 'accepted', 'receipt']]);
       const messages = await h.rt.ctx.store.messages.listByCase(theCase.id);
       assert.equal(messages.find((m) => m.inboundMailId === mailId)?.bodyText, 'Ich bin die neue Kollegin von Kim.\n\nLena');
-      // No notice went to the stranger when the mail was rejected (no backscatter); the receipt once accepted.
-      assert.deepEqual((await outbound(mailId)).map((o) => o.kind), ['receipt']);
-      assert.ok((await outbound(mailId))[0]!.recipients.includes('lena@kunde.example'));
+      // The stranger's envelope sender is her From (no sender check ran), so she was told of the
+      // refusal, without her subject (RELIABILITY E1); the receipt follows once accepted.
+      const sent = await outbound(mailId);
+      assert.deepEqual(sent.map((o) => o.kind), ['notice', 'receipt']);
+      assert.ok(sent.every((o) => o.recipients.includes('lena@kunde.example')));
       assert.deepEqual((await audit(mailId)).filter((a) => a.startsWith('inbound.accept')), ['inbound.accept.add_contact']);
       assert.match((await h.rt.ctx.store.inbound.findById(mailId))!.detail ?? '', /let in by an agent/, 'the mail log says who let it in');
       const events = await h.rt.ctx.store.cases.events(theCase.id);

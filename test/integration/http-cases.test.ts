@@ -145,7 +145,7 @@ for (const dialect of testedDialects()) {
       const dup = await as.admin.request('POST', '/api/admin/users', { role: 'agent', email: w.agent.email, name: 'Dup' });
       assert.equal(dup.statusCode, 409);
       assert.equal(dup.json().error.code, 'email_taken');
-      assert.equal((await as.admin.request('POST', `/api/admin/users/${w.admin.id}/disable`)).statusCode, 400, 'no self lock-out');
+      assert.equal((await as.admin.request('POST', `/api/admin/users/${w.admin.id}/disable`)).statusCode, 409, 'no self lock-out');
     });
 
     test('products and the OpenAPI document, which lists every registered route with its access level', async () => {

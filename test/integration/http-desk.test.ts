@@ -260,8 +260,8 @@ for (const dialect of testedDialects()) {
 
       const de = (await as.admin.request('GET', '/api/admin/templates/receipt/preview?lang=de')).json();
       const en = (await as.admin.request('GET', '/api/admin/templates/receipt/preview?lang=en')).json();
-      assert.match(de.subject, /^Eingangsbestätigung: /);
-      assert.match(en.subject, /^Received: /);
+      assert.match(de.subject, /^\[Case #10042\] Eingangsbestätigung: /, 'as the mail is sent: the case token first');
+      assert.match(en.subject, /^\[Case #10042\] Received: /);
       assert.match(en.html, /#10042/);
       const notice = (await as.admin.request('GET', '/api/admin/templates/notice/preview?lang=en')).json();
       assert.match(notice.text, /Reason: .+/);

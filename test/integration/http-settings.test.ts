@@ -75,7 +75,7 @@ for (const dialect of testedDialects()) {
       assert.deepEqual(s.changed, {});
       assert.ok(s.limits.templateVariables.receipt.includes('caseToken'));
       assert.match(s.builtInTemplates.receipt.en.text, /has reached case \{\{caseToken\}\}/);
-      assert.match(s.builtInTemplates.notice.de.subject, /^Nicht zugestellt: \{\{subject\}\}$/);
+      assert.match(s.builtInTemplates.notice.de.subject, /^Nicht verarbeitet: \{\{subject\}\}$/);
       // The addresses are not editable: the API refuses them as unknown keys.
       const r = await patch({ addresses: { support: 'other@example.org' } });
       assert.equal(r.statusCode, 400, r.body);
@@ -191,7 +191,7 @@ for (const dialect of testedDialects()) {
       const draft = await as.admin.request('POST', '/api/admin/templates/notice/preview', { lang: 'en', text: 'DRAFT {{reasonText}} <b>' });
       assert.equal(draft.statusCode, 200, draft.body);
       assert.match(draft.json().text, /^DRAFT .+ <b>/);
-      assert.match(draft.json().subject, /^Not delivered: /, 'the subject was not in the draft: built-in');
+      assert.match(draft.json().subject, /^\[Case #10042\] Not processed: /, 'the subject was not in the draft: built-in');
       const bad = await as.admin.request('POST', '/api/admin/templates/notice/preview', { lang: 'en', text: '{{nope}}' });
       assert.deepEqual([bad.statusCode, bad.json().error.details.field], [400, 'text']);
       assert.equal((await as.admin.request('POST', '/api/admin/templates/signup/preview', { lang: 'en', text: 'x' })).statusCode, 400, 'only receipt and notice can be reworded');

@@ -172,7 +172,7 @@ for (const dialect of testedDialects()) {
       const notice = (await server.runtime.ctx.store.outbound.list({})).find((o) => o.inboundMailId === mail.id)!;
       assert.equal(notice.kind, 'notice');
       const p = await simpleParser((await server.runtime.ctx.store.outbound.raw(notice.id))!);
-      assert.match(p.subject ?? '', /^Nicht zugestellt: Neues Problem/);
+      assert.match(p.subject ?? '', /^Nicht verarbeitet: Neues Problem/);
       assert.match(p.text ?? '', /Fälle können nicht per E-Mail eröffnet werden/);
       assert.match(p.text ?? '', /https:\/\/portal\.example\.com/);
       assert.equal(p.headers.get('auto-submitted'), 'auto-replied');
@@ -228,7 +228,7 @@ for (const dialect of testedDialects()) {
       const notice = (await server.runtime.ctx.store.outbound.list({})).find((o) => o.inboundMailId === mail.id)!;
       const p = await simpleParser((await server.runtime.ctx.store.outbound.raw(notice.id))!);
       assert.match(p.text ?? '', new RegExp(`https://portal\\.example\\.com/cases/${c.number}`));
-      assert.match(p.subject ?? '', new RegExp(`^\\[Case #${c.number}\\] Nicht zugestellt: Alt$`));
+      assert.match(p.subject ?? '', new RegExp(`^\\[Case #${c.number}\\] Nicht verarbeitet: Alt$`));
     });
 
     test('T6: SIZE over the limit → 552 at MAIL FROM; an undeclared oversize stream → 552, nothing kept', async () => {

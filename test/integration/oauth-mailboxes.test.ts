@@ -100,7 +100,9 @@ for (const dialect of testedDialects()) {
       await relay.waitFor(1, 30_000);
 
       for (const [mailbox, body] of [[SUPPORT, 'Hier ist das Log.'], [SUPPORT_DE, 'Und noch ein Screenshot.']] as const) {
-        const reply = pythonReply(agentMail, { from: 'Anna Kunde <anna@kunde.example>', to: mailbox, body });
+        // The delivering MTA's Return-Path, as Exchange and Gmail write it: with sender checks off,
+        // a receipt goes out only when it equals the From (RELIABILITY E1).
+        const reply = Buffer.concat([Buffer.from('Return-Path: <anna@kunde.example>\r\n'), pythonReply(agentMail, { from: 'Anna Kunde <anna@kunde.example>', to: mailbox, body })]);
         await dovecot.append(mailbox, 'test-helper-password', reply);
       }
       const mails = await waitFor('both replies processed', async () => {

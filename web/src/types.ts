@@ -10,7 +10,7 @@ import type { Case, OutboundStatus } from '../../src/domain/entities.js';
 export { CASE_STATUSES, INBOUND_STATUSES, LANGUAGES, REASON_CODES, USER_ROLES };
 export type { CaseStatus, InboundStatus, Language, OutboundStatus, ReasonCode };
 export type Role = UserRole;
-export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
+export const QUEUES = ['todo', 'new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
 
 export interface User {
@@ -30,6 +30,9 @@ export interface Person { id: string; name: string; email: string; mailFailing?:
 /** A case as the API answers it: the server's own record (src/domain/entities.ts). */
 export type { Case };
 
+/** A case in a list: with the names its columns show. */
+export type CaseRow = Case & { customerName?: string | null; organisationName?: string | null; assigneeName?: string | null; productName?: string | null };
+
 export interface Message {
   id: string;
   caseId: string;
@@ -43,6 +46,8 @@ export interface Message {
   inboundMailId?: string | null;
   outboundMailId?: string | null;
   createdAt: string;
+  /** Who wrote it; a phone case's first message: the agent who took the call. */
+  authorName?: string | null;
   /** Staff only: the From of this mailed reply could not be verified (SPF/DKIM). */
   senderUnverified?: boolean;
 }
@@ -73,6 +78,8 @@ export interface CaseEvent {
   toStatus: CaseStatus | null;
   detail: string | null;
   at: string;
+  actorName?: string | null;
+  assigneeName?: string | null;
 }
 
 export interface CaseDetail {
@@ -105,6 +112,12 @@ export interface MailLogEntry {
   envelopeTo?: string[];
   channel?: string;
   size?: number;
+  /** The attachments the mail was refused for. */
+  refusedFiles?: string[];
+  /** Staff: the processing notes as codes with values, in both languages. */
+  detailParts?: Array<{ code: string; params: Record<string, string>; text: Record<Language, string>; untranslated?: boolean }>;
+  /** The case in the portal, when the sender may see it. */
+  caseUrl?: string | null;
   /** The raw source was deleted (retention sweep or erasure of the person): nothing to download. */
   rawDeleted?: { at: string; reason: 'retention' | 'erasure'; afterDays: number | null } | null;
   /** Staff only: the sender check's verdict on From; null when no check ran (mailbox, pipe). */

@@ -1,7 +1,8 @@
 import type { WebSlice } from '../web-context.js';
 import { AppError } from '../errors.js';
 import type { RenderedMail, TemplateName } from '../outbound/mail-composer.js';
-import { REASON_TEXTS } from '../ingest/reason-texts.js';
+import { offendingFilesLine, reasonText } from '../ingest/reason-texts.js';
+import { caseSubject } from '../../domain/thread-tokens.js';
 import type { AttachmentPolicy } from '../../domain/attachment-policy.js';
 import { LANGUAGES, type Language } from '../../domain/case.js';
 import type { User } from '../../domain/entities.js';
@@ -97,9 +98,12 @@ function builtInWording(ctx: AdminSettingsDeps): EffectiveSettings['builtInTempl
   return out;
 }
 
+/** The templates whose mails are about a case (queueMail is given the case): their subject starts with its token. */
+const CASE_TEMPLATES: ReadonlySet<TemplateName> = new Set(['agent_reply', 'receipt', 'notice', 'case_opened', 'agent_notification']);
+
 const SAMPLES: Record<Language, { subject: string; body: string; file: string; date: string }> = {
-  de: { subject: 'Drucker druckt nur leere Seiten', body: 'Guten Tag,\nseit dem Update druckt der Drucker nur leere Seiten.', file: 'Datei: setup.exe', date: '26.11.2026, 10:00' },
-  en: { subject: 'Printer prints blank pages only', body: 'Hello,\nsince the update the printer prints blank pages only.', file: 'File: setup.exe', date: '26 Nov 2026, 10:00' },
+  de: { subject: 'Drucker druckt nur leere Seiten', body: 'Guten Tag,\nseit dem Update druckt der Drucker nur leere Seiten.', file: 'setup.exe', date: '26.11.2026, 10:00 UTC' },
+  en: { subject: 'Printer prints blank pages only', body: 'Hello,\nsince the update the printer prints blank pages only.', file: 'setup.exe', date: '26 Nov 2026, 10:00 UTC' },
 };
 
 /**
@@ -117,13 +121,16 @@ export async function previewTemplate(ctx: AdminSettingsDeps, admin: User, name:
   await ctx.installation.refresh();
   const s = SAMPLES[language];
   const portal = ctx.mail.publicUrl;
-  const reason = REASON_TEXTS.attachment_type[language];
+  const sampleCase = 10042;
+  const caseUrl = `${portal}/cases/${sampleCase}`;
+  // The sample notice is the one a refused file gets: it names its case (as real ones of this reason do).
+  const reason = reasonText('attachment_type', language, portal, caseUrl);
   const render = () => ctx.composer.render(t, language, {
     productName: ctx.mail.productName,
     portalUrl: portal,
     mailLogUrl: `${portal}/mails`,
-    caseToken: '#10042',
-    caseUrl: `${portal}/cases/10042`,
+    caseToken: `#${sampleCase}`,
+    caseUrl,
     subject: s.subject,
     body: s.body,
     bodyHtml: s.body.replace(/\n/g, '<br>'),
@@ -132,12 +139,14 @@ export async function previewTemplate(ctx: AdminSettingsDeps, admin: User, name:
     name: 'Alice Example',
     receivedAt: s.date,
     reasonText: reason.text,
-    advice: reason.advice.replace('{portal}', portal),
-    fileLine: s.file,
+    advice: reason.advice,
+    fileLine: offendingFilesLine([s.file], language),
     link: `${portal}/verify?token=sample`,
     history: '',
     historyHtml: '',
   });
   const rendered = editable && override !== undefined ? ctx.installation.previewWith(editable, language, override ?? {}, render) : render();
-  return { name: t, language, ...rendered };
+  // As queueMail sends it: a mail about a case carries the case token before its subject.
+  const subject = CASE_TEMPLATES.has(t) ? caseSubject(ctx.mail.caseTokenLabel, sampleCase, rendered.subject) : rendered.subject;
+  return { name: t, language, ...rendered, subject };
 }

@@ -10,10 +10,13 @@ const DEFAULT_WINDOW_MS = 7 * 24 * 3600 * 1000;
 
 export interface NotificationItem {
   id: string;
-  kind: 'customer_reply';
+  /** A reply on a case, or the first message of a case a customer opened in the portal. */
+  kind: 'customer_reply' | 'case_opened';
   caseNumber: number;
   subject: string;
   from: string | null;
+  /** The author's name (the address is `from`). */
+  fromName: string | null;
   text: string;
   createdAt: string;
   readAt: null;
@@ -25,8 +28,8 @@ export async function listNotifications(ctx: AgentNotificationsDeps, user: User)
   const settings = await ctx.web.settings.get(user.id);
   const since = settings.notificationsReadAt ?? new Date(ctx.clock.now().getTime() - DEFAULT_WINDOW_MS).toISOString();
   const rows = await ctx.web.search.customerRepliesSince({ agentId: user.id, since, limit: 100 });
-  const notifications = rows.map(({ message, caseNumber, caseSubject }) => ({
-    id: message.id, kind: 'customer_reply' as const, caseNumber, subject: caseSubject, from: message.authorEmail,
+  const notifications = rows.map(({ message, caseNumber, caseSubject, authorName, opensCase }) => ({
+    id: message.id, kind: opensCase ? ('case_opened' as const) : ('customer_reply' as const), caseNumber, subject: caseSubject, from: message.authorEmail, fromName: authorName,
     text: message.bodyText.slice(0, 200), createdAt: message.createdAt, readAt: null,
   }));
   return { notifications, unread: notifications.length, readUntil: settings.notificationsReadAt };

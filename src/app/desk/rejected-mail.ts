@@ -243,5 +243,9 @@ async function addSenderAsContact(ctx: RejectedMailDeps, c: Case, m: InboundMail
     disabled: false, emailVerified: false, organisationId: c.organisationId, orgAdmin: false, createdAt: now,
   });
   await ctx.store.audit.record({ at: now, actor: user.id, action: 'user.add', target: userId, detail: { email: sender, role: 'customer', organisation: org?.name ?? c.organisationId, via: `rejected mail ${m.id}` } });
-  return `${sender} added as a contact of ${org?.name ?? 'the organisation'}`;
+  // A colleague who is not the organisation's admin may write to a case only when an agent
+  // copied them on it (060-authorise-sender, the portal's visibility rule): the agent's decision
+  // to let this mail in is that copy.
+  await ctx.store.cases.addParticipant(c.id, sender, user.id, now);
+  return `${sender} added as a contact of ${org?.name ?? 'the organisation'} and copied on case ${c.number}`;
 }

@@ -4,7 +4,7 @@ import type { ReasonCode } from '../../domain/reason-codes.js';
 import type { Language } from '../../domain/case.js';
 import { suppressesAutoResponse } from '../../domain/auto-reply.js';
 import { queueMail } from '../outbound/queue-mail.js';
-import { reasonText } from './reason-texts.js';
+import { reasonText, offendingFilesLine } from './reason-texts.js';
 import { stripReplyPrefixes } from '../../domain/thread-tokens.js';
 
 const HOUR_MS = 3_600_000;
@@ -128,8 +128,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
   const revealCase = p.matched && CASE_REVEALING.has(what.reason);
   const t = reasonText(what.reason, language, s.publicUrl, revealCase ? `${s.publicUrl}/cases/${p.matched!.case.number}` : undefined);
   // File names are the sender's text too: named only where the subject is repeated, else counted.
-  const named = repeatsSenderText ? p.offendingFiles.join(', ') : String(p.offendingFiles.length);
-  const files = p.offendingFiles.length ? (language === 'de' ? `Betroffene Datei(en): ${named}` : `File(s) concerned: ${named}`) : '';
+  const files = offendingFilesLine(p.offendingFiles, language, repeatsSenderText);
   await queueMail(p.app, tx, {
     kind: 'notice',
     template: 'notice',

@@ -15,8 +15,8 @@ export const REASON_TEXTS: Record<ReasonCode, Record<Language, { text: string; a
     en: { text: 'The e-mail is technically broken and could not be read.', advice: 'Please send the message again or write in the portal: {portal}' },
   },
   too_large: {
-    de: { text: 'Die E-Mail ist größer als erlaubt.', advice: 'Laden Sie die Dateien bitte im Portal beim Fall hoch: {portal}' },
-    en: { text: 'The e-mail is larger than allowed.', advice: 'Please upload the files to the case in the portal: {portal}' },
+    de: { text: 'Die E-Mail ist größer als erlaubt.', advice: 'Senden Sie die Dateien bitte auf mehrere E-Mails verteilt, jede unter dem Größenlimit, oder verkleinern Sie Bilder; Ihre Fälle im Portal: {portal}' },
+    en: { text: 'The e-mail is larger than allowed.', advice: 'Please send the files spread over several e-mails, each below the size limit, or make images smaller; your cases in the portal: {portal}' },
   },
   loop: {
     de: { text: 'Die E-Mail kreist zwischen Mailservern (Mail-Schleife).', advice: 'Bitte wenden Sie sich an Ihre IT.' },
@@ -47,20 +47,20 @@ export const REASON_TEXTS: Record<ReasonCode, Record<Language, { text: string; a
     en: { text: 'The case is closed and no longer takes e-mails.', advice: 'Reopen the case in the portal and reply there: {case}' },
   },
   attachment_type: {
-    de: { text: 'Ein Anhang hat einen nicht erlaubten Dateityp. Erlaubt sind Bilder (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) und ein ZIP-Archiv.', advice: 'Packen Sie die Dateien in ein ZIP-Archiv und senden Sie die E-Mail erneut, oder laden Sie sie im Portal hoch: {portal}' },
-    en: { text: 'An attachment has a file type that is not allowed. Allowed are images (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) and one ZIP archive.', advice: 'Put the files into one ZIP archive and send the e-mail again, or upload them in the portal: {portal}' },
+    de: { text: 'Ein Anhang hat einen nicht erlaubten Dateityp. Erlaubt sind Bilder (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) und ein ZIP-Archiv.', advice: 'Packen Sie die Dateien in ein ZIP-Archiv und senden Sie die E-Mail erneut, oder laden Sie das ZIP-Archiv im Portal beim Fall hoch: {case}' },
+    en: { text: 'An attachment has a file type that is not allowed. Allowed are images (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) and one ZIP archive.', advice: 'Put the files into one ZIP archive and send the e-mail again, or upload the ZIP archive to the case in the portal: {case}' },
   },
   too_many_archives: {
-    de: { text: 'Die E-Mail enthält mehr als ein Archiv; erlaubt ist ein ZIP-Archiv.', advice: 'Packen Sie alle Dateien in ein einziges ZIP-Archiv und senden Sie die E-Mail erneut.' },
-    en: { text: 'The e-mail carries more than one archive; one ZIP archive is allowed.', advice: 'Put all files into a single ZIP archive and send the e-mail again.' },
+    de: { text: 'Die E-Mail enthält mehr als ein Archiv; erlaubt ist ein ZIP-Archiv.', advice: 'Packen Sie alle Dateien in ein einziges ZIP-Archiv und senden Sie die E-Mail erneut, oder laden Sie es im Portal beim Fall hoch: {case}' },
+    en: { text: 'The e-mail carries more than one archive; one ZIP archive is allowed.', advice: 'Put all files into a single ZIP archive and send the e-mail again, or upload it to the case in the portal: {case}' },
   },
   bad_archive: {
-    de: { text: 'Das ZIP-Archiv ist beschädigt, verschlüsselt, enthält Archive oder unzulässige Pfade, oder ist zu groß entpackt.', advice: 'Erstellen Sie das ZIP-Archiv ohne Passwort neu oder laden Sie die Dateien im Portal hoch: {portal}' },
-    en: { text: 'The ZIP archive is damaged, encrypted, contains archives or unsafe paths, or is too large unpacked.', advice: 'Create the ZIP archive again without a password, or upload the files in the portal: {portal}' },
+    de: { text: 'Das ZIP-Archiv ist beschädigt, verschlüsselt, enthält Archive oder unzulässige Pfade, oder ist zu groß entpackt.', advice: 'Erstellen Sie das ZIP-Archiv ohne Passwort und ohne Archive darin neu und senden Sie es erneut oder laden Sie es im Portal beim Fall hoch: {case}' },
+    en: { text: 'The ZIP archive is damaged, encrypted, contains archives or unsafe paths, or is too large unpacked.', advice: 'Create the ZIP archive again without a password and without archives inside, and send it again or upload it to the case in the portal: {case}' },
   },
   encrypted: {
-    de: { text: 'Die E-Mail ist verschlüsselt (S/MIME oder PGP) und kann nicht gelesen werden.', advice: 'Senden Sie sie bitte unverschlüsselt oder schreiben Sie im Portal: {portal}' },
-    en: { text: 'The e-mail is encrypted (S/MIME or PGP) and cannot be read.', advice: 'Please send it unencrypted or write in the portal: {portal}' },
+    de: { text: 'Die E-Mail ist verschlüsselt (S/MIME oder PGP) und kann nicht gelesen werden.', advice: 'Senden Sie sie bitte unverschlüsselt oder schreiben Sie im Portal beim Fall: {case}' },
+    en: { text: 'The e-mail is encrypted (S/MIME or PGP) and cannot be read.', advice: 'Please send it unencrypted or write to the case in the portal: {case}' },
   },
   rich_text: {
     de: { text: 'Die E-Mail im Outlook-Format „Rich Text“ (winmail.dat) konnte nicht gelesen werden.', advice: 'Stellen Sie in Outlook unter Datei › Optionen › E-Mail das Nachrichtenformat auf HTML oder Nur-Text und senden Sie erneut.' },
@@ -79,6 +79,14 @@ export const REASON_TEXTS: Record<ReasonCode, Record<Language, { text: string; a
     en: { text: 'A fault on our side; the e-mail will be processed again later.', advice: 'Nothing – it is retried automatically.' },
   },
 };
+
+/** The notice's line naming the refused files (empty when none): the same in the mail, its preview and the portal. */
+export function offendingFilesLine(files: readonly string[], lang: Language, named = true): string {
+  if (files.length === 0) return '';
+  // File names are the sender's text: named only where the notice repeats the sender's words, else counted.
+  const list = named ? files.join(', ') : String(files.length);
+  return lang === 'de' ? `Betroffene Datei(en): ${list}` : `File(s) concerned: ${list}`;
+}
 
 export function reasonText(reason: ReasonCode, lang: Language, portalUrl: string, caseUrl?: string): { text: string; advice: string } {
   const t = REASON_TEXTS[reason][lang];

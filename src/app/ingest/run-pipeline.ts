@@ -74,7 +74,7 @@ export async function processInboundMail(
       throw e;
     }
     if (v.kind === 'terminal') {
-      p.decisions.push({ step: step.name, verdict: v.status, reason: v.reason });
+      p.decisions.push({ step: step.name, verdict: v.status, reason: v.reason, ...(p.offendingFiles.length > 0 ? { files: [...p.offendingFiles] } : {}) });
       verdict = v;
       break;
     }

@@ -47,6 +47,13 @@ export async function addAgentReply(ctx: AgentReplyDeps, raw: AgentReplyInput): 
     if (c.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
     const customer = (await tx.users.findById(c.customerId)) as User;
     const history = (await tx.messages.listByCase(c.id)).filter((m) => m.kind !== 'internal_note');
+    const noteTakers = new Map<string, string>();
+    for (const m of history) {
+      if (m.source !== 'phone' || !m.authorId || noteTakers.has(m.authorId)) continue;
+      const taker = await tx.users.findById(m.authorId);
+      noteTakers.set(m.authorId, taker && isStaff(taker.role) ? taker.name : '');
+    }
+    const nameOf = (id: string | null) => (id ? noteTakers.get(id) || null : null);
     const now = ctx.clock.now().toISOString();
     const messageRowId = randomUUID();
     const q = await queueMail(ctx, tx, {
@@ -60,8 +67,8 @@ export async function addAgentReply(ctx: AgentReplyDeps, raw: AgentReplyInput): 
         body: i.body,
         bodyHtml: textToHtml(i.body),
         agentName: agent.name,
-        history: quoteHistory(history, customer.language, 'text'),
-        historyHtml: quoteHistory(history, customer.language, 'html'),
+        history: quoteHistory(history, customer.language, 'text', nameOf),
+        historyHtml: quoteHistory(history, customer.language, 'html', nameOf),
       },
       attachments: i.attachments,
     });

@@ -9,10 +9,15 @@ import { attachmentView, messageView, personView, type AttachmentView, type Mess
 import type { ZipListing } from './ports.js';
 
 /** What this module's use cases reach of the web context. */
-export type CaseQueriesDeps = WebSlice<'attachments' | 'cases' | 'messages' | 'products' | 'users', 'search', 'zipListing'>;
+export type CaseQueriesDeps = WebSlice<'attachments' | 'cases' | 'messages' | 'organisations' | 'products' | 'users', 'search', 'zipListing'>;
 
-/** The agent desk's queues. Customers have no queues: they see their (organisation's) cases. */
-export const QUEUES = ['new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
+/**
+ * The agent desk's queues. Customers have no queues: they see their (organisation's) cases.
+ * `todo`, where the desk opens, is what waits for the agent: every new and open case, plus their
+ * own cases that wait for the customer (a first look at "open" alone showed nothing while three
+ * new cases waited).
+ */
+export const QUEUES = ['todo', 'new', 'open', 'waiting', 'mine', 'unassigned', 'all'] as const;
 export type Queue = (typeof QUEUES)[number];
 
 const OPEN_STATUSES: CaseStatus[] = ['new', 'open', 'waiting_for_customer'];
@@ -33,12 +38,20 @@ export type CaseListInput = z.input<typeof listInput>;
  */
 export async function listCasesFor(ctx: CaseQueriesDeps, user: User, input: CaseListInput): Promise<Case[]> {
   const i = parseInput(listInput, input);
+  const f = caseSearchFor(user, i);
+  if (!f) return [];
+  return ctx.web.search.cases(f);
+}
+
+/** The search a list input means for this user; null when it can match nothing. */
+function caseSearchFor(user: User, i: z.output<typeof listInput>): CaseSearch | null {
   const f: CaseSearch = { includeInternalNotes: isStaff(user.role), limit: i.limit };
   if (!isStaff(user.role)) {
     if (user.orgAdmin && user.organisationId) f.organisationId = user.organisationId;
     else f.customerId = user.id;
   } else {
     switch (i.queue ?? 'all') {
+      case 'todo': f.statuses = ['new', 'open']; f.orAssignedTo = { assigneeId: user.id, statuses: OPEN_STATUSES }; break;
       case 'new': f.statuses = ['new']; break;
       case 'open': f.statuses = ['open']; break;
       case 'waiting': f.statuses = ['waiting_for_customer']; break;
@@ -48,9 +61,46 @@ export async function listCasesFor(ctx: CaseQueriesDeps, user: User, input: Case
     }
   }
   if (i.status?.length) f.statuses = f.statuses ? f.statuses.filter((s) => i.status!.includes(s)) : i.status;
-  if (f.statuses && f.statuses.length === 0) return [];
+  if (f.statuses && f.statuses.length === 0) return null;
   if (i.q) f.q = i.q;
-  return ctx.web.search.cases(f);
+  return f;
+}
+
+/** Staff: how many cases each queue holds (with the same search and status filter), for the tabs. */
+export async function queueCountsFor(ctx: CaseQueriesDeps, user: User, input: Omit<CaseListInput, 'queue' | 'limit'>): Promise<Record<Queue, number>> {
+  const counts = await Promise.all(
+    QUEUES.map(async (queue) => {
+      const f = caseSearchFor(user, parseInput(listInput, { ...input, queue }));
+      return f ? ctx.web.search.countCases(f) : 0;
+    }),
+  );
+  return Object.fromEntries(QUEUES.map((q, n) => [q, counts[n]!])) as Record<Queue, number>;
+}
+
+/** A case in the desk's list, with the names its columns show. */
+export type CaseListRow = Case & { customerName: string | null; organisationName: string | null; assigneeName: string | null; productName: string | null };
+
+/**
+ * The names for the desk's columns (customer, organisation, assignee, product): the people in
+ * one query per list (200 lookups one by one would cost the list its 50 ms), organisations and
+ * products from their (short) lists.
+ */
+export async function withNames(ctx: CaseQueriesDeps, cases: Case[]): Promise<CaseListRow[]> {
+  const userIds = [...new Set(cases.flatMap((c) => [c.customerId, c.assigneeId]).filter((id): id is string => id !== null))];
+  const [name, organisations, products] = await Promise.all([
+    ctx.web.search.userNames(userIds),
+    cases.some((c) => c.organisationId) ? ctx.store.organisations.list() : Promise.resolve([]),
+    cases.some((c) => c.productId) ? ctx.store.products.list() : Promise.resolve([]),
+  ]);
+  const orgName = new Map(organisations.map((o) => [o.id, o.name]));
+  const productName = new Map(products.map((p) => [p.id, p.name]));
+  return cases.map((c) => ({
+    ...c,
+    customerName: name.get(c.customerId) ?? null,
+    organisationName: c.organisationId ? (orgName.get(c.organisationId) ?? null) : null,
+    assigneeName: c.assigneeId ? (name.get(c.assigneeId) ?? null) : null,
+    productName: c.productId ? (productName.get(c.productId) ?? null) : null,
+  }));
 }
 
 export interface CaseDetailView {
@@ -58,10 +108,12 @@ export interface CaseDetailView {
   customer: PersonView | null;
   assignee: PersonView | null;
   product: string | null;
-  messages: MessageView[];
+  /** `authorName`: who wrote it (for a phone case's first message: the agent who took the call). */
+  messages: Array<MessageView & { authorName: string | null }>;
   /** A ZIP's view also has `entries` (its files, at most 200) and `entriesTotal`, when it can be listed. */
   attachments: AttachmentView[];
-  events: CaseEvent[];
+  /** Each event with the names of who did it and, for an assignment, of the new assignee. */
+  events: Array<CaseEvent & { actorName: string | null; assigneeName?: string | null }>;
   /** Staff only: addresses copied on the case. */
   participants?: string[];
 }
@@ -81,6 +133,12 @@ export async function caseDetailFor(ctx: CaseQueriesDeps & { zipListing?: ZipLis
   ]);
   const visible = staff ? messages : messages.filter((m) => m.kind !== 'internal_note');
   const visibleIds = new Set(visible.map((m) => m.id));
+  // Names, not addresses: "Anna Agent", "Interne Notiz von Anna Agent", "Anna Agent assigned Ben Berger".
+  const known = new Map([customer, assignee].filter((u): u is User => u !== null).map((u) => [u.id, u]));
+  const wanted = new Set([...visible.map((m) => m.authorId), ...events.map((e) => e.actorId), ...events.filter((e) => e.kind === 'assigned').map((e) => e.detail)]);
+  const missing = [...wanted].filter((id): id is string => typeof id === 'string' && id !== '' && !known.has(id));
+  for (const u of await Promise.all(missing.map((id) => ctx.store.users.findById(id)))) if (u) known.set(u.id, u);
+  const nameOf = (id: string | null) => (id ? (known.get(id)?.name ?? null) : null);
   const files = attachments.filter((a) => a.messageId === null || visibleIds.has(a.messageId));
   const listings = await Promise.all(files.map((a) => ctx.zipListing?.entries(a) ?? Promise.resolve(null)));
   return {
@@ -89,12 +147,12 @@ export async function caseDetailFor(ctx: CaseQueriesDeps & { zipListing?: ZipLis
     customer: customer && staff && customer.mailFailing ? { ...personView(customer)!, mailFailing: customer.mailFailing } : personView(customer),
     assignee: personView(assignee),
     product: products.find((p) => p.id === c.productId)?.name ?? null,
-    messages: visible.map((m) => messageView(m, staff)),
+    messages: visible.map((m) => ({ ...messageView(m, staff), authorName: nameOf(m.authorId) })),
     attachments: files.map((a, i) => {
       const l = listings[i];
       return l ? { ...attachmentView(a), entries: l.entries, entriesTotal: l.total } : attachmentView(a);
     }),
-    events,
+    events: events.map((e) => (e.kind === 'assigned' ? { ...e, actorName: nameOf(e.actorId), assigneeName: nameOf(e.detail) } : { ...e, actorName: nameOf(e.actorId) })),
     ...(staff ? { participants } : {}),
   };
 }

@@ -53,6 +53,8 @@ export interface CaseSearch {
   statuses?: CaseStatus[];
   /** A user id, or null for "nobody". */
   assigneeId?: string | null;
+  /** Also the cases assigned to this agent in these statuses (the "to do" queue: new and open, plus mine). */
+  orAssignedTo?: { assigneeId: string; statuses: CaseStatus[] };
   /**
    * Full-text search over the subject and the message texts: every word must occur, each also as
    * the start of a longer word ("print" finds "printer"). Punctuation separates words.
@@ -74,11 +76,15 @@ export interface InboundSearch {
 
 export interface PortalSearch {
   cases(filter: CaseSearch): Promise<Case[]>;
+  /** The names of these users, in one query (a list's customer and assignee columns). */
+  userNames(ids: readonly string[]): Promise<Map<string, string>>;
+  /** How many cases the filter matches (`limit` ignored): the counts on the desk's queue tabs. */
+  countCases(filter: Omit<CaseSearch, 'limit'>): Promise<number>;
   attachment(id: string): Promise<Attachment | null>;
   /** The mail log, newest first, with every filter in the query (a rare reason still fills a page). */
   inbound(filter: InboundSearch): Promise<InboundMail[]>;
   inboundById(id: string): Promise<InboundMail | null>;
   message(id: string): Promise<Message | null>;
   /** Customer replies (portal and e-mail, not phone notes) newer than `since` on cases assigned to `agentId` or to nobody. */
-  customerRepliesSince(f: { agentId: string; since: string; limit: number }): Promise<Array<{ message: Message; caseNumber: number; caseSubject: string }>>;
+  customerRepliesSince(f: { agentId: string; since: string; limit: number }): Promise<Array<{ message: Message; caseNumber: number; caseSubject: string; authorName: string | null; opensCase: boolean }>>;
 }

@@ -1,5 +1,6 @@
 import type { Attachment, Case, InboundMail, Message, OutboundMail, User } from '../../domain/entities.js';
 import { reasonText } from '../ingest/reason-texts.js';
+import { detailParts, type DetailPart } from '../ingest/detail-texts.js';
 
 /**
  * What the API shows of each record. Password hashes, raw mail bytes, envelope data of other
@@ -64,8 +65,14 @@ export interface MailLogEntry {
   processedAt: string | null;
   /** The reason in plain words and what to do, in both languages (null when accepted). */
   explanation: Record<'de' | 'en', { text: string; advice: string }> | null;
+  /** The attachments the mail was refused for (the notice names them too). */
+  refusedFiles: string[];
+  /** The case's page in the portal, when the sender may see the case: the advice's link leads there. */
+  caseUrl: string | null;
   /** Staff only: the pipeline's notes (they may name other cases or internal findings). */
   detail?: string | null;
+  /** Staff only: the same notes as codes with their values, in German and English. */
+  detailParts?: DetailPart[];
   /** Staff only: the pipeline's decisions and the envelope. */
   decisions?: InboundMail['decisions'];
   envelopeFrom?: string | null;
@@ -79,6 +86,7 @@ export interface MailLogEntry {
 }
 
 export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: boolean, portalUrl: string): MailLogEntry {
+  const caseUrl = caseNumberVisible && m.caseNumber !== null ? `${portalUrl}/cases/${m.caseNumber}` : null;
   const base: MailLogEntry = {
     id: m.id,
     receivedAt: m.receivedAt,
@@ -88,9 +96,11 @@ export function mailLogEntry(m: InboundMail, staff: boolean, caseNumberVisible: 
     status: m.status,
     reason: m.reason,
     processedAt: m.processedAt,
-    explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl), en: reasonText(m.reason, 'en', portalUrl) } : null,
+    explanation: m.reason ? { de: reasonText(m.reason, 'de', portalUrl, caseUrl ?? undefined), en: reasonText(m.reason, 'en', portalUrl, caseUrl ?? undefined) } : null,
+    refusedFiles: (m.decisions ?? []).flatMap((d) => d.files ?? []),
+    caseUrl,
   };
-  return staff ? { ...base, detail: m.detail, decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null, senderVerification: m.senderVerification ?? null } : base;
+  return staff ? { ...base, detail: m.detail, detailParts: detailParts(m.detail), decisions: m.decisions, envelopeFrom: m.envelopeFrom, envelopeTo: m.envelopeTo, channel: m.channel, size: m.size, rawDeleted: m.rawDeleted ?? null, senderVerification: m.senderVerification ?? null } : base;
 }
 
 export type OutboundView = OutboundMail;

@@ -1,5 +1,6 @@
 import type { Runtime } from '../../composition.js';
 import { AppError } from '../../app/errors.js';
+import { resolveId } from '../ids.js';
 import { parse } from '../args.js';
 import { UsageError, printJson, printLine, printTable } from '../output.js';
 
@@ -20,10 +21,11 @@ export async function jobsCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'retry') {
     const { positionals, json } = parse(rest, {}, RETRY, 1);
     const r = await rt();
-    const ok = await r.ctx.store.jobs.retry(positionals[0]!, r.ctx.clock.now().toISOString());
-    if (!ok) throw new AppError('not_found', `there is no finished or dead job ${positionals[0]}`);
-    if (json) printJson({ id: positionals[0], status: 'queued' });
-    else printLine(`job ${positionals[0]} queued again`);
+    const id = await resolveId(r, 'jobs', positionals[0]!, 'job');
+    const ok = await r.ctx.store.jobs.retry(id, r.ctx.clock.now().toISOString());
+    if (!ok) throw new AppError('not_found', `there is no finished or dead job ${id}`);
+    if (json) printJson({ id, status: 'queued' });
+    else printLine(`job ${id} queued again`);
     return 0;
   }
   throw new UsageError(`usage: ${LIST}\n       ${RETRY}`);

@@ -4,6 +4,7 @@ import { requireCase } from '../../app/cases.js';
 import { reprocessInboundMail } from '../../app/ingest/reprocess.js';
 import { reasonText } from '../../app/ingest/reason-texts.js';
 import { INBOUND_STATUSES } from '../../domain/reason-codes.js';
+import { resolveId } from '../ids.js';
 import { caseNumber, parse } from '../args.js';
 import { UsageError, printJson, printLine, printTable } from '../output.js';
 
@@ -35,14 +36,15 @@ export async function mailCommand(argv: string[], rt: () => Promise<Runtime>): P
       explanation: m.reason ? { de: reasonText(m.reason, 'de', r.config.publicUrl).text, en: reasonText(m.reason, 'en', r.config.publicUrl).text } : null,
     }));
     if (json) printJson(rows);
-    else printTable(rows, ['id', 'receivedAt', 'from', 'subject', 'status', 'reason', 'case']);
+    else printTable(rows, ['id', 'receivedAt', 'channel', 'messageId', 'from', 'subject', 'status', 'reason', 'case'], ['messageId']);
     return 0;
   }
   if (sub === 'show') {
     const { values, positionals, json } = parse(rest, { raw: { type: 'boolean' } }, SHOW, 1);
     const r = await rt();
-    const m = await r.ctx.store.inbound.findById(positionals[0]!);
-    if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${positionals[0]}`);
+    const id = await resolveId(r, 'inbound_mails', positionals[0]!, 'inbound mail');
+    const m = await r.ctx.store.inbound.findById(id);
+    if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${id}`);
     if (values.raw) {
       process.stdout.write((await r.ctx.store.inbound.raw(m.id)) ?? Buffer.alloc(0));
       return 0;
@@ -58,7 +60,8 @@ export async function mailCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'reprocess') {
     const { positionals, json } = parse(rest, {}, REPROCESS, 1);
     const r = await rt();
-    const res = await reprocessInboundMail(r.ctx, positionals[0]!);
+    const id = await resolveId(r, 'inbound_mails', positionals[0]!, 'inbound mail');
+    const res = await reprocessInboundMail(r.ctx, id);
     if (json) printJson(res);
     else printLine(`mail ${res.mailId} queued for processing again`);
     return 0;

@@ -1,6 +1,7 @@
 import type { Runtime } from '../../composition.js';
 import { AppError } from '../../app/errors.js';
 import { requireCase } from '../../app/cases.js';
+import { resolveId } from '../ids.js';
 import { caseNumber, parse } from '../args.js';
 import { UsageError, printJson, printLine, printTable } from '../output.js';
 import { retryOutboundMail } from '../../app/outbound/retry-outbound-mail.js';
@@ -28,14 +29,15 @@ export async function outboxCommand(argv: string[], rt: () => Promise<Runtime>):
       createdAt: m.createdAt,
     }));
     if (json) printJson(rows);
-    else printTable(rows, ['id', 'kind', 'to', 'subject', 'status', 'attempts', 'lastError']);
+    else printTable(rows, ['id', 'kind', 'to', 'subject', 'messageId', 'status', 'attempts', 'lastError'], ['messageId']);
     return 0;
   }
   if (sub === 'show') {
     const { values, positionals, json } = parse(rest, { raw: { type: 'boolean' } }, SHOW, 1);
     const r = await rt();
-    const m = await r.ctx.store.outbound.findById(positionals[0]!);
-    if (!m) throw new AppError('mail_not_found', `there is no outbound mail ${positionals[0]}`);
+    const id = await resolveId(r, 'outbound_mails', positionals[0]!, 'outbound mail');
+    const m = await r.ctx.store.outbound.findById(id);
+    if (!m) throw new AppError('mail_not_found', `there is no outbound mail ${id}`);
     if (values.raw) {
       process.stdout.write((await r.ctx.store.outbound.raw(m.id))!);
       return 0;
@@ -47,7 +49,8 @@ export async function outboxCommand(argv: string[], rt: () => Promise<Runtime>):
   if (sub === 'retry') {
     const { positionals, json } = parse(rest, {}, RETRY, 1);
     const r = await rt();
-    const m = await retryOutboundMail(r.ctx, positionals[0]!);
+    const id = await resolveId(r, 'outbound_mails', positionals[0]!, 'outbound mail');
+    const m = await retryOutboundMail(r.ctx, id);
     if (json) printJson({ id: m.id, status: m.status });
     else printLine(`outbound mail ${m.id} is ${m.status}`);
     return 0;

@@ -1,7 +1,8 @@
-import type { MessageTable } from '../schema.js';
+import type { SelectQueryBuilder } from 'kysely';
+import type { Database, MessageTable } from '../schema.js';
 import type { Connection } from '../transaction-scope.js';
 import type { DialectAdapter } from '../dialects/dialect-adapter.js';
-import type { PortalSearch } from '../../app/portal/ports.js';
+import type { CaseSearch, PortalSearch } from '../../app/portal/ports.js';
 import type { MessageKind, MessageSource } from '../../domain/case.js';
 import type { Message } from '../../domain/entities.js';
 import { toAttachment, toCase } from './cases.js';
@@ -43,22 +44,42 @@ export const inboundRows = (db: Connection) =>
 
 export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSearch {
   const inboundQuery = () => inboundRows(db);
+  /** The filter's conditions on a query over `cases`; null when it can match nothing (a search of only punctuation). */
+  function caseFilter<Q extends SelectQueryBuilder<Database, 'cases', object>>(query: Q, f: Omit<CaseSearch, 'limit'>): Q | null {
+    let q = query;
+    if (f.customerId) q = q.where('customer_id', '=', f.customerId) as Q;
+    if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId) as Q;
+    if (f.statuses?.length) {
+      const statuses = f.statuses;
+      const mine = f.orAssignedTo;
+      q = (mine
+        ? q.where((eb) => eb.or([eb('status', 'in', statuses), eb.and([eb('assignee_id', '=', mine.assigneeId), eb('status', 'in', mine.statuses)])]))
+        : q.where('status', 'in', statuses)) as Q;
+    }
+    if (f.assigneeId !== undefined) q = (f.assigneeId === null ? q.where('assignee_id', 'is', null) : q.where('assignee_id', '=', f.assigneeId)) as Q;
+    if (f.q !== undefined) {
+      const terms = searchTerms(f.q);
+      // Nothing searchable (only punctuation) matches nothing rather than everything.
+      if (terms.length === 0) return null;
+      // A case number ("10042", "#10042") finds its case whatever the texts say.
+      const number = /^\s*#?(\d{1,15})\s*$/.exec(f.q)?.[1];
+      q = (number === undefined ? q.where(dialect.fullTextMatch(terms, f.includeInternalNotes)) : q.where((eb) => eb.or([eb('cases.number', '=', Number(number)), dialect.fullTextMatch(terms, f.includeInternalNotes)]))) as Q;
+    }
+    return q;
+  }
   return {
     async cases(f) {
-      let q = db().selectFrom('cases').selectAll('cases').orderBy('last_activity_at', 'desc').orderBy('number', 'desc').limit(f.limit);
-      if (f.customerId) q = q.where('customer_id', '=', f.customerId);
-      if (f.organisationId) q = q.where('organisation_id', '=', f.organisationId);
-      if (f.statuses?.length) q = q.where('status', 'in', f.statuses);
-      if (f.assigneeId !== undefined) q = f.assigneeId === null ? q.where('assignee_id', 'is', null) : q.where('assignee_id', '=', f.assigneeId);
-      if (f.q !== undefined) {
-        const terms = searchTerms(f.q);
-        // Nothing searchable (only punctuation) matches nothing rather than everything.
-        if (terms.length === 0) return [];
-        // A case number ("10042", "#10042") finds its case whatever the texts say.
-        const number = /^\s*#?(\d{1,15})\s*$/.exec(f.q)?.[1];
-        q = number === undefined ? q.where(dialect.fullTextMatch(terms, f.includeInternalNotes)) : q.where((eb) => eb.or([eb('cases.number', '=', Number(number)), dialect.fullTextMatch(terms, f.includeInternalNotes)]));
-      }
-      return (await q.execute()).map(toCase);
+      const q = caseFilter(db().selectFrom('cases').selectAll('cases').orderBy('last_activity_at', 'desc').orderBy('number', 'desc').limit(f.limit), f);
+      return q ? (await q.execute()).map(toCase) : [];
+    },
+    async userNames(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await db().selectFrom('users').select(['id', 'name']).where('id', 'in', [...ids]).execute();
+      return new Map(rows.map((r) => [r.id, r.name]));
+    },
+    async countCases(f) {
+      const q = caseFilter(db().selectFrom('cases').select((eb) => eb.fn.countAll().as('n')), f);
+      return q ? Number((await q.executeTakeFirstOrThrow()).n) : 0;
     },
     async inbound(f) {
       let q = inboundQuery().orderBy('inbound_mails.received_at', 'desc').orderBy('inbound_mails.id').limit(f.limit);
@@ -88,7 +109,8 @@ export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSea
         .selectFrom('messages')
         .innerJoin('cases', 'cases.id', 'messages.case_id')
         .selectAll('messages')
-        .select(['cases.number as case_number', 'cases.subject as case_subject'])
+        .leftJoin('users', 'users.id', 'messages.author_id')
+        .select(['cases.number as case_number', 'cases.subject as case_subject', 'cases.created_at as case_created_at', 'users.name as author_name'])
         .where('messages.kind', '=', 'customer_reply')
         .where('messages.source', 'in', ['portal', 'email'])
         .where('messages.created_at', '>', f.since)
@@ -96,7 +118,8 @@ export function portalSearch(db: Connection, dialect: DialectAdapter): PortalSea
         .orderBy('messages.created_at', 'desc')
         .limit(f.limit)
         .execute();
-      return rows.map((r) => ({ message: toMessage(r), caseNumber: Number(r.case_number), caseSubject: r.case_subject }));
+      // The case's first message was written when the case was opened: it announces a new case, not a reply.
+      return rows.map((r) => ({ message: toMessage(r), caseNumber: Number(r.case_number), caseSubject: r.case_subject, authorName: r.author_name ?? null, opensCase: r.created_at === r.case_created_at }));
     },
   };
 }

@@ -1,6 +1,7 @@
 import { principalOf, type RouteDeps } from '../route-registry.js';
 import { CASE_STATUSES, type CaseStatus } from '../../domain/case.js';
-import { listCasesFor, caseDetailFor, QUEUES, type Queue } from '../../app/portal/case-queries.js';
+import { listCasesFor, caseDetailFor, queueCountsFor, withNames, QUEUES, type Queue } from '../../app/portal/case-queries.js';
+import { isStaff } from '../../domain/case.js';
 import { addInternalNote, assignCase, closeCaseFor, openCaseFor, reopenCaseFor, replyToCase, setCaseStatus } from '../../app/portal/case-actions.js';
 import { inboundForCase, outboundForCase } from '../../app/portal/mail-log.js';
 import { requireVisibleCase } from '../../app/portal/access.js';
@@ -20,14 +21,17 @@ const attachmentSchema = {
   },
 };
 type CaseParams = { Params: { number: number } };
-type ListQuery = { queue?: Queue; status?: CaseStatus[]; q?: string; limit?: number };
+const nameOrNull = { type: ['string', 'null'] };
+const caseListSchema = { ...caseSchema, properties: { ...(caseSchema.properties as Record<string, unknown>), customerName: nameOrNull, organisationName: nameOrNull, assigneeName: nameOrNull, productName: nameOrNull } };
+type ListQuery = { queue?: Queue; status?: CaseStatus[]; q?: string; limit?: number; counts?: boolean };
 const bodyText = obj({ body: str(200_000, { minLength: 1 }) }, ['body']);
 const listQuery = (maxLimit: number) =>
   obj({
-    queue: { enum: [...QUEUES], description: 'Staff only: new, open, waiting, mine, unassigned, all (default).' },
+    queue: { enum: [...QUEUES], description: 'Staff only: todo (new and open, plus my cases waiting for the customer), new, open, waiting, mine, unassigned, all (default).' },
     status: { type: 'array', items: { enum: [...CASE_STATUSES] } },
     q: str(200, { description: 'Full-text search: every word must occur in the subject or a message (also as the start of a longer word).' }),
     limit: { type: 'integer', minimum: 1, maximum: maxLimit },
+    counts: { type: 'boolean', description: 'Staff only, list only: also how many cases each queue holds with this search.' },
   });
 
 export function caseRoutes({ ctx, router }: RouteDeps): void {
@@ -37,9 +41,16 @@ export function caseRoutes({ ctx, router }: RouteDeps): void {
     method: 'GET', url: '/api/cases', access: 'customer', tag: 'cases',
     summary: 'Cases I may see: a customer their own (an organisation admin the organisation\'s); staff all, by queue. `q` searches subject and messages (customers: never internal notes).',
     querystring: listQuery(500),
-    response: { status: 200, description: 'The cases, most recent activity first.', schema: obj({ cases: arrayOf(caseSchema) }) },
+    response: {
+      status: 200,
+      description: 'The cases, most recent activity first, with the names of customer, organisation, assignee and product; with `counts`, the queue sizes.',
+      schema: obj({ cases: arrayOf(caseListSchema), counts: obj(Object.fromEntries(QUEUES.map((q) => [q, { type: 'integer' }]))) }),
+    },
     async handler(req) {
-      return { cases: await listCasesFor(ctx, principalOf(req).user, req.query) };
+      const user = principalOf(req).user;
+      const cases = await withNames(ctx, await listCasesFor(ctx, user, req.query));
+      if (!req.query.counts || !isStaff(user.role)) return { cases };
+      return { cases, counts: await queueCountsFor(ctx, user, { status: req.query.status, q: req.query.q }) };
     },
   });
 

@@ -35,6 +35,7 @@ export const messageSchema: JsonSchema = {
     id: { type: 'string' }, caseId: { type: 'string' }, authorId: { type: ['string', 'null'] }, authorEmail: { type: ['string', 'null'] },
     kind: { enum: ['customer_reply', 'agent_reply', 'internal_note'] }, source: { enum: ['portal', 'email', 'phone', 'agent'] },
     bodyText: { type: 'string' }, bodyHtml: { type: ['string', 'null'] }, quotedText: { type: ['string', 'null'] }, createdAt: { type: 'string' },
+    authorName: { type: ['string', 'null'], description: 'Who wrote it; a phone case\'s first message: the agent who took the call.' },
     senderUnverified: { type: 'boolean', description: 'Staff only: a mailed reply whose From could not be verified (no SPF or DKIM pass aligned with the From domain), marked by the installation setting.' },
   },
 };
@@ -46,6 +47,13 @@ export const mailLogSchema: JsonSchema = {
     caseNumber: { type: ['integer', 'null'] }, status: { enum: [...INBOUND_STATUSES] }, reason: { enum: [...REASON_CODES, null] },
     detail: { type: ['string', 'null'] }, processedAt: { type: ['string', 'null'] },
     rawDeleted: { type: ['object', 'null'], description: 'Staff only: the raw source was deleted (reason retention or erasure, afterDays), so there is nothing to download.' },
+    refusedFiles: { type: 'array', items: { type: 'string' }, description: 'The attachments the mail was refused for.' },
+    caseUrl: { type: ['string', 'null'], description: 'The case in the portal, when the sender may see it.' },
+    detailParts: {
+      type: 'array',
+      description: 'Staff only: the processing notes as codes with their values, in German and English (`untranslated`: shown as written).',
+      items: { type: 'object', properties: { code: { type: 'string' }, params: { type: 'object', additionalProperties: { type: 'string' } }, text: { type: 'object', properties: { de: { type: 'string' }, en: { type: 'string' } } }, untranslated: { type: 'boolean' } } },
+    },
     senderVerification: { enum: ['verified', 'unverified', null], description: 'Staff only: the sender check on From (an SPF or DKIM pass aligned with the From domain); null when no check ran (mailbox, pipe, check off).' },
   },
 };

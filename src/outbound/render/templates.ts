@@ -37,12 +37,12 @@ const T: Record<TemplateName, Record<Language, Template>> = {
   },
   notice: {
     de: {
-      subject: 'Nicht zugestellt: {{subject}}',
+      subject: 'Nicht verarbeitet: {{subject}}',
       text: 'Guten Tag,\n\nIhre E-Mail vom {{receivedAt}} mit dem Betreff „{{subject}}“ konnte nicht verarbeitet werden.\n\nGrund: {{reasonText}}\n{{fileLine}}\nWas Sie tun können: {{advice}}\n\nIhre E-Mails und ihr Status: {{mailLogUrl}}\n\nDies ist eine automatische Nachricht von einer Adresse, die keine Antworten annimmt.',
       html: '<p>Guten Tag,</p><p>Ihre E-Mail vom {{receivedAt}} mit dem Betreff „{{subject}}“ konnte <strong>nicht verarbeitet</strong> werden.</p><p><strong>Grund:</strong> {{reasonText}}</p><p>{{fileLine}}</p><p><strong>Was Sie tun können:</strong> {{advice}}</p><p><a href="{{mailLogUrl}}">Ihre E-Mails und ihr Status</a></p><p style="color:#555">Dies ist eine automatische Nachricht von einer Adresse, die keine Antworten annimmt.</p>',
     },
     en: {
-      subject: 'Not delivered: {{subject}}',
+      subject: 'Not processed: {{subject}}',
       text: 'Hello,\n\nyour e-mail of {{receivedAt}} with the subject "{{subject}}" could not be processed.\n\nReason: {{reasonText}}\n{{fileLine}}\nWhat you can do: {{advice}}\n\nYour e-mails and their status: {{mailLogUrl}}\n\nThis is an automatic message from an address that does not accept replies.',
       html: '<p>Hello,</p><p>your e-mail of {{receivedAt}} with the subject "{{subject}}" could <strong>not be processed</strong>.</p><p><strong>Reason:</strong> {{reasonText}}</p><p>{{fileLine}}</p><p><strong>What you can do:</strong> {{advice}}</p><p><a href="{{mailLogUrl}}">Your e-mails and their status</a></p><p style="color:#555">This is an automatic message from an address that does not accept replies.</p>',
     },
@@ -107,12 +107,20 @@ function definedFields(o: { subject?: string; text?: string; html?: string } | n
   return out;
 }
 
+/** Variables of our own wording whose addresses are links in the HTML part (the notice's advice names the case's page). */
+const LINKED: ReadonlySet<string> = new Set(['advice']);
+
+/** Our own https addresses in already escaped text as links (the text is ours, never the sender's). */
+function linkUrls(escaped: string): string {
+  return escaped.replace(/https?:\/\/[^\s<>"']+[^\s<>"'.,;:)]/g, (url) => `<a href="${url}">${url}</a>`);
+}
+
 function fill(tpl: string, vars: Vars, mode: 'text' | 'html' | 'subject'): string {
   return tpl.replace(/\{\{(\{)?(\w+)\}?\}\}/g, (_m, raw: string | undefined, name: string) => {
     const v = vars[name];
     const s = v === null || v === undefined ? '' : String(v);
     if (mode === 'subject') return s.replace(/[\r\n\t\0]+/g, ' ');
-    if (mode === 'html') return raw ? s : escapeHtml(s);
+    if (mode === 'html') return raw ? s : LINKED.has(name) ? linkUrls(escapeHtml(s)) : escapeHtml(s);
     return s;
   });
 }

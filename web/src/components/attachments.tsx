@@ -56,7 +56,7 @@ export function AttachmentPicker({ files, onChange, errors }: { files: File[]; o
                 {err ? (
                   <span className="field-error" role="alert">
                     {' '}
-                    ✗ {err.reason ? t(`attachments.rejected.${err.reason}`, { defaultValue: err.reason }) : ''} {err.detail}
+                    ✗ {err.reason ? t(`attachments.rejected.${err.reason}`, { defaultValue: err.detail }) : err.detail}
                   </span>
                 ) : null}
                 <button type="button" className="link-button" onClick={() => onChange(files.filter((x) => x !== f))}>

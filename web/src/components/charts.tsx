@@ -8,7 +8,9 @@ export interface LineSeries { name: string; className: string; values: Array<num
 
 const W = 640;
 const H = 220;
-const PAD = { l: 40, r: 12, t: 12, b: 36 };
+// Room for tick labels at 15 SVG units (about 13 px on a half-width card; 11 units read as 9 px)
+// and for the axis titles below and beside the plot.
+const PAD = { l: 62, r: 12, t: 12, b: 56 };
 
 function niceMax(v: number): number {
   if (v <= 0) return 1;
@@ -17,9 +19,14 @@ function niceMax(v: number): number {
   return (n <= 1 ? 1 : n <= 2 ? 2 : n <= 5 ? 5 : 10) * p;
 }
 
-function Axes({ max, labels, x }: { max: number; labels: string[]; x: (i: number) => number }) {
+/** What the axes measure, in the reader's language ("Tag", "E-Mails"). */
+export interface AxisTitles { x?: string; y?: string }
+
+function Axes({ max, labels, x, titles }: { max: number; labels: string[]; x: (i: number) => number; titles?: AxisTitles }) {
   const ticks = [0, 0.5, 1].map((f) => f * max);
-  const every = Math.max(1, Math.ceil(labels.length / 10));
+  // Labels at 15 units need about 60 units each: at most 9 fit the plot's width.
+  const every = Math.max(1, Math.ceil(labels.length / 9));
+  const format = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 1 });
   return (
     <g className="axis">
       {ticks.map((v) => {
@@ -27,19 +34,29 @@ function Axes({ max, labels, x }: { max: number; labels: string[]; x: (i: number
         return (
           <g key={v}>
             <line x1={PAD.l} x2={W - PAD.r} y1={y} y2={y} className="grid" />
-            <text x={PAD.l - 6} y={y + 4} textAnchor="end">
-              {Number.isInteger(v) ? v : v.toFixed(1)}
+            <text x={PAD.l - 6} y={y + 5} textAnchor="end">
+              {format.format(v)}
             </text>
           </g>
         );
       })}
       {labels.map((l, i) =>
         i % every === 0 ? (
-          <text key={l + i} x={x(i)} y={H - PAD.b + 16} textAnchor="middle">
+          <text key={l + i} x={x(i)} y={H - PAD.b + 20} textAnchor="middle">
             {l}
           </text>
         ) : null,
       )}
+      {titles?.x ? (
+        <text className="axis-title" x={PAD.l + (W - PAD.l - PAD.r) / 2} y={H - 6} textAnchor="middle">
+          {titles.x}
+        </text>
+      ) : null}
+      {titles?.y ? (
+        <text className="axis-title" x={-(PAD.t + (H - PAD.t - PAD.b) / 2)} y={16} transform="rotate(-90)" textAnchor="middle">
+          {titles.y}
+        </text>
+      ) : null}
     </g>
   );
 }
@@ -90,7 +107,7 @@ function DataTable({ caption, labels, series }: { caption: string; labels: strin
 }
 
 /** Stacked bars: one bar per label, one segment per series. */
-export function BarChart({ title, labels, series, tableCaption }: { title: string; labels: string[]; series: Series[]; tableCaption: string }) {
+export function BarChart({ title, labels, series, tableCaption, axes }: { title: string; labels: string[]; series: Series[]; tableCaption: string; axes?: AxisTitles }) {
   const totals = labels.map((_, i) => series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
   const max = niceMax(Math.max(0, ...totals));
   const innerW = W - PAD.l - PAD.r;
@@ -101,7 +118,7 @@ export function BarChart({ title, labels, series, tableCaption }: { title: strin
     <figure className="chart">
       <svg className="plot" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
         <title>{title}</title>
-        <Axes max={max} labels={labels} x={x} />
+        <Axes max={max} labels={labels} x={x} titles={axes} />
         {labels.map((l, i) => {
           let y = PAD.t + innerH;
           return (
@@ -127,7 +144,7 @@ export function BarChart({ title, labels, series, tableCaption }: { title: strin
 }
 
 /** Lines over the labels, one per series. */
-export function LineChart({ title, labels, series, tableCaption }: { title: string; labels: string[]; series: LineSeries[]; tableCaption: string }) {
+export function LineChart({ title, labels, series, tableCaption, axes }: { title: string; labels: string[]; series: LineSeries[]; tableCaption: string; axes?: AxisTitles }) {
   const max = niceMax(Math.max(0, ...series.flatMap((s) => s.values.filter((v): v is number => v !== null))));
   const innerW = W - PAD.l - PAD.r;
   const innerH = H - PAD.t - PAD.b;
@@ -138,7 +155,7 @@ export function LineChart({ title, labels, series, tableCaption }: { title: stri
     <figure className="chart">
       <svg className="plot" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={title}>
         <title>{title}</title>
-        <Axes max={max} labels={labels} x={x} />
+        <Axes max={max} labels={labels} x={x} titles={axes} />
         {series.map((s) => (
           <g key={s.name} className={s.className}>
             <polyline fill="none" strokeWidth="2" points={s.values.flatMap((v, i) => (v === null ? [] : [`${x(i)},${y(v)}`])).join(' ')} />

@@ -9,7 +9,7 @@ import type { Language } from '../types.js';
 import { useLoad } from './ui.js';
 
 /** One entry of /api/notifications: a customer reply on a case assigned to me or to nobody. */
-export interface NotificationItem { id: string; readAt?: string | null; read?: boolean; caseNumber?: number | null; subject?: string; from?: string | null; kind?: string; createdAt?: string; text?: string }
+export interface NotificationItem { id: string; readAt?: string | null; read?: boolean; caseNumber?: number | null; subject?: string; from?: string | null; fromName?: string | null; kind?: string; createdAt?: string; text?: string }
 
 /** Dispatched on window when notifications were marked read here, so that the badge recounts at once. */
 export const NOTIFICATIONS_CHANGED = 'supportal:notifications-changed';

@@ -46,11 +46,11 @@ export function mailColumns(t: Translate) {
   } satisfies Record<string, MailColumn<MailLogEntry> | ((missing: string) => MailColumn<MailLogEntry>)>;
 }
 
-/** Received mails as a table in a scroll box named `label`, one row per mail, columns as given. */
+/** Received mails as a table in a scroll box named `label`, one row per mail, columns as given; cards below 600 px (styles.css). */
 export function MailTable<M extends MailLogEntry>({ label, mails, columns, caption, className }: { label: string; mails: M[]; columns: Array<MailColumn<M>>; caption?: string; className?: string }) {
   return (
     <TableWrap label={label}>
-      <table className={className}>
+      <table className={className ? `${className} card-table` : 'card-table'}>
         {caption ? <caption className="visually-hidden">{caption}</caption> : null}
         <thead>
           <tr>
@@ -65,7 +65,7 @@ export function MailTable<M extends MailLogEntry>({ label, mails, columns, capti
           {mails.map((m) => (
             <tr key={m.id} data-mail-id={m.id}>
               {columns.map((c) => (
-                <td key={c.key} className={c.className}>
+                <td key={c.key} className={c.className} data-label={c.header}>
                   {c.cell(m)}
                 </td>
               ))}

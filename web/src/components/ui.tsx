@@ -91,19 +91,36 @@ export function Loading() {
 
 interface FieldProps { label: string; hint?: string; error?: string | null; required?: boolean }
 
+/**
+ * A field's error until the user changes the field: "Bitte füllen Sie dieses Feld aus" must not
+ * stay under a field that is filled now. The error shows again when the value is back to what it
+ * was when the error came (e.g. emptied again), or when a new error comes.
+ */
+function useVisibleError(error: string | null | undefined, value: unknown): string | null {
+  const current = error ?? null;
+  const [at, setAt] = useState<{ error: string | null; value: unknown }>({ error: current, value });
+  // A new error records the value it came with (state adjusted while rendering, as React advises
+  // for values derived from props); typing does not move the mark.
+  if (at.error !== current) setAt({ error: current, value });
+  if (!current) return null;
+  if (at.error === current && !Object.is(at.value, value)) return null;
+  return current;
+}
+
 export function TextField({ label, hint, error, ...input }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
   const generated = useId();
   const id = input.id ?? generated;
+  const shown = useVisibleError(error, input.value);
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
         {input.required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input} />
-      {error || hint ? (
-        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
-          {error ?? hint}
+      <input id={id} aria-invalid={shown ? true : undefined} aria-describedby={shown || hint ? `${id}-d` : undefined} {...input} />
+      {shown || hint ? (
+        <p id={`${id}-d`} className={shown ? 'field-error' : 'hint'}>
+          {shown ?? hint}
         </p>
       ) : null}
     </div>
@@ -113,16 +130,17 @@ export function TextField({ label, hint, error, ...input }: FieldProps & InputHT
 export function TextArea({ label, hint, error, ...input }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
   const generated = useId();
   const id = input.id ?? generated;
+  const shown = useVisibleError(error, input.value);
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
         {input.required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input} />
-      {error || hint ? (
-        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
-          {error ?? hint}
+      <textarea id={id} aria-invalid={shown ? true : undefined} aria-describedby={shown || hint ? `${id}-d` : undefined} {...input} />
+      {shown || hint ? (
+        <p id={`${id}-d`} className={shown ? 'field-error' : 'hint'}>
+          {shown ?? hint}
         </p>
       ) : null}
     </div>
@@ -132,18 +150,19 @@ export function TextArea({ label, hint, error, ...input }: FieldProps & Textarea
 export function SelectField({ label, hint, error, children, ...input }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { children: ReactNode }) {
   const generated = useId();
   const id = input.id ?? generated;
+  const shown = useVisibleError(error, input.value);
   return (
     <div className="field">
       <label htmlFor={id}>
         {label}
         {input.required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={error || hint ? `${id}-d` : undefined} {...input}>
+      <select id={id} aria-invalid={shown ? true : undefined} aria-describedby={shown || hint ? `${id}-d` : undefined} {...input}>
         {children}
       </select>
-      {error || hint ? (
-        <p id={`${id}-d`} className={error ? 'field-error' : 'hint'}>
-          {error ?? hint}
+      {shown || hint ? (
+        <p id={`${id}-d`} className={shown ? 'field-error' : 'hint'}>
+          {shown ?? hint}
         </p>
       ) : null}
     </div>

@@ -23,6 +23,7 @@ export const de: Texts = {
   },
   validation: { required: 'Bitte füllen Sie dieses Feld aus.' },
   errors: {
+    cannot_disable_self: 'Sie können Ihr eigenes Konto nicht sperren: Das kann nur ein anderer Admin.',
     internal: 'Bei uns ist ein Fehler aufgetreten. Bitte versuchen Sie es erneut.', network: 'Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung.',
     invalid_input: 'Einige Angaben sind ungültig.', token_invalid: 'Dieser Link ist ungültig, abgelaufen oder wurde schon benutzt.', password_wrong: 'Das aktuelle Passwort ist falsch.',
     unauthenticated: 'Bitte melden Sie sich an.', login_failed: 'E-Mail-Adresse oder Passwort ist falsch.', forbidden: 'Das dürfen Sie nicht.',
@@ -57,14 +58,15 @@ export const de: Texts = {
     chooseVersion: 'Version wählen', environmentHint: 'z. B. Windows 11, Ubuntu 24.04, Browser', submit: 'Fall eröffnen',
   },
   attachments: {
-    rejected: { attachment_type: 'Dateityp nicht erlaubt:', too_many_archives: 'Nur ein ZIP-Archiv ist erlaubt:', bad_archive: 'Das ZIP-Archiv kann nicht angenommen werden:', virus: 'Schadsoftware gefunden:' },
+    rejected: { attachment_type: 'Dateityp nicht erlaubt. Packen Sie die Datei in ein ZIP-Archiv und laden Sie dieses hoch.', too_many_archives: 'Nur ein ZIP-Archiv ist erlaubt: Packen Sie alle Dateien in eines.', bad_archive: 'Das ZIP-Archiv ist beschädigt, verschlüsselt, enthält Archive oder ist entpackt zu groß.', virus: 'Schadsoftware gefunden.' },
     add: 'Anhänge', policy: 'Bilder (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) und ein ZIP-Archiv.', chosen: 'Gewählte Dateien',
     remove: '{{name}} entfernen', title: 'Anhänge', preview: 'Vorschau von {{name}}', zipContents_one: 'ZIP-Inhalt ({{count}} Datei)', zipContents_other: 'ZIP-Inhalt ({{count}} Dateien)', zipMore_one: 'und {{count}} weitere Datei', zipMore_other: 'und {{count}} weitere Dateien', zipFilesOf: 'Dateien in {{name}}',
   },
   case: {
+    agentReplyBy: '{{name}} (Support)', phoneNote: 'Am Telefon notiert (Anruf von {{customer}})', phoneNoteBy: 'Am Telefon notiert von {{name}} (Anruf von {{customer}})', closeConfirm: 'Fall wirklich schließen?', closeYes: 'Ja, schließen', closeNo: 'Abbrechen', closedDone: 'Der Fall ist geschlossen.', undoClose: 'Rückgängig (wieder öffnen)',
     mailFailing: 'E-Mails an diese Adresse kommen zurück: {{reason}}',
     title: 'Fall #{{number}}', back: 'Zurück zur Liste', timeline: 'Verlauf', viaEmail: 'per E-Mail', internal: 'intern', agentReply: 'Support',
-    customer: 'Kunde', noteBy: 'Interne Notiz {{name}}', showQuoted: 'Zitierten Text anzeigen', showHtml: 'HTML-Fassung anzeigen',
+    customer: 'Kunde', noteBy: 'Interne Notiz von {{name}}', showQuoted: 'Zitierten Text anzeigen', showHtml: 'HTML-Fassung anzeigen',
     htmlTitle: 'HTML-Fassung der E-Mail (abgeschottet)', loadRemoteImages: 'Externe Bilder laden', remoteImagesLoaded: 'Externe Bilder sind geladen.',
     reply: 'Ihre Antwort', answer: 'Antworten', kind: 'Art des Eintrags', modeReply: 'Antwort an den Kunden (per E-Mail)', modeNote: 'Interne Notiz (nie versandt)',
     replyLabel: 'Nachricht', replyLabelStaff: 'Antwort an den Kunden', noteLabel: 'Interne Notiz', noteHint: 'Interne Notizen sehen nur Mitarbeiter.',
@@ -72,22 +74,26 @@ export const de: Texts = {
     noteSaved: 'Die Notiz ist gespeichert.', closedHint: 'Dieser Fall ist geschlossen. Öffnen Sie ihn wieder, um zu schreiben.', reopen: 'Fall wieder öffnen', close: 'Fall schließen',
     unassigned: 'Niemand', me: '{{name}} (ich)', manage: 'Bearbeitung', inbound: 'Eingegangene E-Mails', outbound: 'Versandte E-Mails', mailsAside: 'E-Mails und Bearbeitung',
   },
-  events: { closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet', ...rejectedMailDe.events },
+  events: {
+    assignedTo: 'Zugewiesen an {{name}}', unassigned: 'Zuständigkeit entfernt', by: '(von {{name}})',
+    closed: 'Fall geschlossen', reopened: 'Fall wieder geöffnet', status: 'Status: {{status}}', assigned: 'Zuständigkeit geändert', participant_added: 'Beteiligte Person hinzugefügt', opened: 'Fall eröffnet', ...rejectedMailDe.events },
   channel: { portal: 'Portal', phone: 'Telefon' },
   caseStatus: { new: 'Neu', open: 'Offen', waiting_for_customer: 'Wartet auf Kunde', closed: 'Geschlossen' },
   inboundStatus: { received: 'Wird verarbeitet', accepted: 'Verarbeitet', rejected: 'Nicht verarbeitet', ignored: 'Ignoriert', duplicate: 'Doppelt', quarantined: 'Zurückgehalten', deferred: 'Neuer Versuch folgt' },
   outboundStatus: { held: 'Zurückgehalten (kein Relay)', queued: 'In der Warteschlange', sending: 'Wird gesendet', sent: 'Gesendet', retrying: 'Neuer Versuch', failed: 'Fehlgeschlagen', bounced: 'Unzustellbar' },
   outboundKind: {
-    agent_reply: 'Antwort', receipt: 'Eingangsbestätigung', notice: 'Fehlermeldung', case_opened: 'Fall eröffnet', signup: 'Registrierungsbestätigung',
+    agent_reply: 'Antwort', receipt: 'Eingangsbestätigung', notice: 'Hinweis „Nicht verarbeitet“', case_opened: 'Fall eröffnet', signup: 'Registrierungsbestätigung',
     password_reset: 'Passwort zurücksetzen', agent_notification: 'Benachrichtigung an Mitarbeiter',
   },
   mails: {
+    refusedFiles: 'Nicht angenommene Datei(en):',
     title: 'E-Mail-Antworten', intro: 'Jede E-Mail, die wir von Ihnen erhalten haben, und was daraus wurde. Diese Seite aktualisiert sich selbst.', live: 'Live', reconnecting: 'Verbindung wird hergestellt…',
     none: 'Keine E-Mails.', noneYet: 'Wir haben noch keine E-Mail von Ihnen erhalten.', noSubject: '(kein Betreff)', whatToDo: 'Was tun:',
     addedToCase: 'Dem Fall hinzugefügt.', processing: 'Wird verarbeitet…', raw: 'Quelltext', attempts_one: '{{count}} Versuch', attempts_other: '{{count}} Versuche',
   },
   mailLog: { title: 'Mail-Protokoll', decisions_one: '{{count}} Verarbeitungsschritt', decisions_other: '{{count}} Verarbeitungsschritte' },
   queues: {
+    todo: 'Zu erledigen', count: '{{count}}',
     csv: 'Als CSV exportieren',
     title: 'Warteschlangen', label: 'Warteschlangen', new: 'Neu', open: 'Offen', waiting: 'Wartet auf Kunde', mine: 'Meine', unassigned: 'Nicht zugewiesen', all: 'Alle',
     search: 'Betreffs und Nachrichten durchsuchen', sort: 'Sortieren nach', sortActivity: 'Letzte Aktivität', sortAge: 'Alter (älteste zuerst)',
@@ -95,7 +101,7 @@ export const de: Texts = {
   phone: {
     title: 'Telefonfall', customer: 'Kunde', find: 'Kunden suchen', findHint: 'Name, E-Mail-Adresse oder Kundennummer', noHits: 'Kein Kunde gefunden.',
     choose: '{{name}} wählen', change: 'Jemand anderen wählen', newContact: 'Neuer Kontakt', createContact: 'Kontakt anlegen', case: 'Der Fall',
-    chooseFirst: 'Wählen oder legen Sie zuerst den Kunden an.', notes: 'Was der Kunde gesagt hat', firstReply: 'Erste Antwort (optional)',
+    chooseFirst: 'Wählen oder legen Sie zuerst den Kunden an.', notes: 'Notiz zum Anruf (erscheint als von Ihnen notiert)', firstReply: 'Erste Antwort (optional)',
     firstReplyHint: 'Wird sofort per E-Mail an den Kunden geschickt.', open: 'Telefonfall eröffnen',
   },
   quarantine: {
@@ -107,6 +113,7 @@ export const de: Texts = {
   },
   notifications: { title: 'Benachrichtigungen', empty: 'Keine Benachrichtigungen.', markRead: 'Alle als gelesen markieren', kind: { reply: 'Neue Kundenantwort', customer_reply: 'Neue Kundenantwort', case_opened: 'Neuer Fall' } },
   overview: {
+    axisDay: 'Tag (UTC)', axisMails: 'E-Mails', axisSeconds: 'Sekunden',
     title: 'Übersicht', mailsPerDay: 'Eingegangene E-Mails pro Tag nach Ergebnis', confirmation: 'Zeit vom Eingang bis zur Bestätigung (Sekunden)', median: 'Median', p99: '99. Perzentil',
     topReasons: 'Häufigste Ablehnungsgründe', noRejections: 'Keine abgelehnten E-Mails.', openCases: 'Offene Fälle', openByStatus: 'Offene Fälle nach Status', openByAge: 'Offene Fälle nach Alter',
     cases: 'Fälle', showNumbers: 'Zahlen anzeigen', noData: 'Keine E-Mails in diesem Zeitraum.',
@@ -114,6 +121,7 @@ export const de: Texts = {
     age: { '<1d': 'unter 1 Tag', '1-3d': '1–3 Tage', '3-7d': '3–7 Tage', '7-30d': '7–30 Tage', '>30d': 'über 30 Tage' },
   },
   admin: {
+    yes: 'ja', no: 'nein', languageName: { de: 'Deutsch', en: 'Englisch' }, addresses_support: 'Support-Adresse (Antworten)', addresses_noreply: 'No-Reply-Adresse (Bestätigungen, Hinweise)', addresses_bounce: 'Adresse für Unzustellbarkeitsmeldungen',
     preview: 'Vorschau', tplSubject: 'Betreff', tplText: 'Text', tplHtml: 'HTML', tplSave: 'Wortlaut speichern', tplReset: 'Zurück zum mitgelieferten Wortlaut', tplResetDone: 'Der mitgelieferte Wortlaut gilt wieder.',
     tplHint: 'Die Vorschau folgt Ihrer Eingabe. Leere Felder behalten den mitgelieferten Text. Verfügbare Variablen:', saved: 'Gespeichert. Gilt sofort.',
     fixedSettings: 'Aus der Konfiguration (nur lesbar)', editableSettings: 'Anhänge und Größenlimit', sizeLimitMib: 'Größenlimit für E-Mails und Uploads (MiB)',

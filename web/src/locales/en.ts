@@ -27,6 +27,7 @@ export const en = {
   },
   validation: { required: 'Please fill in this field.' },
   errors: {
+    cannot_disable_self: 'You cannot disable your own account: another admin can.',
     internal: 'Something went wrong on our side. Please try again.', network: 'The server cannot be reached. Check your connection.',
     invalid_input: 'Some input is not valid.', token_invalid: 'This link is invalid, expired or was used already.', password_wrong: 'The current password is wrong.',
     unauthenticated: 'Please log in.', login_failed: 'E-mail address or password is wrong.', forbidden: 'You may not do this.',
@@ -61,14 +62,15 @@ export const en = {
     chooseVersion: 'Choose a version', environmentHint: 'e.g. Windows 11, Ubuntu 24.04, browser', submit: 'Open case',
   },
   attachments: {
-    rejected: { attachment_type: 'File type not allowed:', too_many_archives: 'Only one ZIP archive is allowed:', bad_archive: 'The ZIP archive cannot be accepted:', virus: 'Malware found:' },
+    rejected: { attachment_type: 'File type not allowed. Put the file into a ZIP archive and upload that.', too_many_archives: 'Only one ZIP archive is allowed: put all files into one.', bad_archive: 'The ZIP archive is damaged, encrypted, contains archives or is too large unpacked.', virus: 'Malware found.' },
     add: 'Attachments', policy: 'Images (JPEG, PNG, GIF, WebP, BMP, TIFF, HEIC) and one ZIP archive.', chosen: 'Chosen files',
     remove: 'Remove {{name}}', title: 'Attachments', preview: 'Preview of {{name}}', zipContents_one: 'ZIP contents ({{count}} file)', zipContents_other: 'ZIP contents ({{count}} files)', zipMore_one: 'and {{count}} more file', zipMore_other: 'and {{count}} more files', zipFilesOf: 'Files in {{name}}',
   },
   case: {
+    agentReplyBy: '{{name}} (Support)', phoneNote: 'Noted on the phone (call from {{customer}})', phoneNoteBy: 'Noted on the phone by {{name}} (call from {{customer}})', closeConfirm: 'Really close the case?', closeYes: 'Yes, close it', closeNo: 'Cancel', closedDone: 'The case is closed.', undoClose: 'Undo (reopen)',
     mailFailing: 'Mails to this address bounce: {{reason}}',
     title: 'Case #{{number}}', back: 'Back to the list', timeline: 'Conversation', viaEmail: 'by e-mail', internal: 'internal', agentReply: 'Support',
-    customer: 'Customer', noteBy: 'Internal note {{name}}', showQuoted: 'Show quoted text', showHtml: 'Show the HTML version',
+    customer: 'Customer', noteBy: 'Internal note by {{name}}', showQuoted: 'Show quoted text', showHtml: 'Show the HTML version',
     htmlTitle: 'HTML version of the e-mail (sandboxed)', loadRemoteImages: 'Load remote images', remoteImagesLoaded: 'Remote images are loaded.',
     reply: 'Your reply', answer: 'Answer', kind: 'Kind of entry', modeReply: 'Reply to the customer (mailed)', modeNote: 'Internal note (never mailed)',
     replyLabel: 'Message', replyLabelStaff: 'Reply to the customer', noteLabel: 'Internal note', noteHint: 'Only agents see internal notes.',
@@ -76,22 +78,26 @@ export const en = {
     noteSaved: 'The note is saved.', closedHint: 'This case is closed. Reopen it to write again.', reopen: 'Reopen case', close: 'Close case',
     unassigned: 'Nobody', me: '{{name}} (me)', manage: 'Handling', inbound: 'Received mails', outbound: 'Sent mails', mailsAside: 'Mails and handling',
   },
-  events: { closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened', ...rejectedMailEn.events },
+  events: {
+    assignedTo: 'Assigned to {{name}}', unassigned: 'Assignee removed', by: '(by {{name}})',
+    closed: 'Case closed', reopened: 'Case reopened', status: 'Status: {{status}}', assigned: 'Assignee changed', participant_added: 'Participant added', opened: 'Case opened', ...rejectedMailEn.events },
   channel: { portal: 'Portal', phone: 'Phone' },
   caseStatus: { new: 'New', open: 'Open', waiting_for_customer: 'Waiting for customer', closed: 'Closed' } satisfies Record<CaseStatus, string>,
   inboundStatus: { received: 'Being processed', accepted: 'Processed', rejected: 'Not processed', ignored: 'Ignored', duplicate: 'Duplicate', quarantined: 'Held back', deferred: 'Retrying' } satisfies Record<InboundStatus, string>,
   outboundStatus: { held: 'Held (no relay)', queued: 'Queued', sending: 'Sending', sent: 'Sent', retrying: 'Retrying', failed: 'Failed', bounced: 'Bounced' } satisfies Record<OutboundStatus, string>,
   outboundKind: {
-    agent_reply: 'Agent reply', receipt: 'Receipt', notice: 'Failure notice', case_opened: 'Case opened', signup: 'Sign-up confirmation',
+    agent_reply: 'Agent reply', receipt: 'Receipt', notice: 'Notice "Not processed"', case_opened: 'Case opened', signup: 'Sign-up confirmation',
     password_reset: 'Password reset', agent_notification: 'Agent notification',
   },
   mails: {
+    refusedFiles: 'File(s) not accepted:',
     title: 'E-mail replies', intro: 'Every e-mail we received from you and what became of it. This page updates by itself.', live: 'Live', reconnecting: 'Reconnecting…',
     none: 'No mails.', noneYet: 'We have not received any e-mail from you yet.', noSubject: '(no subject)', whatToDo: 'What to do:',
     addedToCase: 'Added to the case.', processing: 'Being processed…', raw: 'Raw source', attempts_one: '{{count}} attempt', attempts_other: '{{count}} attempts',
   },
   mailLog: { title: 'Mail log', decisions_one: '{{count}} pipeline step', decisions_other: '{{count}} pipeline steps' },
   queues: {
+    todo: 'To do', count: '{{count}}',
     csv: 'Export CSV',
     title: 'Queues', label: 'Queues', new: 'New', open: 'Open', waiting: 'Waiting for customer', mine: 'Mine', unassigned: 'Unassigned', all: 'All',
     search: 'Search subjects and messages', sort: 'Sort by', sortActivity: 'Last activity', sortAge: 'Age (oldest first)',
@@ -99,7 +105,7 @@ export const en = {
   phone: {
     title: 'Phone case', customer: 'Customer', find: 'Find customer', findHint: 'Name, e-mail address or customer number', noHits: 'No customer found.',
     choose: 'Choose {{name}}', change: 'Choose someone else', newContact: 'New contact', createContact: 'Create contact', case: 'The case',
-    chooseFirst: 'Choose or create the customer first.', notes: 'What the customer said', firstReply: 'First reply (optional)',
+    chooseFirst: 'Choose or create the customer first.', notes: 'Notes of the call (shown as noted by you)', firstReply: 'First reply (optional)',
     firstReplyHint: 'Mailed to the customer right away.', open: 'Open phone case',
   },
   quarantine: {
@@ -111,6 +117,7 @@ export const en = {
   },
   notifications: { title: 'Notifications', empty: 'No notifications.', markRead: 'Mark all as read', kind: { reply: 'New customer reply', customer_reply: 'New customer reply', case_opened: 'New case' } },
   overview: {
+    axisDay: 'Day (UTC)', axisMails: 'E-mails', axisSeconds: 'Seconds',
     title: 'Overview', mailsPerDay: 'Mails received per day, by outcome', confirmation: 'Time from receipt to confirmation (seconds)', median: 'Median', p99: '99th percentile',
     topReasons: 'Top rejection reasons', noRejections: 'No rejected mails.', openCases: 'Open cases', openByStatus: 'Open cases by status', openByAge: 'Open cases by age',
     cases: 'Cases', showNumbers: 'Show the numbers', noData: 'No mails in this period.',
@@ -118,6 +125,7 @@ export const en = {
     age: { '<1d': 'under 1 day', '1-3d': '1–3 days', '3-7d': '3–7 days', '7-30d': '7–30 days', '>30d': 'over 30 days' },
   },
   admin: {
+    yes: 'yes', no: 'no', languageName: { de: 'German', en: 'English' }, addresses_support: 'Support address (replies)', addresses_noreply: 'No-reply address (receipts, notices)', addresses_bounce: 'Bounce address',
     preview: 'Preview', tplSubject: 'Subject', tplText: 'Text', tplHtml: 'HTML', tplSave: 'Save wording', tplReset: 'Back to the built-in wording', tplResetDone: 'The built-in wording is in use again.',
     tplHint: 'The preview follows your typing. Empty fields keep the built-in text. Variables you may use:', saved: 'Saved. In effect at once.',
     fixedSettings: 'From the configuration (read-only)', editableSettings: 'Attachments and size limit', sizeLimitMib: 'Size limit for mails and uploads (MiB)',

@@ -51,11 +51,17 @@ function HtmlMail({ message }: { message: Message }) {
 }
 
 function authorLabel(m: Message, detail: CaseDetail, t: (k: string, o?: Record<string, unknown>) => string): string {
-  if (m.kind === 'internal_note') return t('case.noteBy', { name: m.authorEmail ?? '' });
-  if (m.kind === 'agent_reply') return t('case.agentReply');
+  if (m.kind === 'internal_note') return t('case.noteBy', { name: m.authorName ?? m.authorEmail ?? '' });
+  if (m.kind === 'agent_reply') return m.authorName ? t('case.agentReplyBy', { name: m.authorName }) : t('case.agentReply');
+  // A phone case's first message is the agent's note of the call, not the customer's own words.
+  if (m.source === 'phone') {
+    const caller = detail.customer?.name ?? m.authorEmail ?? '';
+    // Without an agent behind it (a case opened from the command line) the note names only the caller.
+    return m.authorName && m.authorId !== detail.customer?.id ? t('case.phoneNoteBy', { name: m.authorName, customer: caller }) : t('case.phoneNote', { customer: caller });
+  }
   const customer: Person | null = detail.customer;
   if (customer && m.authorId === customer.id) return customer.name;
-  return m.authorEmail ?? t('case.customer');
+  return m.authorName ?? m.authorEmail ?? t('case.customer');
 }
 
 function MessageItem({ m, detail, files, staff }: { m: Message; detail: CaseDetail; files: Attachment[]; staff: boolean }) {
@@ -91,11 +97,15 @@ function MessageItem({ m, detail, files, staff }: { m: Message; detail: CaseDeta
 
 function EventItem({ e }: { e: CaseEvent }) {
   const { t } = useTranslation();
-  const text =
-    e.kind === 'status' && e.toStatus ? t('events.status', { status: t(`caseStatus.${e.toStatus}`) }) : t(`events.${e.kind}`, { defaultValue: e.kind });
+  const actor = e.actorName ?? null;
+  let text: string;
+  if (e.kind === 'status' && e.toStatus) text = t('events.status', { status: t(`caseStatus.${e.toStatus}`) });
+  else if (e.kind === 'assigned') text = e.assigneeName ? t('events.assignedTo', { name: e.assigneeName }) : t('events.unassigned');
+  else text = t(`events.${e.kind}`, { defaultValue: e.kind });
   return (
     <p className="event">
       <time dateTime={e.at}>{formatDate(e.at)}</time> · {text}
+      {actor ? ` ${t('events.by', { name: actor })}` : ''}
     </p>
   );
 }
@@ -274,6 +284,9 @@ export function CasePage() {
   const inbound = useLoad(() => (staff ? api.get<{ mails: MailLogEntry[] }>(`/api/cases/${number}/inbound`).then((r) => r.mails) : Promise.resolve(null)), [number, staff]);
   const outbound = useLoad(() => (staff ? api.get<{ mails: OutboundMail[] }>(`/api/cases/${number}/outbound`).then((r) => r.mails) : Promise.resolve(null)), [number, staff]);
   const action = useAction();
+  // Closing asks first, and offers its undo (reopening) right where the button was.
+  const [confirmClose, setConfirmClose] = useState(false);
+  const [justClosed, setJustClosed] = useState(false);
   const reloadAll = () => {
     detail.reload();
     inbound.reload();
@@ -308,6 +321,8 @@ export function CasePage() {
   const act = (verb: 'close' | 'reopen') =>
     void action.run(async () => {
       await api.post(`/api/cases/${c.number}/${verb}`);
+      setJustClosed(verb === 'close');
+      setConfirmClose(false);
       reloadAll();
     });
 
@@ -319,8 +334,18 @@ export function CasePage() {
             <button type="button" onClick={() => act('reopen')}>
               {t('case.reopen')}
             </button>
+          ) : confirmClose ? (
+            <span className="confirm" role="group" aria-label={t('case.closeConfirm')}>
+              <span>{t('case.closeConfirm')}</span>
+              <button type="button" onClick={() => act('close')}>
+                {t('case.closeYes')}
+              </button>
+              <button type="button" className="button-secondary" onClick={() => setConfirmClose(false)}>
+                {t('case.closeNo')}
+              </button>
+            </span>
           ) : (
-            <button type="button" className="button-secondary" onClick={() => act('close')}>
+            <button type="button" className="button-secondary" onClick={() => setConfirmClose(true)}>
               {t('case.close')}
             </button>
           )
@@ -329,6 +354,14 @@ export function CasePage() {
         {`#${c.number} ${c.subject}`}
       </PageTitle>
       <ErrorBox error={action.error} />
+      {closed && justClosed ? (
+        <Notice kind="success">
+          {t('case.closedDone')}{' '}
+          <button type="button" className="link-button" onClick={() => act('reopen')}>
+            {t('case.undoClose')}
+          </button>
+        </Notice>
+      ) : null}
       <dl className="case-meta">
         <div>
           <dt>{t('fields.status')}</dt>

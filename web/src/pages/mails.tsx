@@ -7,6 +7,24 @@ import { explanationOf } from '../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../components/mail-table.js';
 import { ErrorBox, Loading, PageTitle, useLoad } from '../components/ui.js';
 
+/** Text whose web addresses are links: the advice names the case's page, which should be one click away. */
+export function LinkedText({ text }: { text: string }) {
+  const parts = text.split(/(https?:\/\/[^\s<>"')]+[^\s<>"'.,;:)])/g);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <a key={i} href={part.startsWith(window.location.origin) ? part.slice(window.location.origin.length) || '/' : part}>
+            {part}
+          </a>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function Explanation({ m }: { m: MailLogEntry }) {
   const { t } = useTranslation();
   const e = explanationOf(m);
@@ -14,8 +32,13 @@ function Explanation({ m }: { m: MailLogEntry }) {
   return (
     <>
       <p className="reason">{e.text}</p>
+      {m.refusedFiles && m.refusedFiles.length > 0 ? (
+        <p className="refused-files">
+          {t('mails.refusedFiles')} <strong>{m.refusedFiles.join(', ')}</strong>
+        </p>
+      ) : null}
       <p className="advice">
-        <strong>{t('mails.whatToDo')}</strong> {e.advice}
+        <strong>{t('mails.whatToDo')}</strong> <LinkedText text={e.advice} />
       </p>
     </>
   );

@@ -39,18 +39,45 @@ export function SettingsAdminPage() {
         <section className="card" aria-labelledby="fixed-settings">
           <h2 id="fixed-settings">{t('admin.fixedSettings')}</h2>
           <p className="hint">{t('admin.settingsHint')}</p>
-          <dl className="settings">
+          <div className="fixed-settings">
             {(['addresses', 'mailDomain', 'publicUrl', 'plusAddressing', 'caseTokenLabel', 'defaultLanguage', 'relayConfigured', 'virusScanning', 'uploadsEnabled', 'autoMailsPerSenderPerHour', 'maxMessageBytesCeiling'] as const).map((k) => (
-              <div key={k}>
-                <dt>{t(`admin.setting.${k}`, { defaultValue: k })}</dt>
-                <dd>{typeof s[k] === 'object' && s[k] !== null ? <pre>{JSON.stringify(s[k], null, 2)}</pre> : String(s[k])}</dd>
-              </div>
+              <FixedSetting key={k} name={k} label={t(`admin.setting.${k}`, { defaultValue: k })} value={s[k]} />
             ))}
-          </dl>
+          </div>
         </section>
       ) : null}
     </>
   );
+}
+
+/**
+ * One setting from the configuration as a read-only form field: a yes/no as a checkbox, a group
+ * (the addresses) as a field per member, a language by its name; never raw JSON or true/false.
+ */
+function FixedSetting({ name, label, value }: { name: string; label: string; value: unknown }) {
+  const { t } = useTranslation();
+  if (typeof value === 'boolean') {
+    return (
+      <div className="field checkbox">
+        <input id={`fixed-${name}`} type="checkbox" checked={value} readOnly disabled />
+        <label htmlFor={`fixed-${name}`}>
+          {label}: {value ? t('admin.yes') : t('admin.no')}
+        </label>
+      </div>
+    );
+  }
+  if (value !== null && typeof value === 'object') {
+    return (
+      <fieldset className="fixed-group">
+        <legend>{label}</legend>
+        {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
+          <TextField key={k} label={t(`admin.${name}_${k}`, { defaultValue: k })} value={String(v ?? '')} readOnly />
+        ))}
+      </fieldset>
+    );
+  }
+  const shown = name === 'defaultLanguage' ? t(`admin.languageName.${String(value)}`, { defaultValue: String(value) }) : typeof value === 'number' ? new Intl.NumberFormat(document.documentElement.lang || undefined).format(value) : String(value ?? '–');
+  return <TextField label={label} value={shown} readOnly />;
 }
 
 function SettingsForm({ s, saved: done, onSaved, onEdit }: { s: Settings; saved: boolean; onSaved(): void; onEdit(): void }) {

@@ -4,18 +4,38 @@ import { api, query } from '../../api.js';
 import { useLiveEvents } from '../../events.js';
 import { INBOUND_STATUSES, REASON_CODES, type MailLogEntry } from '../../types.js';
 import { LiveIndicator } from '../../components/live-indicator.js';
-import { OutcomeMark } from '../../components/mail-outcome.js';
+import { explanationOf, OutcomeMark } from '../../components/mail-outcome.js';
 import { mailColumns, MailTable } from '../../components/mail-table.js';
 import { RawSourceLink } from '../../components/raw-source.js';
+import { currentLanguage } from '../../i18n.js';
 import { Link } from '../../router.js';
 import { ErrorBox, Loading, PageTitle, SelectField, useLoad } from '../../components/ui.js';
 
 /** Staff: the pipeline's notes and decisions on one mail, and its raw source. */
 function MailDetails({ m }: { m: MailLogEntry }) {
   const { t } = useTranslation();
+  const lang = currentLanguage();
   return (
     <>
-      {m.detail ? <div className="muted">{m.detail}</div> : null}
+      {m.reason ? <div>{explanationOf(m)?.text}</div> : null}
+      {m.refusedFiles && m.refusedFiles.length > 0 ? (
+        <div>
+          {t('mails.refusedFiles')} <strong>{m.refusedFiles.join(', ')}</strong>
+        </div>
+      ) : null}
+      {m.detailParts && m.detailParts.length > 0 ? (
+        <ul className="detail-parts muted">
+          {m.detailParts.map((d, i) => (
+            <li key={i} lang={d.untranslated ? 'en' : undefined}>
+              {d.text[lang]}
+            </li>
+          ))}
+        </ul>
+      ) : m.detail ? (
+        <div className="muted" lang="en">
+          {m.detail}
+        </div>
+      ) : null}
       {m.decisions && m.decisions.length > 0 ? (
         <details>
           <summary>{t('mailLog.decisions', { count: m.decisions.length })}</summary>
@@ -23,7 +43,7 @@ function MailDetails({ m }: { m: MailLogEntry }) {
             {m.decisions.map((d, i) => (
               <li key={i}>
                 <code>{d.step}</code> → {d.verdict}
-                {d.reason ? ` (${d.reason})` : ''}
+                {d.reason ? ` (${t(`reasons.${d.reason}.short`)})` : ''}
                 {d.note ? ` – ${d.note}` : ''}
               </li>
             ))}
@@ -65,7 +85,7 @@ export function MailLogPage() {
           <option value="">{t('common.all')}</option>
           {REASON_CODES.map((r) => (
             <option key={r} value={r}>
-              {r}
+              {t(`reasons.${r}.short`)}
             </option>
           ))}
         </SelectField>
@@ -88,7 +108,7 @@ export function MailLogPage() {
               cell: (m) => (
                 <>
                   <OutcomeMark mail={m} />
-                  {m.reason ? <code className="reason-code">{m.reason}</code> : null}
+                  {m.reason ? <span className="reason-code">{t(`reasons.${m.reason}.short`)}</span> : null}
                 </>
               ),
             },

@@ -36,7 +36,7 @@ export function NotificationsPage() {
           <li key={n.id} className={n.readAt || n.read ? 'read' : 'unread'}>
             <time dateTime={n.createdAt}>{formatDate(n.createdAt)}</time> · {t(`notifications.kind.${n.kind ?? 'customer_reply'}`, { defaultValue: n.kind ?? '' })}{' '}
             {n.caseNumber ? <Link to={`/cases/${n.caseNumber}`}>#{n.caseNumber} {n.subject ?? ''}</Link> : null}
-            {n.from ? <span className="muted"> · {n.from}</span> : null}
+            {n.fromName || n.from ? <span className="muted"> · {n.fromName ?? n.from}</span> : null}
             {n.text ? <p className="notif-text">{n.text}</p> : null}
           </li>
         ))}

@@ -179,7 +179,7 @@ export function OutboxMailPage() {
           </dd>
         </div>
       </dl>
-      <div role="tablist" aria-label={t('outbox.tabs')} className="tabs">
+      <div role="tablist" aria-label={t('outbox.tabs')} className="mail-tabs">
         {tabs.map(([k, label]) => (
           <button key={k} type="button" role="tab" id={`tab-${k}`} aria-selected={tab === k} aria-controls={`panel-${k}`} className={tab === k ? 'tab tab-active' : 'tab'} onClick={() => setPicked(k)}>
             {label}

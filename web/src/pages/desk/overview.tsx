@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../i18n.js';
 import { api } from '../../api.js';
 import { useLiveEvents } from '../../events.js';
 import { BarChart, HBarChart, LineChart, type Series } from '../../components/charts.js';
@@ -26,7 +27,9 @@ export function OverviewPage() {
   useLiveEvents(() => reload());
   if (loading && !data) return <Loading />;
   const days = data?.mailsPerDay ?? [];
-  const labels = days.map((d) => d.day.slice(5));
+  // "6. Dez." / "6 Dec": the reader's own short date, not the ISO month-day.
+  const dayFormat = new Intl.DateTimeFormat(currentLanguage() === 'de' ? 'de-DE' : 'en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+  const labels = days.map((d) => dayFormat.format(new Date(`${d.day}T00:00:00Z`)));
   const mailSeries: Series[] = OUTCOMES.map((o) => ({ name: t(`inboundStatus.${o}`), className: `series-${o}`, values: days.map((d) => d.byStatus[o] ?? 0) })).filter((s) =>
     s.values.some((v) => v > 0),
   );
@@ -41,7 +44,7 @@ export function OverviewPage() {
       <div className="grid-2">
         <section className="card" aria-labelledby="ov-mails">
           <h2 id="ov-mails">{t('overview.mailsPerDay')}</h2>
-          {days.length ? <BarChart title={t('overview.mailsPerDay')} labels={labels} series={mailSeries} tableCaption={t('overview.showNumbers')} /> : <p className="empty">{t('overview.noData')}</p>}
+          {days.length ? <BarChart title={t('overview.mailsPerDay')} labels={labels} series={mailSeries} tableCaption={t('overview.showNumbers')} axes={{ x: t('overview.axisDay'), y: t('overview.axisMails') }} /> : <p className="empty">{t('overview.noData')}</p>}
         </section>
         <section className="card" aria-labelledby="ov-conf">
           <h2 id="ov-conf">{t('overview.confirmation')}</h2>
@@ -54,6 +57,7 @@ export function OverviewPage() {
                 { name: t('overview.p99'), className: 'series-p99', values: days.map((c) => seconds(c.p99Ms)) },
               ]}
               tableCaption={t('overview.showNumbers')}
+              axes={{ x: t('overview.axisDay'), y: t('overview.axisSeconds') }}
             />
           ) : (
             <p className="empty">{t('overview.noData')}</p>
@@ -75,6 +79,7 @@ export function OverviewPage() {
               labels={open.map((s) => `${t(`caseStatus.${s.status}`)} (${s.total})`)}
               series={ageSeries}
               tableCaption={t('overview.showNumbers')}
+              axes={{ y: t('overview.cases') }}
             />
           ) : (
             <p className="empty">{t('overview.noOpenCases')}</p>

@@ -3,30 +3,39 @@ import { useTranslation } from 'react-i18next';
 import { api, query } from '../../api.js';
 import { useLiveEvents } from '../../events.js';
 import { Link, useLocation } from '../../router.js';
-import { QUEUES, type Case, type Queue } from '../../types.js';
-import { CaseTable } from '../../components/case-table.js';
+import { QUEUES, type CaseRow, type Queue } from '../../types.js';
+import { CaseTable, type CaseSort } from '../../components/case-table.js';
 import { ErrorBox, Loading, PageTitle, SelectField, TextField, useLoad } from '../../components/ui.js';
 
-/** The agent desk's queues: a tab per queue, sorted by age or last activity, with full-text search. */
+/** Distinct non-empty values of one column, sorted, for a filter's options. */
+function valuesOf(rows: CaseRow[], key: 'productName' | 'assigneeName' | 'organisationName'): string[] {
+  return [...new Set(rows.map((r) => r[key]).filter((v): v is string => Boolean(v)))].sort((a, b) => a.localeCompare(b));
+}
+
+/**
+ * The agent desk's queues: a tab per queue with its count, opening on "to do" (new and open, plus
+ * mine), sortable columns with the customer, organisation, assignee and product, filters and
+ * full-text search.
+ */
 export function QueuesPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
-  const queue = (QUEUES as readonly string[]).includes(search.get('queue') ?? '') ? (search.get('queue') as Queue) : 'open';
-  const [sort, setSort] = useState<'activity' | 'age'>('activity');
+  const queue = (QUEUES as readonly string[]).includes(search.get('queue') ?? '') ? (search.get('queue') as Queue) : 'todo';
+  const [sort, setSort] = useState<CaseSort>({ key: 'lastActivityAt', descending: true });
   const [q, setQ] = useState('');
   const [applied, setApplied] = useState('');
+  const [product, setProduct] = useState('');
+  const [assignee, setAssignee] = useState('');
   const { data, error, loading, reload } = useLoad(
-    () => api.get<{ cases: Case[] }>(`/api/cases${query({ queue, q: applied, limit: 200 })}`).then((r) => r.cases),
+    () => api.get<{ cases: CaseRow[]; counts?: Record<Queue, number> }>(`/api/cases${query({ queue, q: applied, limit: 200, counts: 'true' })}`),
     [queue, applied],
   );
   useLiveEvents(() => reload());
-  const sorted = useMemo(() => {
-    const list = [...(data ?? [])];
-    // Oldest first by age (the case waiting longest), most recent first by activity.
-    if (sort === 'age') list.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    else list.sort((a, b) => b.lastActivityAt.localeCompare(a.lastActivityAt));
-    return list;
-  }, [data, sort]);
+  const rows = useMemo(() => data?.cases ?? [], [data]);
+  const shown = useMemo(
+    () => rows.filter((r) => (!product || r.productName === product) && (!assignee || (assignee === '-' ? !r.assigneeName : r.assigneeName === assignee))),
+    [rows, product, assignee],
+  );
   return (
     <section>
       <PageTitle
@@ -49,6 +58,8 @@ export function QueuesPage() {
             <li key={x}>
               <Link to={`/desk?queue=${x}`} aria-current={x === queue ? 'page' : undefined}>
                 {t(`queues.${x}`)}
+                {data?.counts ? ' ' : null}
+                {data?.counts ? <span className="tab-count">{t('queues.count', { count: data.counts[x] })}</span> : null}
               </Link>
             </li>
           ))}
@@ -64,13 +75,34 @@ export function QueuesPage() {
       >
         <TextField label={t('queues.search')} type="search" value={q} onChange={(e) => setQ(e.currentTarget.value)} />
         <button type="submit">{t('common.search')}</button>
-        <SelectField label={t('queues.sort')} value={sort} onChange={(e) => setSort(e.currentTarget.value as 'activity' | 'age')}>
+        <SelectField label={t('fields.product')} value={product} onChange={(e) => setProduct(e.currentTarget.value)}>
+          <option value="">{t('common.all')}</option>
+          {valuesOf(rows, 'productName').map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label={t('fields.assignee')} value={assignee} onChange={(e) => setAssignee(e.currentTarget.value)}>
+          <option value="">{t('common.all')}</option>
+          <option value="-">{t('case.unassigned')}</option>
+          {valuesOf(rows, 'assigneeName').map((p) => (
+            <option key={p} value={p}>
+              {p}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField
+          label={t('queues.sort')}
+          value={sort.key === 'createdAt' ? 'age' : 'activity'}
+          onChange={(e) => setSort(e.currentTarget.value === 'age' ? { key: 'createdAt', descending: false } : { key: 'lastActivityAt', descending: true })}
+        >
           <option value="activity">{t('queues.sortActivity')}</option>
           <option value="age">{t('queues.sortAge')}</option>
         </SelectField>
       </form>
       <ErrorBox error={error} />
-      {loading && !data ? <Loading /> : <CaseTable cases={sorted} showAge />}
+      {loading && !data ? <Loading /> : <CaseTable cases={shown} showAge desk sort={sort} onSort={setSort} />}
     </section>
   );
 }
