@@ -12,6 +12,7 @@ import { verifyPlusAddress } from './domain/thread-tokens.js';
 import { closeParseWorkers } from './inbound/parse/parse-worker-pool.js';
 import { startImapSource } from './inbound/sources/imap-source.js';
 import { LIMITS } from './config/limits.js';
+import { ingestSocketPath } from './config/ingest-handoff.js';
 import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { parseImapUrl } from './inbound/sources/imap-endpoint.js';
 import { createLeaseStore } from './db/stores/leases.js';
@@ -23,6 +24,8 @@ import { startMailboxes, type MailboxRunner } from './start-mailboxes.js';
 export interface InboundRuntime {
   smtpAddress: string | null;
   lmtpAddress: string | null;
+  /** The MTA pipe's handoff socket (`supportal ingest` hands its mail over), or null. */
+  ingestSocket: string | null;
   deps: IngestDeps;
   /** Wakes this process's inbound worker (work was queued by another process). */
   wakeWorker(): void;
@@ -134,6 +137,9 @@ export async function startInbound(
     ? await startSmtpListener({ ...common, host: config.lmtpHost, port: config.lmtpPort ?? 0, path: config.lmtpSocket, lmtp: true, sessions: sessions('lmtp') })
     : null;
   if (lmtp) listeners.push(lmtp);
+  // The MTA pipe's handoff is mail intake: a node that takes SMTP or LMTP takes it too.
+  const handoff = roles.has('smtp') || roles.has('lmtp') ? await startIngestHandoff(rt, common) : null;
+  if (handoff) listeners.push(handoff);
   // One node at a time polls the mailbox: two would fetch each message twice (de-duplicated, but
   // wasted), and moving it away under another node's fetch fails that node's pass.
   const leases = createLeaseStore(rt.db);
@@ -161,6 +167,7 @@ export async function startInbound(
   return {
     smtpAddress: smtp?.address ?? null,
     lmtpAddress: lmtp?.address ?? null,
+    ingestSocket: handoff?.address ?? null,
     deps,
     wakeWorker: () => inboundLoop?.wake(),
     mailboxes,
@@ -183,4 +190,28 @@ export async function startInbound(
       if (finished) await closeParseWorkers();
     },
   };
+}
+
+/**
+ * The MTA pipe's handoff: `supportal ingest` passes its mail over `<data dir>/ingest.sock`
+ * instead of loading the database itself (9.5 × `node -e 0` per mail before, docs/benchmarks.md
+ * section 2). Up to the size ceiling: the pipeline's size step refuses a too big piped mail
+ * with a notice, as when ingest processes it itself. When another serve on the same data
+ * directory holds the socket, that one takes the handoffs.
+ */
+async function startIngestHandoff(rt: Runtime, common: Omit<Parameters<typeof startSmtpListener>[0], 'port' | 'lmtp'>): Promise<SmtpListener | null> {
+  const socketPath = ingestSocketPath(rt.config.dataDir);
+  try {
+    return await startSmtpListener({
+      ...common,
+      port: 0,
+      lmtp: true,
+      maxMessageBytes: Math.max(common.maxMessageBytes, LIMITS.maxMessageBytesCeiling),
+      tls: null,
+      handoff: { socketPath, supportAddress: rt.ctx.mail.supportAddress },
+    });
+  } catch (err) {
+    rt.log.warn({ err, socket: socketPath }, 'the ingest handoff socket is not available (another serve may hold it); supportal ingest processes mail itself then');
+    return null;
+  }
 }

@@ -10,6 +10,7 @@ import { ensureCompiled } from '../support/compiled.js';
 import { repoRoot } from '../support/corpus.js';
 import { plainMail } from '../support/mail-builders.js';
 import { COMMANDS } from '../../src/cli/command-table.js';
+import { serveEnv, startServe } from '../support/serve-process.js';
 
 const RECORD_IMPORTS = pathToFileURL(join(repoRoot, 'test/support/record-imports.mjs')).href;
 
@@ -75,6 +76,26 @@ describe('the compiled supportal command (dist/)', () => {
     assert.deepEqual([out.status, out.reason, out.case], ['accepted', null, number]);
     const show = JSON.parse(supportal(['case', 'show', String(number), '--json'], env).stdout) as { messages: Array<{ bodyText: string }> };
     assert.ok(show.messages.some((m) => m.bodyText.includes('Jetzt geht es.')), 'the reply is in the case');
+  });
+
+  test('ingest with a serve running hands the mail over and imports no library, no database and no pipeline', { timeout: 120_000 }, async () => {
+    const serveDir = await serveEnv();
+    const serve = await startServe(serveDir);
+    try {
+      const raw = plainMail({ from: 'kim@example.org', to: 'support@support.example.com', subject: 'Handoff', body: 'Über den Socket.' });
+      const log = join(serveDir.SUPPORTAL_DATA_DIR!, 'imports-ingest-handoff.log');
+      const r = supportal(['ingest'], { ...serveDir, SUPPORTAL_IMPORT_LOG: log }, raw, ['--import', RECORD_IMPORTS]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(JSON.parse(r.stdout.trim()).status, 'queued');
+      const urls = readFileSync(log, 'utf8').split('\n').filter(Boolean);
+      assert.ok(urls.some((u) => u.endsWith('/dist/cli/handoff-client.js')), 'the handoff path ran');
+      assert.deepEqual(urls.filter((u) => u.includes('/node_modules/')), [], 'no package at all');
+      // main.js's error registry (a table of codes and texts) is the one module of src/app it loads.
+      const heavy = urls.filter((u) => !u.endsWith('/dist/app/errors.js') && /\/dist\/(db|app|inbound|domain|outbound)\/|\/dist\/(composition|ingest-deps|config\/config)\.js/.test(u));
+      assert.deepEqual(heavy, [], 'no database, pipeline or configuration validators');
+    } finally {
+      await serve.stop();
+    }
   });
 
   test('the compiled HTTP adapter serves the web UI from web/dist', async () => {

@@ -1,70 +1,53 @@
 import { createReadStream } from 'node:fs';
-import { installationSettingsFor, type Runtime } from '../../composition.js';
-import { openRawSpool } from '../../app/ingest/receive-mail.js';
-import { processInboundMail } from '../../app/ingest/run-pipeline.js';
-import { createIngestDeps } from '../../ingest-deps.js';
-import { closeParseWorkers } from '../../inbound/parse/parse-worker-pool.js';
+import { resolve } from 'node:path';
+import type { Runtime } from '../../composition.js';
+import { ingestSocketPath } from '../../config/ingest-handoff.js';
 import { parse } from '../args.js';
 import { printLine } from '../output.js';
+import { handOver } from '../handoff-client.js';
+import { EX_TEMPFAIL, type IngestOptions } from './ingest-shared.js';
+
+export { EX_TEMPFAIL } from './ingest-shared.js';
 
 const USAGE = 'supportal ingest [--file F] [--sender ADDRESS] [--recipient ADDRESS]';
 
-/** EX_TEMPFAIL (sysexits.h): the MTA keeps the mail and retries (RELIABILITY promise 2, T9). */
-export const EX_TEMPFAIL = 75;
-
 /**
- * The MTA pipe: one message from stdin (or a file), stored, processed to its outcome, one JSON
- * line out. Exit 0 when the mail was handled in any way; 75 when it could not be stored or
- * processed now.
+ * The MTA pipe: one message from stdin (or a file), one JSON line out. With a serve running, the
+ * mail is handed to it over `<data dir>/ingest.sock` (LMTP) and serve's 250 (stored durably) is
+ * the answer: this path loads no database, parse worker or mailauth, so that the MTA's one
+ * process per mail costs little more than Node's start (docs/benchmarks.md section 2). Without
+ * a serve the mail is stored and processed here, as before. Exit 0 when the mail was handled in
+ * any way; 75 (EX_TEMPFAIL) when it could not be stored now.
  */
 export async function ingestCommand(argv: string[], rt: () => Promise<Runtime>): Promise<number> {
   const { values } = parse(argv, { file: { type: 'string' }, sender: { type: 'string' }, recipient: { type: 'string', multiple: true } }, USAGE);
-  let stage = 'store';
-  try {
-    const r = await rt();
-    // The admin's settings (attachment policy, size limit, notice wording) apply to piped mail too.
-    const { installation, ctx } = installationSettingsFor(r);
-    await installation.refresh();
-    // Streamed into the store as it is read: a big mail is never whole in memory.
-    const spool = openRawSpool(ctx, {
-      channel: 'pipe',
-      envelopeFrom: (values.sender as string | undefined) ?? null,
-      envelopeTo: (values.recipient as string[] | undefined) ?? [r.config.supportAddress],
-    });
-    try {
-      const source = values.file ? createReadStream(values.file as string) : process.stdin;
-      stage = 'read';
-      for await (const chunk of source) {
-        stage = 'store';
-        await spool.write(chunk as Buffer);
-        stage = 'read';
-      }
-      stage = 'store';
-    } catch (e) {
-      await spool.discard().catch(() => undefined);
-      if (stage === 'read') {
-        process.stderr.write(`supportal: cannot read the mail: ${(e as Error).message}\n`);
-        return EX_TEMPFAIL;
-      }
-      throw e;
-    }
-    const received = await spool.finish();
-    if (received.duplicateOf) {
-      printLine(JSON.stringify({ status: 'duplicate', reason: 'duplicate', case: null, mail: received.mailId }));
+  const options = values as IngestOptions;
+  // The data directory as the configuration resolves it (SUPPORTAL_DATA_DIR, default ./data),
+  // read without loading the configuration's validators.
+  const socketPath = ingestSocketPath(resolve(process.env.SUPPORTAL_DATA_DIR ?? './data'));
+  // Opened only once serve is ready for the mail; without serve the in-process path reads it.
+  const source = () => (options.file ? createReadStream(options.file) : process.stdin);
+  const r = await handOver(socketPath, { sender: options.sender ?? null, recipients: options.recipient ?? [] }, source);
+  switch (r.kind) {
+    case 'stored':
+      // Stored durably by serve; its workers process it (the outcome is in the mail log).
+      printLine(JSON.stringify({ status: r.duplicate ? 'duplicate' : 'queued', reason: r.duplicate ? 'duplicate' : null, case: null, mail: r.mailId }));
       return 0;
+    case 'refused':
+      // Refused for good, as a mail this command refuses itself: the MTA must not retry it.
+      printLine(JSON.stringify({ status: 'rejected', reason: 'refused_by_serve', case: null, mail: null }));
+      process.stderr.write(`supportal: serve refused the mail: ${r.reply.split('\n')[0]}\n`);
+      return 0;
+    case 'temporary':
+      process.stderr.write(`supportal: could not store the mail now: ${r.reply.split('\n')[0]}\n`);
+      printLine(JSON.stringify({ status: 'deferred', reason: 'storing_failed', case: null, mail: null }));
+      return EX_TEMPFAIL;
+    case 'unreadable':
+      process.stderr.write(`supportal: cannot read the mail: ${r.error.message}\n`);
+      return EX_TEMPFAIL;
+    case 'absent': {
+      const { ingestInProcess } = await import('./ingest-in-process.js');
+      return ingestInProcess(options, rt);
     }
-    stage = 'process';
-    const job = await r.ctx.store.jobs.findByKey(`inbound:${received.mailId}`);
-    const o = await processInboundMail(ctx, createIngestDeps(r.config, { settings: installation }), received.mailId, job?.id ?? null);
-    printLine(JSON.stringify({ status: o.status, reason: o.reason, case: o.caseNumber, mail: o.mailId }));
-    return 0;
-  } catch (e) {
-    // Stored but not processed: the job stays queued and a serve worker finishes it; the MTA may
-    // retry too — the stored copy makes the retry a duplicate, so nothing is processed twice.
-    process.stderr.write(`supportal: could not ${stage} the mail now: ${(e as Error).message.split('\n')[0]}\n`);
-    printLine(JSON.stringify({ status: 'deferred', reason: 'processing_failed', case: null, mail: null }));
-    return EX_TEMPFAIL;
-  } finally {
-    await closeParseWorkers();
   }
 }

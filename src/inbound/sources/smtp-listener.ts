@@ -1,9 +1,11 @@
 import { chmodSync, lstatSync, readFileSync, unlinkSync } from 'node:fs';
+import { createConnection } from 'node:net';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import type { Logger } from 'pino';
 import type { RawSpool, ReceivedEnvelope, ReceiveResult } from '../../app/ingest/receive-mail.js';
 import { LIMITS } from '../../config/limits.js';
 import { countReceivedHeaders, MAX_RECEIVED_HEADERS } from '../../domain/trace-headers.js';
+import { DEFAULT_RECIPIENT, UNKNOWN_SENDER_PARAM } from '../../config/ingest-handoff.js';
 
 export interface SmtpListenerOptions {
   host: string;
@@ -29,6 +31,13 @@ export interface SmtpListenerOptions {
   socketTimeoutMs?: number;
   /** How long a session in its DATA phase may still finish after stopAccepting; default LIMITS.shutdownGraceMs. */
   shutdownGraceMs?: number;
+  /**
+   * The MTA pipe's handoff (src/config/ingest-handoff.ts): LMTP on a Unix socket (mode 0600)
+   * instead of host:port, the mail stored as a `pipe` mail with the envelope `supportal ingest`
+   * was given, exactly as ingest would store it itself: any recipient, one stored copy for all of
+   * them (answered once per recipient), no loop refusal (the pipeline records loops as ignored).
+   */
+  handoff?: { socketPath: string; supportAddress: string } | null;
 }
 
 export interface SmtpListener {
@@ -72,8 +81,10 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
   const graceMs = o.shutdownGraceMs ?? LIMITS.shutdownGraceMs;
   /** Mail handlers still running, by session id: what a graceful stop waits for. */
   const inFlight = new Map<string, Promise<unknown>>();
+  const handoff = o.handoff ?? null;
+  const lmtp = o.lmtp || handoff !== null;
   const server = new SMTPServer({
-    lmtp: o.lmtp,
+    lmtp,
     size: o.maxMessageBytes,
     authOptional: true,
     disabledCommands: o.tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
@@ -81,7 +92,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     banner: 'Supportal',
     logger: false,
     // A socket peer has no address to look up.
-    ...(o.path ? { disableReverseLookup: true } : {}),
+    ...(o.path || handoff ? { disableReverseLookup: true } : {}),
     // Slowloris and idle clients (T11).
     socketTimeout: o.socketTimeoutMs ?? 60_000,
     // Our own grace timer (stopAccepting) answers 421 4.3.2 first; this is only the library's backstop.
@@ -104,20 +115,29 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     },
     onRcptTo(address, session, cb) {
       if (session.envelope.rcptTo.length >= LIMITS.maxRecipients) return cb(Object.assign(new Error('4.5.3 Too many recipients'), { responseCode: 452 }));
+      // The pipe takes any recipient the MTA names; the pipeline judges it (as `ingest` does itself).
+      if (handoff) return cb();
       if (!o.acceptsRecipient(address.address.toLowerCase())) return cb(Object.assign(new Error(`5.1.1 <${address.address}>: no such mailbox here`), { responseCode: 550 }));
       cb();
     },
     onData(stream, session: SMTPServerSession, cb) {
-      const envelopeFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-      const channel = o.lmtp ? ('lmtp' as const) : ('smtp' as const);
-      const rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
-      // SMTP: one stored mail for all recipients. LMTP: one per recipient, each answered on its own (T8).
-      const spools = (o.lmtp ? rcpts.map((r) => [r]) : [rcpts]).map((envelopeTo) => ({
-        rcpt: envelopeTo.length === 1 && o.lmtp ? envelopeTo[0]! : undefined,
-        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: o.path ? null : session.remoteAddress || null }),
+      const mailFrom = session.envelope.mailFrom || null;
+      let envelopeFrom: string | null = mailFrom ? mailFrom.address : '';
+      const channel = handoff ? ('pipe' as const) : o.lmtp ? ('lmtp' as const) : ('smtp' as const);
+      let rcpts = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
+      if (handoff) {
+        const args = mailFrom && (mailFrom.args as Record<string, unknown> | false);
+        if (args && args[UNKNOWN_SENDER_PARAM]) envelopeFrom = null;
+        rcpts = rcpts.map((r) => (r === DEFAULT_RECIPIENT ? handoff.supportAddress : r));
+      }
+      // SMTP and the pipe's handoff: one stored mail for all recipients. LMTP: one per recipient, each answered on its own (T8).
+      const perRecipient = o.lmtp && !handoff;
+      const spools = (perRecipient ? rcpts.map((r) => [r]) : [rcpts]).map((envelopeTo) => ({
+        rcpt: envelopeTo.length === 1 && perRecipient ? envelopeTo[0]! : undefined,
+        spool: o.openSpool({ channel, envelopeFrom, envelopeTo, remoteIp: handoff || o.path ? null : session.remoteAddress || null }),
         error: null as unknown,
       }));
-      const handled = receiveData(stream, spools, o.maxMessageBytes);
+      const handled = receiveData(stream, spools, o.maxMessageBytes, !handoff);
       inFlight.set(session.id, handled);
       void handled.finally(() => inFlight.delete(session.id)).catch(() => undefined);
       void handled.then(
@@ -127,6 +147,17 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
             // A mail that has passed more than 100 hops is looping: refused for good, nothing kept (L4).
             // Mailbox and pipe mails cannot be refused; the pipeline stores them as ignored/loop.
             return cb(Object.assign(new Error(`5.4.6 Mail loop: more than ${MAX_RECEIVED_HEADERS} Received headers`), { responseCode: 554 }));
+          }
+          if (handoff) {
+            // One stored copy, the same answer for every recipient; ingest prints the mail's id.
+            const only = spools[0]!;
+            const answer = only.error ? storageFailure(only.error) : handoffAnswer(outcome[0]!);
+            if (only.error) o.log.error({ err: only.error }, 'storing a mail handed over by supportal ingest failed; answered 451');
+            else {
+              o.log.info({ mail: outcome[0]!.mailId, duplicateOf: outcome[0]!.duplicateOf, channel }, 'mail handed over by supportal ingest stored');
+              o.onStored?.(outcome[0]!);
+            }
+            return cb(null, rcpts.map(() => answer) as unknown as string);
           }
           if (!o.lmtp) {
             const only = spools[0]!;
@@ -153,18 +184,24 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     },
   });
   server.on('error', (err) => o.log.warn({ err }, 'SMTP listener error'));
-  if (o.path) removeStaleSocket(o.path);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    const listening = () => {
-      server.off('error', reject);
-      resolve();
-    };
-    if (o.path) server.listen(o.path, listening);
-    else server.listen(o.port, o.host, listening);
-  });
-  // Owner and group only: the MTA's user is put into the group (docs/operations.md).
-  if (o.path) chmodSync(o.path, 0o660);
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      const listening = () => {
+        server.off('error', reject);
+        resolve();
+      };
+      if (handoff) server.listen(handoff.socketPath, listening);
+      else if (o.path) server.listen(o.path, listening);
+      else server.listen(o.port, o.host, listening);
+    });
+  if (handoff) await listenOnSocket(handoff.socketPath, listen);
+  else {
+    if (o.path) removeStaleSocket(o.path);
+    await listen();
+    // Owner and group only: the MTA's user is put into the group (docs/operations.md).
+    if (o.path) chmodSync(o.path, 0o660);
+  }
   const addr = server.server.address() as { address: string; port: number } | string;
   return {
     address: typeof addr === 'string' ? `unix:${addr}` : `${addr.address}:${addr.port}`,
@@ -193,6 +230,36 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
   };
 }
 
+/** The handoff's 250 text, read by `supportal ingest` (src/cli/handoff-client.ts). */
+function handoffAnswer(r: ReceiveResult): string {
+  return r.duplicateOf ? `2.0.0 Ok: duplicate, stored as ${r.mailId}` : `2.0.0 Ok: stored as ${r.mailId}`;
+}
+
+/**
+ * Listens on a Unix socket that only this user may use (0600). A socket file left by a serve
+ * that was killed answers nothing (ECONNREFUSED): it is removed and the listen retried. One that
+ * answers belongs to another serve on the same data directory: that one keeps it.
+ */
+async function listenOnSocket(path: string, listen: () => Promise<void>): Promise<void> {
+  try {
+    await listen();
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'EADDRINUSE') throw err;
+    const alive = await new Promise<boolean>((resolve) => {
+      const c = createConnection(path);
+      c.once('connect', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.once('error', () => resolve(false));
+    });
+    if (alive) throw err;
+    unlinkSync(path);
+    await listen();
+  }
+  chmodSync(path, 0o600);
+}
+
 /** A socket file left by a process that died cannot be listened on again; anything else is not ours to delete. */
 function removeStaleSocket(path: string): void {
   try {
@@ -215,7 +282,7 @@ interface SpoolTarget {
  * ends); a loop is judged on the header block once it is complete. The result per spool is its
  * ReceiveResult, or its `error` is set.
  */
-async function receiveData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, targets: SpoolTarget[], maxBytes: number): Promise<'too_big' | 'loop' | Array<ReceiveResult | null>> {
+async function receiveData(stream: NodeJS.ReadableStream & { sizeExceeded?: boolean }, targets: SpoolTarget[], maxBytes: number, refuseLoops = true): Promise<'too_big' | 'loop' | Array<ReceiveResult | null>> {
   let size = 0;
   const write = async (chunk: Buffer): Promise<void> => {
     await Promise.all(
@@ -244,7 +311,7 @@ async function receiveData(stream: NodeJS.ReadableStream & { sizeExceeded?: bool
     await discardAll();
     return 'too_big';
   }
-  if (targets.length > 0 && countReceivedHeaders(targets[0]!.spool.head()) > MAX_RECEIVED_HEADERS) {
+  if (refuseLoops && targets.length > 0 && countReceivedHeaders(targets[0]!.spool.head()) > MAX_RECEIVED_HEADERS) {
     await discardAll();
     return 'loop';
   }

@@ -1,0 +1,11 @@
+/** What both ways of `supportal ingest` share (the handoff to serve and processing in-process). */
+
+/** EX_TEMPFAIL (sysexits.h): the MTA keeps the mail and retries (RELIABILITY promise 2, T9). */
+export const EX_TEMPFAIL = 75;
+
+/** The command's options, as given: the envelope passes through unchanged. */
+export interface IngestOptions {
+  file?: string;
+  sender?: string;
+  recipient?: string[];
+}

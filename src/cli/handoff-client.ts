@@ -1,0 +1,179 @@
+import { createConnection, type Socket } from 'node:net';
+import { DEFAULT_RECIPIENT, UNKNOWN_SENDER_PARAM } from '../config/ingest-handoff.js';
+
+/**
+ * The few LMTP lines `supportal ingest` needs to hand its mail to a running serve over the
+ * handoff socket (src/config/ingest-handoff.ts). Deliberately tiny and free of libraries: the
+ * whole point is that ingest starts in little more than `node -e 0`.
+ */
+export type HandoffResult =
+  /** No serve took the mail before any of it was read: ingest processes it itself. */
+  | { kind: 'absent'; why: string }
+  | { kind: 'stored'; mailId: string; duplicate: boolean }
+  /** 4xx, or the connection lost once the mail was being sent: the MTA must retry. */
+  | { kind: 'temporary'; reply: string }
+  /** 5xx after the mail was sent: refused for good. */
+  | { kind: 'refused'; reply: string }
+  /** The mail itself could not be read (stdin or --file). */
+  | { kind: 'unreadable'; error: Error };
+
+export interface HandoffEnvelope {
+  /** null: not given (unknown sender); '' is the null sender <>. */
+  sender: string | null;
+  /** Empty: serve's support address. */
+  recipients: string[];
+}
+
+interface Reply {
+  code: number;
+  text: string;
+}
+
+/** Reads complete (possibly multi-line) replies off the socket, in order. */
+function replyReader(socket: Socket): () => Promise<Reply> {
+  let buffered = '';
+  let lines: string[] = [];
+  const ready: Reply[] = [];
+  const waiting: Array<{ resolve(r: Reply): void; reject(e: Error): void }> = [];
+  let failure: Error | null = null;
+  const deliver = () => {
+    while (ready.length > 0 && waiting.length > 0) waiting.shift()!.resolve(ready.shift()!);
+    if (failure) while (waiting.length > 0) waiting.shift()!.reject(failure);
+  };
+  socket.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString('latin1');
+    let nl: number;
+    while ((nl = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, nl).replace(/\r$/, '');
+      buffered = buffered.slice(nl + 1);
+      lines.push(line);
+      // "250-…" continues a reply, "250 …" ends it.
+      if (line.charAt(3) !== '-') {
+        ready.push({ code: Number(line.slice(0, 3)) || 0, text: lines.map((l) => l.slice(4)).join('\n') });
+        lines = [];
+      }
+    }
+    deliver();
+  });
+  const fail = (e: Error) => {
+    failure ??= e;
+    deliver();
+  };
+  socket.on('error', fail);
+  socket.on('close', () => fail(new Error('the handoff socket closed')));
+  return () =>
+    new Promise<Reply>((resolve, reject) => {
+      waiting.push({ resolve, reject });
+      deliver();
+    });
+}
+
+/** Waits until the socket drained, or fails when it closes first. */
+function drained(socket: Socket): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = (err?: Error) => {
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('the handoff socket closed'));
+    socket.on('drain', onDrain);
+    socket.on('close', onClose);
+  });
+}
+
+/**
+ * Hands one mail to serve. Until serve said 354 `source` is not opened, so every failure up
+ * to there is 'absent' (the mail can still be processed here). The bytes go over unchanged but
+ * for SMTP's dot-stuffing (undone by the listener) and a final CRLF when the mail lacks one
+ * (DATA ends with CRLF "." CRLF, RFC 5321 4.1.1.4).
+ */
+export async function handOver(socketPath: string, envelope: HandoffEnvelope, source: () => AsyncIterable<Buffer | string>): Promise<HandoffResult> {
+  // An address with a line break or angle bracket cannot be said in an LMTP command without
+  // changing the command: such a mail is processed here, where the envelope is taken as given.
+  if ([envelope.sender ?? '', ...envelope.recipients].some((a) => /[\r\n<>]/.test(a))) return { kind: 'absent', why: 'the envelope cannot be put into LMTP commands' };
+  const socket = createConnection(socketPath);
+  const next = replyReader(socket);
+  const send = (line: string) => socket.write(`${line}\r\n`);
+  try {
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+      });
+      const step = async (line: string | null, want: number): Promise<void> => {
+        if (line !== null) send(line);
+        const r = await next();
+        if (Math.floor(r.code / 100) !== Math.floor(want / 100)) throw new Error(`serve answered ${r.code} ${r.text}`);
+      };
+      await step(null, 220);
+      await step('LHLO supportal-ingest', 250);
+      const from = envelope.sender === null ? `MAIL FROM:<> ${UNKNOWN_SENDER_PARAM}` : `MAIL FROM:<${envelope.sender}>`;
+      await step(from, 250);
+      const recipients = envelope.recipients.length > 0 ? envelope.recipients : [DEFAULT_RECIPIENT];
+      for (const r of recipients) await step(`RCPT TO:<${r}>`, 250);
+      await step('DATA', 354);
+    } catch (e) {
+      return { kind: 'absent', why: (e as Error).message };
+    }
+
+    let atLineStart = true;
+    let tail = Buffer.alloc(0);
+    try {
+      for await (const piece of source()) {
+        const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+        if (chunk.length === 0) continue;
+        if (!writeStuffed(socket, chunk, atLineStart)) await drained(socket);
+        atLineStart = chunk[chunk.length - 1] === 0x0a;
+        tail = Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - 2))]).subarray(-2);
+      }
+    } catch (e) {
+      // Cut off before the final dot: serve keeps nothing of it (T3).
+      socket.destroy();
+      if ((e as Error).message === 'the handoff socket closed') return { kind: 'temporary', reply: 'the handoff socket closed while the mail was sent' };
+      return { kind: 'unreadable', error: e as Error };
+    }
+    const endsWithCrlf = tail.length === 2 && tail[0] === 0x0d && tail[1] === 0x0a;
+    socket.write(endsWithCrlf ? '.\r\n' : '\r\n.\r\n');
+    // LMTP: one answer per recipient after the final dot.
+    const answers: Reply[] = [];
+    try {
+      for (let i = 0; i < recipientCount(envelope); i++) answers.push(await next());
+    } catch (e) {
+      return { kind: 'temporary', reply: (e as Error).message };
+    }
+    send('QUIT');
+    const worst = answers.find((a) => a.code >= 500) ?? answers.find((a) => a.code < 200 || a.code >= 300);
+    if (worst && worst.code >= 500) return { kind: 'refused', reply: `${worst.code} ${worst.text}` };
+    if (worst) return { kind: 'temporary', reply: `${worst.code} ${worst.text}` };
+    const m = /stored as (\S+)/.exec(answers[0]!.text);
+    if (!m) return { kind: 'temporary', reply: `unexpected answer: ${answers[0]!.code} ${answers[0]!.text}` };
+    return { kind: 'stored', mailId: m[1]!, duplicate: /\bduplicate\b/.test(answers[0]!.text) };
+  } finally {
+    // The reply to QUIT is not awaited: the mail's fate is known, and nothing holds the exit.
+    socket.end();
+    socket.unref();
+  }
+}
+
+function recipientCount(e: HandoffEnvelope): number {
+  return Math.max(1, e.recipients.length);
+}
+
+/** Writes `chunk` with a dot doubled at the start of every line; false when the socket is full. */
+function writeStuffed(socket: Socket, chunk: Buffer, atLineStart: boolean): boolean {
+  let ok = true;
+  let from = 0;
+  for (let i = 0; i < chunk.length; i++) {
+    const lineStart = i === 0 ? atLineStart : chunk[i - 1] === 0x0a;
+    if (lineStart && chunk[i] === 0x2e) {
+      // Everything up to and including this dot, then the dot once more.
+      ok = socket.write(chunk.subarray(from, i + 1)) && ok;
+      from = i;
+    }
+  }
+  ok = socket.write(chunk.subarray(from)) && ok;
+  return ok;
+}
