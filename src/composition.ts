@@ -13,6 +13,10 @@ import { DEFAULT_ATTACHMENT_POLICY, type AttachmentPolicy } from './domain/attac
 import { createPrivacyStore } from './db/stores/privacy.js';
 import { zipArchiveWriter } from './archive/zip-writer.js';
 import type { PrivacyContext } from './app/privacy/ports.js';
+import type { OutboxTools, ReplyDelivery } from './app/outbox-viewer/ports.js';
+import { outboxMailReader } from './inbound/parse/outbox-mail-reader.js';
+import { customerReplyComposer } from './outbound/customer-reply-composer.js';
+import { zipMaker } from './archive/zip-maker.js';
 
 /**
  * The composition root shared by `serve` and the CLI: the only place that knows every adapter.
@@ -88,4 +92,9 @@ export function privacyContextFor(runtime: Runtime): PrivacyContext {
     clock: runtime.ctx.clock,
     retentionDefaults: { rawMailDays: runtime.config.rawMailRetentionDays, rejectedMailDays: runtime.config.rejectedMailRetentionDays },
   };
+}
+
+/** The outbox viewer's adapters; `delivery` is how a reply "from the customer" comes in (null: it cannot). */
+export function outboxToolsFor(delivery: ReplyDelivery | null): OutboxTools {
+  return { reader: outboxMailReader, composer: customerReplyComposer, smtp: delivery, zip: zipMaker };
 }

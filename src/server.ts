@@ -19,6 +19,9 @@ import { startRetentionSweep } from './workers/retention-sweep.js';
 import { createMetrics, startMetricsListener, type Metrics } from './metrics/prometheus.js';
 import { createMetricsSource } from './db/metrics-source.js';
 import { LIMITS } from './config/limits.js';
+import { loopbackSmtp } from './outbound/customer-reply-composer.js';
+import { outboxToolsFor } from './composition.js';
+import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
 import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { openClusterSignals } from './db/cluster-signals.js';
 import { createLeaseStore } from './db/stores/leases.js';
@@ -63,6 +66,18 @@ export interface Server {
   inbound: InboundRuntime;
   wakeOutbox(): void;
   stop(): Promise<void>;
+}
+
+/**
+ * Where "reply as the customer" delivers: our own SMTP listener. A listener on every address
+ * (0.0.0.0, ::) is reached over loopback.
+ */
+function smtpTarget(address: string | null): ReplyDelivery | null {
+  if (!address) return null;
+  const m = /^(?:smtp:\/\/)?\[?([^\]]*?)\]?:(\d+)$/.exec(address);
+  if (!m) return null;
+  const host = m[1] === '0.0.0.0' || m[1] === '' ? '127.0.0.1' : m[1] === '::' ? '::1' : m[1]!;
+  return loopbackSmtp(host, Number(m[2]));
 }
 
 export async function startServer(
@@ -162,8 +177,19 @@ export async function startServer(
     mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
+    outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),
   });
-  const httpUrl = http ? await http.listen({ host: config.httpHost, port: config.httpPort }) : null;
+  // Fastify's own "Server listening at …" line repeats "supportal is up" below: muted for the listen call only.
+  let httpUrl: string | null = null;
+  if (http) {
+    const httpLevel = http.log.level;
+    http.log.level = 'warn';
+    try {
+      httpUrl = await http.listen({ host: config.httpHost, port: config.httpPort });
+    } finally {
+      http.log.level = httpLevel;
+    }
+  }
   const metricsListener = metrics && config.metricsListen ? await startMetricsListener(metrics, config.metricsListen, (err) => log.warn({ err }, 'metrics scrape failed')) : null;
   log.info({ http: httpUrl, metrics: metricsListener?.address, smtp: inbound.smtpAddress, lmtp: inbound.lmtpAddress, database: runtime.db.dialect.name, relay: Boolean(config.relayUrl), roles: [...roles], node: nodeId }, 'supportal is up');
 

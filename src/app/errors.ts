@@ -27,6 +27,7 @@ export const ERRORS = {
   rate_limited: { status: 429, message: 'Too many attempts; try again later.' },
   unavailable: { status: 503, message: 'A service we depend on is unavailable; try again shortly.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
+  demo_only: { status: 409, message: 'This demo feature works only while no relay is configured and the SMTP listener runs.' },
   // Rejected mails in the desk (src/app/desk/rejected-mail.ts).
   mail_not_acceptable: { status: 409, message: 'This mail cannot be accepted this way.' },
   sender_has_account: { status: 409, message: 'The sender has an account already; change it in the user administration.' },

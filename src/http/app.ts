@@ -36,6 +36,8 @@ import type { UploadGate } from '../app/portal/ports.js';
 import type { InstallationSettings } from '../app/settings/installation-settings.js';
 import { createZipListing } from '../app/portal/zip-listing.js';
 import { MAX_FIELD_BYTES, MAX_FILES_PER_REQUEST } from './multipart-body.js';
+import { outboxRoutes } from './routes/outbox.js';
+import type { OutboxTools } from '../app/outbox-viewer/ports.js';
 
 /** The built web UI of this checkout (`vite build` writes web/dist). */
 export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -73,6 +75,8 @@ export interface HttpDeps {
   liveMaxLifetimeMs?: number;
   /** Export, erase and retention (the admin's data-protection page); without it those routes answer 503. */
   privacy?: PrivacyContext | null;
+  /** The outbox viewer's mail reader and the demo's "reply as the customer" (composer, loopback SMTP); without it those routes answer 503. */
+  outbox?: OutboxTools | null;
   /** Reads stored mails for the desk (a rejected mail's text and files); without it those routes answer 422 mail_unreadable. */
   mailReader?: MailReader | null;
   /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
@@ -185,6 +189,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   adminRoutes(r);
   adminCatalogRoutes(r);
   privacyRoutes(router, deps.privacy ?? null);
+  outboxRoutes(r, deps.outbox ?? null);
   mailboxRoutes(router, deps.mailboxes ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);

@@ -16,6 +16,10 @@ import { inspectAttachments } from '../../src/inbound/attachments/inspect-attach
 import { DEFAULT_ATTACHMENT_POLICY } from '../../src/domain/attachment-policy.js';
 import { installationSettingsFor } from '../../src/composition.js';
 import type { PortalContext } from '../../src/app/web-context.js';
+import type { OutboxTools } from '../../src/app/outbox-viewer/ports.js';
+import { outboxMailReader } from '../../src/inbound/parse/outbox-mail-reader.js';
+import { customerReplyComposer } from '../../src/outbound/customer-reply-composer.js';
+import { zipMaker } from '../../src/archive/zip-maker.js';
 import { mailReaderFrom } from '../../src/app/desk/rejected-mail.js';
 import { createIngestDeps } from '../../src/ingest-deps.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
@@ -39,7 +43,7 @@ export interface Harness {
 export async function httpHarness(
   dialect: DialectName,
   clock?: Clock,
-  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; liveMaxLifetimeMs?: number; env?: Record<string, string> } = {},
+  opts: { trustProxy?: boolean | string[]; accessLog?: boolean; uploads?: UploadGate | null; webRoot?: string; livePollMs?: number; liveMaxLifetimeMs?: number; env?: Record<string, string>; outbox?: OutboxTools } = {},
 ): Promise<Harness> {
   const rt = await testRuntime(dialect, opts.env ?? {}, clock);
   const web = createWebStore(rt.db);
@@ -49,7 +53,9 @@ export async function httpHarness(
   await installation.refresh();
   // The desk reads stored mails with the pipeline's parser, as serve wires it.
   const mailReader = mailReaderFrom(createIngestDeps(rt.config, { settings: installation }));
-  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, liveMaxLifetimeMs: opts.liveMaxLifetimeMs, installation, mailReader });
+  const app = await buildApp({ ctx, log: rt.log, web, trustProxy: opts.trustProxy, accessLog: opts.accessLog, uploads, webRoot: opts.webRoot, livePollMs: opts.livePollMs, liveMaxLifetimeMs: opts.liveMaxLifetimeMs, installation, mailReader,
+    // The outbox viewer as serve wires it, without an SMTP listener to reply through.
+    outbox: opts.outbox ?? { reader: outboxMailReader, composer: customerReplyComposer, smtp: null, zip: zipMaker } });
   return {
     rt,
     app,
@@ -108,6 +114,8 @@ export interface World {
   attachmentId: string; noteAttachmentId: string; aliceMailId: string; bobMailId: string;
   /** A customer reply that came by e-mail with HTML (a remote image kept as data-remote-src). */
   htmlMessageId: string;
+  /** The agent's reply to Alice (with its file), held in the outbox. */
+  aliceReplyOutboxId: string;
   productId: string; versionId: string;
   markers: string[];
 }
@@ -121,7 +129,7 @@ export async function seedWorld(h: Harness): Promise<World> {
   const admin = await addUser(ctx, { role: 'admin', email: 'admin@support.example', name: 'Adam Admin', password: PASSWORD });
   const aliceCase = await openCase(ctx, { customer: alice.email, subject: 'MARKER-A-SUBJECT printer', body: 'MARKER-A-BODY it smokes' });
   const bobCase = await openCase(ctx, { customer: bob.email, subject: 'Globex question', body: 'How do I?' });
-  await addAgentReply(ctx, { caseNumber: aliceCase.number, agent: agent.email, body: 'Try this.', attachments: [{ filename: 'MARKER-A-FILE.txt', content: Buffer.from('MARKER-A-CONTENT') }] });
+  const aliceReplyOutboxId = (await addAgentReply(ctx, { caseNumber: aliceCase.number, agent: agent.email, body: 'Try this.', attachments: [{ filename: 'MARKER-A-FILE.txt', content: Buffer.from('MARKER-A-CONTENT') }] })).outboundId;
   const note = await addInternalNote(ctx, agent, aliceCase.number, { body: 'MARKER-A-NOTE customer is grumpy' });
   const noteAttachmentId = randomUUID();
   const noteContent = Buffer.from('MARKER-A-NOTEFILE');
@@ -145,7 +153,7 @@ export async function seedWorld(h: Harness): Promise<World> {
   await ctx.store.products.addVersion(productId, '2.0');
   const versionId = (await ctx.web.catalog.products(true)).find((p) => p.id === productId)!.versions.find((v) => v.name === '1.0')!.id;
   return {
-    alice, anna, bob, agent, admin, aliceCase, bobCase, attachmentId, noteAttachmentId, aliceMailId, bobMailId, htmlMessageId, productId, versionId,
+    alice, anna, bob, agent, admin, aliceCase, bobCase, attachmentId, noteAttachmentId, aliceMailId, bobMailId, htmlMessageId, aliceReplyOutboxId, productId, versionId,
     markers: ['MARKER-A-SUBJECT', 'MARKER-A-BODY', 'MARKER-A-FILE', 'MARKER-A-NOTE', 'MARKER-A-MAIL', 'MARKER-A-CONTENT', 'MARKER-A-HTML', 'alice@acme.example', aliceCase.id],
   };
 }

@@ -30,7 +30,7 @@ export function probeUrl(r: RouteInfo, w: World, tokenId: string): string {
   const values: Record<string, string> = {
     number: String(w.aliceCase.number), attachmentId: w.attachmentId, mailId: w.aliceMailId, userId: w.alice.id, tokenId,
     messageId: w.htmlMessageId, organisationId: w.alice.organisationId!, productId: w.productId, versionId: w.versionId, name: 'receipt',
-    key: 'support', part: '0',
+    key: 'support', outboxId: w.aliceReplyOutboxId, part: '0',
   };
   const path = r.url.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => {
     // A new route with a new kind of id must be added here, so that it is probed like the rest.

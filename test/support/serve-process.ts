@@ -19,6 +19,8 @@ export interface ServeProcess {
   lines(): Array<Record<string, unknown>>;
   /** Everything it wrote to stderr so far (its JSON log), as text. */
   log(): string;
+  /** Everything it wrote to stdout so far (the start banner), as text. */
+  stdout(): string;
   /** Waits until a log line satisfies `match` (rejects after `ms` with the log so far). */
   waitForLine(match: (l: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
   /** Resolves with the exit code and signal. */
@@ -52,7 +54,9 @@ export function customerWithCase(env: Record<string, string>, email: string): nu
 
 /** Starts `supportal serve` with `args` (e.g. `['--roles', 'worker']`) and waits for its "supportal is up". */
 export async function startServe(env: Record<string, string>, args: string[] = []): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'serve', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   let text = '';
   let all = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -81,6 +85,7 @@ export async function startServe(env: Record<string, string>, args: string[] = [
     smtpPort: Number(env.SUPPORTAL_SMTP_PORT),
     lines: () => parsed,
     log: () => all,
+    stdout: () => out,
     exited,
     waitForLine(match, ms = 30_000) {
       return new Promise((resolve, reject) => {

@@ -21,6 +21,8 @@ import { QuarantinePage } from './pages/desk/quarantine.js';
 import { QueuesPage } from './pages/desk/queues.js';
 import { OverviewPage } from './pages/desk/overview.js';
 import { AdminPage } from './pages/admin/admin-page.js';
+import { OutboxMailPage, OutboxPage } from './pages/desk/outbox.js';
+import { FirstRunGuide } from './components/first-run-guide.js';
 
 type Access = 'public' | 'customer' | 'staff' | 'admin';
 interface Route { pattern: string; access: Access; render(): ReactNode }
@@ -44,6 +46,8 @@ const ROUTES: Route[] = [
   { pattern: '/desk/quarantine', access: 'staff', render: () => <QuarantinePage /> },
   { pattern: '/desk/overview', access: 'staff', render: () => <OverviewPage /> },
   { pattern: '/desk/notifications', access: 'staff', render: () => <NotificationsPage /> },
+  { pattern: '/desk/outbox', access: 'staff', render: () => <OutboxPage /> },
+  { pattern: '/desk/outbox/:id', access: 'staff', render: () => <OutboxMailPage /> },
   { pattern: '/admin', access: 'admin', render: () => <AdminPage /> },
   { pattern: '/admin/:section', access: 'admin', render: () => <AdminPage /> },
 ];
@@ -85,6 +89,8 @@ export function App() {
     else if (route.access === 'staff' && !isStaff(user)) content = <Forbidden />;
     else if (route.access === 'admin' && user?.role !== 'admin') content = <Forbidden />;
     else content = route.render();
+    // The first-run guide sits above the desk pages of agents and admins until they dismiss it.
+    if (route && isStaff(user) && path.startsWith('/desk')) content = <><FirstRunGuide />{content}</>;
   }
   return <Layout>{content}</Layout>;
 }

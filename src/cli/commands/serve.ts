@@ -1,7 +1,33 @@
-import { startServer } from '../../server.js';
+import { startServer, type Server } from '../../server.js';
+import { demoLoginsInUse } from '../../app/demo.js';
 import { parse } from '../args.js';
 import { ALL_ROLES, parseRoles } from '../../config/roles.js';
-import { UsageError } from '../output.js';
+import { printLine, UsageError } from '../output.js';
+
+/**
+ * What a person starting the server needs on one screen (stdout; the JSON log stays on stderr):
+ * where the portal, the desk and the admin pages are, which demo logins work, where the SMTP
+ * listener takes replies, and where held mail can be read when no relay is configured.
+ */
+export async function startBanner(server: Server): Promise<string[]> {
+  const { config, ctx } = server.runtime;
+  const base = config.publicUrl.replace(/\/+$/, '');
+  const lines = [
+    `Supportal is running (database: ${server.runtime.db.dialect.name}).`,
+    `  Portal (customers): ${base}/`,
+    `  Desk (agents):      ${base}/desk`,
+    `  Admin:              ${base}/admin`,
+    server.inbound.smtpAddress ? `  SMTP listener:      ${server.inbound.smtpAddress} (replies to ${config.supportAddress})` : '  SMTP listener:      not in this process (SUPPORTAL_SMTP_PORT empty, or not among --roles)',
+    config.relayUrl ? `  Relay:              ${new URL(config.relayUrl).host} (outgoing mail is sent)` : `  No relay: mails are held in the outbox → ${base}/desk/outbox`,
+  ];
+  const logins = await demoLoginsInUse(ctx);
+  if (logins.length) {
+    lines.push('Demo logins:');
+    for (const l of logins) lines.push(`  ${l.role.padEnd(9)} ${l.email.padEnd(22)} ${l.password}`);
+  }
+  lines.push('Stop with Ctrl+C. The log (JSON) goes to stderr.');
+  return lines;
+}
 
 const USAGE = 'supportal serve [--roles web,smtp,lmtp,worker,imap]';
 
@@ -16,6 +42,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     }
   }
   const server = await startServer({ roles });
+  if (roles.has('web')) for (const l of await startBanner(server)) printLine(l);
   await new Promise<void>((resolve) => {
     const onSignal = (sig: string) => {
       server.runtime.log.info({ signal: sig }, 'shutting down');

@@ -111,6 +111,7 @@ export function Layout({ children }: { children: ReactNode }) {
                     <NavLink to="/desk" exact>{t('nav.queues')}</NavLink>
                     <NavLink to="/desk/phone">{t('nav.phoneCase')}</NavLink>
                     <NavLink to="/desk/mails">{t('nav.mailLog')}</NavLink>
+                    <NavLink to="/desk/outbox">{t('outbox.nav')}</NavLink>
                     <NavLink to="/desk/quarantine">{t('nav.quarantine')}</NavLink>
                     <NavLink to="/desk/overview">{t('nav.overview')}</NavLink>
                     {user.role === 'admin' ? <NavLink to="/admin">{t('nav.admin')}</NavLink> : null}

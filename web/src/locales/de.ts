@@ -1,5 +1,6 @@
 import type { Texts } from './en.js';
 import { privacyDe } from './privacy.js';
+import { outboxDe, guideDe } from './outbox.js';
 import { rejectedMailDe } from './rejected-mail.js';
 import { mailboxesDe } from './mailboxes.js';
 
@@ -138,6 +139,8 @@ export const de: Texts = {
     newProduct: 'Neues Produkt', versions: 'Versionen', versionsHint: 'Durch Kommas getrennt, z. B. 4.1, 4.2', saveProduct: 'Produkt speichern', templateKind: 'Vorlage',
   },
   privacy: privacyDe,
+  outbox: outboxDe,
+  guide: guideDe,
   rejectedMail: rejectedMailDe,
   mailboxes: mailboxesDe,
   roles: { customer: 'Kunde', agent: 'Mitarbeiter', admin: 'Administrator' },

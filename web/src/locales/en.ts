@@ -1,4 +1,5 @@
 import { privacyEn } from './privacy.js';
+import { outboxEn, guideEn } from './outbox.js';
 import { rejectedMailEn } from './rejected-mail.js';
 import { mailboxesEn } from './mailboxes.js';
 import type { CaseStatus, InboundStatus, OutboundStatus, ReasonCode } from '../types.js';
@@ -143,6 +144,8 @@ export const en = {
   },
   roles: { customer: 'Customer', agent: 'Agent', admin: 'Administrator' },
   privacy: privacyEn,
+  outbox: outboxEn,
+  guide: guideEn,
   rejectedMail: rejectedMailEn,
   mailboxes: mailboxesEn,
   reasons: {

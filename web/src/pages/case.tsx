@@ -211,7 +211,14 @@ function OutboundList({ mails }: { mails: OutboundMail[] }) {
             <span>{t(`outboundKind.${m.kind}`, { defaultValue: m.kind })}</span>
             <time dateTime={m.createdAt}>{formatDate(m.sentAt ?? m.createdAt)}</time>
           </p>
-          <p className="mail-card-subject">{m.subject}</p>
+          <p className="mail-card-subject">
+            <Link to={`/desk/outbox/${m.id}`}>{m.subject}</Link>
+          </p>
+          {m.kind === 'agent_reply' && m.status === 'held' ? (
+            <p>
+              <Link to={`/desk/outbox/${m.id}?reply=1#reply-as-customer`}>{t('outbox.replyAsCustomerLink')}</Link>
+            </p>
+          ) : null}
           <p className="muted">
             {t('fields.to')}: {m.recipients.join(', ')}
             {m.attempts > 1 ? ` · ${t('mails.attempts', { count: m.attempts })}` : ''}
