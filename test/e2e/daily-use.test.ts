@@ -1,10 +1,10 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { dialectLeftOut, freshDatabaseUrl } from '../support/databases.js';
+import { dialectLeftOut } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
-import { ensureWebBuild, freshContext, launchBrowser, screenshot } from '../support/browser.js';
-import { startServer, type Server } from '../../src/server.js';
+import { freshContext, launchBrowser, screenshot, startWebServer } from '../support/browser.js';
+import { type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
 import { openCase } from '../../src/app/cases.js';
 import { createHash, randomUUID } from 'node:crypto';
@@ -62,25 +62,12 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
   }
 
   before(async () => {
-    ensureWebBuild();
-    const db = await freshDatabaseUrl('sqlite');
-    cleanup = db.cleanup;
-    const httpPort = await freePort();
-    baseURL = `http://127.0.0.1:${httpPort}`;
-    server = await startServer({
-      env: {
-        SUPPORTAL_DATA_DIR: db.dataDir,
-        SUPPORTAL_DATABASE_URL: db.url,
-        SUPPORTAL_HTTP_HOST: '127.0.0.1',
-        SUPPORTAL_HTTP_PORT: String(httpPort),
-        SUPPORTAL_SMTP_PORT: String(await freePort()),
-        SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
-        SUPPORTAL_PUBLIC_URL: baseURL,
-        SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
-        SUPPORTAL_SENDER_AUTH: 'off',
-        SUPPORTAL_LOG_LEVEL: 'silent',
-      },
-    });
+    ({ server, baseURL, cleanup } = await startWebServer({ env: {
+          SUPPORTAL_SMTP_PORT: String(await freePort()),
+          SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
+          SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
+          SUPPORTAL_SENDER_AUTH: 'off',
+      } }));
     await seedDemo(server.runtime.ctx);
     browser = await launchBrowser();
   });
@@ -249,7 +236,7 @@ describe('daily use in Chromium: phones, the desk, closing, German', { skip: dia
     await settle(page, '/admin');
     if ((await page.locator('html').getAttribute('lang')) !== 'de') {
       await page.locator('#lang-select').selectOption('de');
-      await page.getByRole('link', { name: 'Warteschlangen' }).waitFor();
+      await page.getByRole('link', { name: 'Fälle', exact: true }).waitFor();
     }
     const tops = await page.locator('.site-header nav li, .header-tools > *').evaluateAll((els) => els.map((e) => Math.round(e.getBoundingClientRect().top + e.getBoundingClientRect().height / 2)));
     const widths = await page.locator('.brand, .site-header nav, .header-tools, .header-tools > *').evaluateAll((els) => els.map((e) => `${e.className || e.tagName}:${Math.round(e.getBoundingClientRect().width)}`));

@@ -2,11 +2,11 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { simpleParser } from 'mailparser';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { dialectLeftOut, freshDatabaseUrl } from '../support/databases.js';
+import { dialectLeftOut } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
-import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
+import { freshContext, launchBrowser, screenshot, seriousViolations, startWebServer } from '../support/browser.js';
 import { pythonReply, smtplibSend } from '../support/mail-builders.js';
-import { startServer, type Server } from '../../src/server.js';
+import { type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
 import { buildZip } from '../support/zip-writer.js';
 import { rgbPng } from '../support/png.js';
@@ -69,27 +69,14 @@ describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () 
   let caseNumber: number;
 
   before(async () => {
-    ensureWebBuild();
-    const db = await freshDatabaseUrl('sqlite');
-    cleanup = db.cleanup;
-    const httpPort = await freePort();
     smtpPort = await freePort();
-    baseURL = `http://127.0.0.1:${httpPort}`;
-    server = await startServer({
-      env: {
-        SUPPORTAL_DATA_DIR: db.dataDir,
-        SUPPORTAL_DATABASE_URL: db.url,
-        SUPPORTAL_HTTP_HOST: '127.0.0.1',
-        SUPPORTAL_HTTP_PORT: String(httpPort),
-        SUPPORTAL_SMTP_PORT: String(smtpPort),
-        SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
-        // The origin the browser uses: CSRF checks compare the Origin header with it.
-        SUPPORTAL_PUBLIC_URL: baseURL,
-        SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
-        SUPPORTAL_SENDER_AUTH: 'off',
-        SUPPORTAL_LOG_LEVEL: 'silent',
-      },
-    });
+    ({ server, baseURL, cleanup } = await startWebServer({ env: {
+          SUPPORTAL_SMTP_PORT: String(smtpPort),
+          SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
+          // The origin the browser uses: CSRF checks compare the Origin header with it.
+          SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
+          SUPPORTAL_SENDER_AUTH: 'off',
+      } }));
     await seedDemo(server.runtime.ctx);
     browser = await launchBrowser();
     customer = await freshContext(browser, { baseURL, locale: 'en-GB' });
@@ -192,7 +179,7 @@ describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () 
     await login(ap, AGENT.email, AGENT.password);
     assert.equal(new URL(ap.url()).pathname, '/desk');
     // The agent's profile says German: the desk greets them in it, and the switch turns it to English for good.
-    await ap.getByRole('heading', { name: 'Warteschlangen' }).waitFor();
+    await ap.getByRole('heading', { name: 'Fälle', exact: true }).waitFor();
     await ap.getByLabel('Sprache').selectOption('en');
     await ap.getByRole('heading', { name: 'Queues' }).waitFor();
     assert.equal((await server.runtime.ctx.store.users.findByEmail(AGENT.email))?.language, 'en', 'the choice is kept in the profile');

@@ -2,10 +2,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { freshDatabaseUrl } from '../support/databases.js';
-import { freePort } from '../support/postgres.js';
-import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
-import { startServer, type Server } from '../../src/server.js';
+import { freshContext, launchBrowser, screenshot, seriousViolations, startWebServer } from '../support/browser.js';
+import { type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
 
 const ADMIN = DEMO_LOGINS.find((l) => l.role === 'admin')!;
@@ -25,23 +23,10 @@ describe('admin data-protection page (Chromium)', () => {
   let baseURL: string;
 
   before(async () => {
-    ensureWebBuild();
-    const db = await freshDatabaseUrl('sqlite');
-    cleanup = db.cleanup;
-    const httpPort = await freePort();
-    baseURL = `http://127.0.0.1:${httpPort}`;
-    server = await startServer({
-      env: {
-        SUPPORTAL_DATA_DIR: db.dataDir,
-        SUPPORTAL_DATABASE_URL: db.url,
-        SUPPORTAL_HTTP_HOST: '127.0.0.1',
-        SUPPORTAL_HTTP_PORT: String(httpPort),
-        SUPPORTAL_SMTP_PORT: '',
-        SUPPORTAL_PUBLIC_URL: baseURL,
-        SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
-        SUPPORTAL_LOG_LEVEL: 'silent',
-      },
-    });
+    ({ server, baseURL, cleanup } = await startWebServer({ env: {
+          SUPPORTAL_SMTP_PORT: '',
+          SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
+      } }));
     await seedDemo(server.runtime.ctx);
     browser = await launchBrowser();
   });

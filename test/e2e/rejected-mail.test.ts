@@ -4,10 +4,8 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { freshDatabaseUrl } from '../support/databases.js';
-import { freePort } from '../support/postgres.js';
-import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
-import { startServer, type Server } from '../../src/server.js';
+import { freshContext, launchBrowser, screenshot, seriousViolations, startWebServer } from '../support/browser.js';
+import { type Server } from '../../src/server.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
@@ -58,25 +56,12 @@ describe('rejected mails in the desk (Chromium)', () => {
   }
 
   before(async () => {
-    ensureWebBuild();
-    const db = await freshDatabaseUrl('sqlite');
-    cleanup = db.cleanup;
-    const httpPort = await freePort();
-    baseURL = `http://127.0.0.1:${httpPort}`;
-    server = await startServer({
-      env: {
-        SUPPORTAL_DATA_DIR: db.dataDir,
-        SUPPORTAL_DATABASE_URL: db.url,
-        SUPPORTAL_HTTP_HOST: '127.0.0.1',
-        SUPPORTAL_HTTP_PORT: String(httpPort),
-        SUPPORTAL_SMTP_PORT: '',
-        SUPPORTAL_PUBLIC_URL: baseURL,
-        SUPPORTAL_SUPPORT_ADDRESS: 'support@support.example',
-        SUPPORTAL_SENDER_AUTH: 'off',
-        SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
-        SUPPORTAL_LOG_LEVEL: 'silent',
-      },
-    });
+    ({ server, baseURL, cleanup } = await startWebServer({ env: {
+          SUPPORTAL_SMTP_PORT: '',
+          SUPPORTAL_SUPPORT_ADDRESS: 'support@support.example',
+          SUPPORTAL_SENDER_AUTH: 'off',
+          SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
+      } }));
     const ctx = server.runtime.ctx;
     await addUser(ctx, { role: 'customer', email: 'kim@kunde.example', name: 'Kim Kunde', org: 'Kunde GmbH', lang: 'en' });
     await addUser(ctx, { role: 'agent', email: AGENT.email, name: 'Agnes Agent', password: AGENT.password, lang: 'en' });

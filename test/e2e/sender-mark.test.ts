@@ -1,11 +1,11 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { dialectLeftOut, freshDatabaseUrl } from '../support/databases.js';
+import { dialectLeftOut } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
-import { ensureWebBuild, freshContext, launchBrowser, seriousViolations } from '../support/browser.js';
+import { freshContext, launchBrowser, seriousViolations, startWebServer } from '../support/browser.js';
 import { plainMail, smtplibSend } from '../support/mail-builders.js';
-import { startServer, type Server } from '../../src/server.js';
+import { type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
 import type { SenderAuthResult } from '../../src/app/ingest/ports.js';
 
@@ -48,26 +48,12 @@ describe('the desk shows "sender not verified" (RELIABILITY E4) in Chromium', { 
   let caseNumber: number;
 
   before(async () => {
-    ensureWebBuild();
-    const db = await freshDatabaseUrl('sqlite');
-    cleanup = db.cleanup;
-    const httpPort = await freePort();
     smtpPort = await freePort();
-    baseURL = `http://127.0.0.1:${httpPort}`;
-    server = await startServer({
-      env: {
-        SUPPORTAL_DATA_DIR: db.dataDir,
-        SUPPORTAL_DATABASE_URL: db.url,
-        SUPPORTAL_HTTP_HOST: '127.0.0.1',
-        SUPPORTAL_HTTP_PORT: String(httpPort),
-        SUPPORTAL_SMTP_PORT: String(smtpPort),
-        SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
-        SUPPORTAL_PUBLIC_URL: baseURL,
-        SUPPORTAL_SECRET: 'e2e-sender-mark-secret-0123456789-abcd',
-        SUPPORTAL_LOG_LEVEL: 'silent',
-      },
-      ingestDeps: { authenticator: checks },
-    });
+    ({ server, baseURL, cleanup } = await startWebServer({ env: {
+          SUPPORTAL_SMTP_PORT: String(smtpPort),
+          SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
+          SUPPORTAL_SECRET: 'e2e-sender-mark-secret-0123456789-abcd',
+      }, ingestDeps: { authenticator: checks } }));
     await seedDemo(server.runtime.ctx);
     caseNumber = (await server.runtime.ctx.store.cases.list({ limit: 10 })).find((c) => c.subject === 'Licence key not accepted after upgrade')!.number;
     browser = await launchBrowser();

@@ -4,6 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
+import { startServer, type Server } from '../../src/server.js';
+import type { IngestDeps } from '../../src/app/ingest/ports.js';
+import { freshDatabaseUrl } from './databases.js';
+import { freePort } from './postgres.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,4 +64,30 @@ export async function seriousViolations(page: Page): Promise<string[]> {
   return result.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 5).join(' | ')}`);
+}
+
+/**
+ * A whole server in this process on a fresh SQLite database, for the browser tests: the web UI
+ * built, HTTP on a free loopback port, logs silent. `env` adds to or overrides the settings
+ * (SMTP port, mail domain, sender checks …).
+ */
+export async function startWebServer(opts: { env?: Record<string, string>; ingestDeps?: Partial<IngestDeps> } = {}): Promise<{ server: Server; baseURL: string; cleanup: () => void }> {
+  ensureWebBuild();
+  const db = await freshDatabaseUrl('sqlite');
+  const httpPort = await freePort();
+  const baseURL = `http://127.0.0.1:${httpPort}`;
+  const server = await startServer({
+    env: {
+      SUPPORTAL_DATA_DIR: db.dataDir,
+      SUPPORTAL_DATABASE_URL: db.url,
+      SUPPORTAL_HTTP_HOST: '127.0.0.1',
+      SUPPORTAL_HTTP_PORT: String(httpPort),
+      SUPPORTAL_PUBLIC_URL: baseURL,
+      SUPPORTAL_SECRET: 'e2e-test-secret-0123456789-abcdefghij',
+      SUPPORTAL_LOG_LEVEL: 'silent',
+      ...opts.env,
+    },
+    ingestDeps: opts.ingestDeps,
+  });
+  return { server, baseURL, cleanup: db.cleanup };
 }

@@ -8,7 +8,7 @@ import { mailboxesDe } from './mailboxes.js';
 export const de: Texts = {
   common: { loading: 'Wird geladen…', save: 'Speichern', search: 'Suchen', all: 'Alle', apply: 'Anwenden', create: 'Anlegen', actions: 'Aktionen' },
   nav: {
-    skip: 'Zum Inhalt springen', main: 'Hauptnavigation', queues: 'Warteschlangen', phoneCase: 'Telefonfall', mailLog: 'Mail-Protokoll', quarantine: 'Quarantäne',
+    skip: 'Zum Inhalt springen', main: 'Hauptnavigation', queues: 'Fälle', phoneCase: 'Telefonfall', mailLog: 'Mail-Protokoll', quarantine: 'Quarantäne',
     overview: 'Übersicht', admin: 'Verwaltung', myCases: 'Meine Fälle', newCase: 'Fall eröffnen', mails: 'E-Mail-Antworten',
     language: 'Sprache', logout: 'Abmelden', login: 'Anmelden', notificationsCount_one: '{{count}} neue Benachrichtigung', notificationsCount_other: '{{count}} neue Benachrichtigungen',
   },
@@ -95,7 +95,7 @@ export const de: Texts = {
   queues: {
     todo: 'Zu erledigen', count: '{{count}}',
     csv: 'Als CSV exportieren',
-    title: 'Warteschlangen', label: 'Warteschlangen', new: 'Neu', open: 'Offen', waiting: 'Wartet auf Kunde', mine: 'Meine', unassigned: 'Nicht zugewiesen', all: 'Alle',
+    title: 'Fälle', label: 'Warteschlangen', new: 'Neu', open: 'Offen', waiting: 'Wartet auf Kunde', mine: 'Meine', unassigned: 'Nicht zugewiesen', all: 'Alle',
     search: 'Betreffs und Nachrichten durchsuchen', sort: 'Sortieren nach', sortActivity: 'Letzte Aktivität', sortAge: 'Alter (älteste zuerst)',
   },
   phone: {

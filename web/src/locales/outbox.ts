@@ -67,7 +67,7 @@ export const guideDe: typeof guideEn = {
   title: 'Erste Schritte: den ganzen E-Mail-Kreislauf sehen',
   intro: 'Drei Schritte zeigen, was Ihre Kunden erleben. Ein Mailserver ist dafür nicht nötig.',
   step1: 'Beantworten Sie den Demo-Fall „{{subject}}“ (Fall #{{number}}).',
-  step1Fallback: 'Öffnen Sie einen Fall in den Warteschlangen und beantworten Sie ihn.',
+  step1Fallback: 'Öffnen Sie einen Fall unter „Fälle“ und beantworten Sie ihn.',
   step2: 'Öffnen Sie im Postausgang Ihre Antwort und nutzen Sie „Als Kunde antworten“ – einmal mit einer guten, einmal mit einer fehlerhaften Antwort.',
   step3: 'Sehen Sie sich das E-Mail-Protokoll des Kunden an: jede Antwort mit ✓ oder ✗ und dem Grund (melden Sie sich als {{email}} an oder sehen Sie hier ins Mail-Protokoll).',
   openCase: 'Fall öffnen', openOutbox: 'Postausgang öffnen', openMailLog: 'Mail-Protokoll öffnen',
