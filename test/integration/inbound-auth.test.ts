@@ -10,13 +10,12 @@ import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { rawMailFromBuffer } from '../../src/domain/raw-mail.js';
-import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import { createIngestDeps } from '../../src/ingest-deps.js';
 import { createMailauthAuthenticator } from '../../src/inbound/sender-auth/mailauth-authenticator.js';
-import { recipientFilter } from '../../src/start-inbound.js';
-import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
+import { type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
+import { startTestListener } from '../support/test-listener.js';
 
 const SUPPORT = 'support@support.example.com';
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -87,15 +86,7 @@ for (const dialect of testedDialects()) {
       await addUser(rt.ctx, { role: 'customer', email: 'paul@partner.example', name: 'Paul Partner', org: 'Kunde GmbH', lang: 'en', orgAdmin: true });
       await addUser(rt.ctx, { role: 'customer', email: 'berta@bank.example', name: 'Berta Bank', org: 'Kunde GmbH', lang: 'en' });
       caseNumber = (await openCase(rt.ctx, { customer: 'anna@kunde.example', subject: 'Login', body: 'Login fails.' })).number;
-      listener = await startSmtpListener({
-        host: '127.0.0.1',
-        port: 0,
-        lmtp: false,
-        maxMessageBytes: rt.config.maxMessageBytes,
-        acceptsRecipient: recipientFilter(rt),
-        openSpool: (envelope) => openRawSpool(rt.ctx, envelope),
-        log: rt.log,
-      });
+      listener = await startTestListener(rt);
     });
     after(async () => {
       Object.assign(dns.promises, { resolve: saved.resolve, resolveTxt: saved.resolveTxt });

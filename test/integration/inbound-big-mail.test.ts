@@ -15,6 +15,7 @@ import { createIngestDeps } from '../../src/ingest-deps.js';
 import { recipientFilter } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { closeParseWorkers } from '../../src/inbound/parse/parse-worker-pool.js';
+import { startTestListener } from '../support/test-listener.js';
 
 const CUSTOMER = 'anna@kunde.example';
 const SUPPORT = 'support@support.example.com';
@@ -32,15 +33,7 @@ for (const dialect of testedDialects()) {
       caseNumber = (await openCase(rt.ctx, { customer: CUSTOMER, subject: 'Grafikfehler', body: 'Das Fenster ist schwarz.' })).number;
       const reply = await addAgentReply(rt.ctx, { caseNumber, agent: 'agent@vendor.example', body: 'Bitte schicken Sie einen Screenshot.' });
       original = (await rt.ctx.store.outbound.raw(reply.outboundId))!;
-      listener = await startSmtpListener({
-        host: '127.0.0.1',
-        port: 0,
-        lmtp: false,
-        maxMessageBytes: rt.config.maxMessageBytes,
-        acceptsRecipient: recipientFilter(rt),
-        openSpool: (envelope) => openRawSpool(rt.ctx, envelope),
-        log: rt.log,
-      });
+      listener = await startTestListener(rt);
     });
     after(async () => {
       await listener.stopAccepting();

@@ -17,6 +17,7 @@ import { recipientFilter, startInbound } from '../../src/start-inbound.js';
 import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { loadConfig, ConfigError } from '../../src/config/config.js';
+import { startTestListener } from '../support/test-listener.js';
 
 const SUPPORT = 'support@support.example.com';
 
@@ -85,15 +86,7 @@ for (const dialect of testedDialects()) {
       rt = await testRuntime(dialect);
       await addUser(rt.ctx, { role: 'customer', email: 'anna@kunde.example', name: 'Anna Kunde', org: 'Kunde GmbH', lang: 'en' });
       caseNumber = (await openCase(rt.ctx, { customer: 'anna@kunde.example', subject: 'Licence', body: 'Keys please.' })).number;
-      listener = await startSmtpListener({
-        host: '127.0.0.1',
-        port: 0,
-        lmtp: true,
-        maxMessageBytes: rt.config.maxMessageBytes,
-        acceptsRecipient: recipientFilter(rt),
-        openSpool: (envelope) => openRawSpool(rt.ctx, envelope),
-        log: rt.log,
-      });
+      listener = await startTestListener(rt, { lmtp: true });
     });
     after(async () => {
       await listener.stopAccepting();

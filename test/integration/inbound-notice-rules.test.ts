@@ -7,16 +7,15 @@ import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { runInboundJobsOnce } from '../../src/app/ingest/inbound-jobs.js';
 import { reprocessInboundMail } from '../../src/app/ingest/reprocess.js';
-import { openRawSpool } from '../../src/app/ingest/receive-mail.js';
 import type { IngestDeps } from '../../src/app/ingest/ports.js';
 import { createIngestDeps } from '../../src/ingest-deps.js';
 import { installationSettingsFor } from '../../src/composition.js';
 import { updateInstallationSettings, type InstallationSettings } from '../../src/app/settings/installation-settings.js';
 import { createMailauthAuthenticator } from '../../src/inbound/sender-auth/mailauth-authenticator.js';
-import { recipientFilter } from '../../src/start-inbound.js';
-import { startSmtpListener, type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
+import { type SmtpListener } from '../../src/inbound/sources/smtp-listener.js';
 import { parseMail } from '../../src/inbound/parse/mime-parser.js';
 import { mailLogEntry, messageView } from '../../src/app/portal/views.js';
+import { startTestListener } from '../support/test-listener.js';
 
 const SUPPORT = 'support@support.example.com';
 /** A Message-ID of ours in References or In-Reply-To (the sender's own Message-ID may be answered). */
@@ -90,15 +89,7 @@ for (const dialect of testedDialects()) {
       await addUser(rt.ctx, { role: 'customer', email: 'stefan@strict.example', name: 'Stefan Strict', org: 'Strict AG', lang: 'en' });
       await addUser(rt.ctx, { role: 'customer', email: 'nora@nodns.example', name: 'Nora Nodns', org: 'Nodns KG', lang: 'en' });
       caseNumber = (await openCase(rt.ctx, { customer: 'anna@kunde.example', subject: CASE_SUBJECT, body: 'The licence server stopped.' })).number;
-      listener = await startSmtpListener({
-        host: '127.0.0.1',
-        port: 0,
-        lmtp: false,
-        maxMessageBytes: rt.config.maxMessageBytes,
-        acceptsRecipient: recipientFilter(rt),
-        openSpool: (envelope) => openRawSpool(rt.ctx, envelope),
-        log: rt.log,
-      });
+      listener = await startTestListener(rt);
     });
     after(async () => {
       await listener.stopAccepting();
