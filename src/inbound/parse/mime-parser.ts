@@ -80,7 +80,7 @@ export async function parseMail(raw: Buffer | RawMail, limits: Partial<ParseLimi
   }
 
   const tnef = expandTnef(attachments);
-  problems.push(...tnef.problems);
+  for (const problem of tnef.problems) problems.push(problem);
   html ??= tnef.html;
   text ??= tnef.text;
 

@@ -36,11 +36,12 @@ export function expandTnef(parts: ParsedAttachment[]): TnefExpansion {
     }
     try {
       const content = decodeTnef(part.content);
-      out.problems.push(...content.problems);
+      for (const problem of content.problems) out.problems.push(problem);
       if (content.attachments.length === 0 && content.html === null && content.text === null) {
         throw new Error('nothing readable inside');
       }
-      out.attachments.push(...content.attachments);
+      // A loop, not a spread: a container with hundreds of thousands of parts would overflow the stack.
+      for (const a of content.attachments) out.attachments.push(a);
       out.html ??= content.html;
       out.text ??= content.text;
       out.decoded = true;
