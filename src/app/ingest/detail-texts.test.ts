@@ -15,6 +15,11 @@ test('the lines the steps write come back as codes with values, in German and En
     ['no notice: 30 automatic mails to a@b.example in the last hour (loop breaker)', 'loop_breaker', { what: 'notice', count: '30', to: 'a@b.example' }, 'kein Hinweis: 30 automatische E-Mails an a@b.example in der letzten Stunde (Schleifenschutz)'],
     ['no notice: 30 notices to addresses at kunde.example in the last hour (per-domain cap)', 'domain_cap', { count: '30', domain: 'kunde.example' }, 'kein Hinweis: 30 Hinweise an Adressen bei kunde.example in der letzten Stunde (Grenze je Domain)'],
     ['sender not verified: neither SPF nor DKIM passed for the From domain', 'sender_not_verified', {}, 'Absender nicht bestätigt: weder SPF noch DKIM für die Absender-Domain bestanden'],
+    ['no receipt: the mail has no From address to judge the sender by', 'no_reply_no_from', { what: 'receipt' }, 'keine Eingangsbestätigung: die E-Mail hat keine Absenderadresse, nach der sich der Absender beurteilen ließe'],
+    ['no notice: SPF fail for the envelope sender and no DKIM signature of the From domain: the sender may be forged (no backscatter)', 'no_reply_spf_refused', { what: 'notice', spf: 'fail' }, 'kein Hinweis: SPF fail für den Umschlag-Absender und keine DKIM-Signatur der Absender-Domain: der Absender ist womöglich gefälscht (kein Backscatter)'],
+    ['no notice: the sender is not verified and the envelope sender x@evil.example is not the From address (no backscatter)', 'no_reply_unverified', { what: 'notice', envelope: 'x@evil.example' }, 'kein Hinweis: der Absender ist nicht bestätigt, und der Umschlag-Absender x@evil.example ist nicht die Absenderadresse (kein Backscatter)'],
+    ['released by an agent, not held again', 'released_by_agent', {}, 'von einem Mitarbeiter freigegeben, nicht erneut zurückgehalten'],
+    ['let in by an agent (user 5d0c3f6e-1111-4222-8333-944455556666)', 'accepted_by_agent', { user: '5d0c3f6e-1111-4222-8333-944455556666' }, 'von einem Mitarbeiter angenommen (Benutzer 5d0c3f6e-1111-4222-8333-944455556666)'],
     ['12000000 bytes, the limit is 10485760', 'too_large', { size: '12000000', limit: '10485760' }, '12000000 Bytes, die Grenze ist 10485760'],
   ];
   for (const [line, code, params, de] of cases) {
