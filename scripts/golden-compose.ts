@@ -16,6 +16,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import MimeNode from 'nodemailer/lib/mime-node/index.js';
 import iconv from 'iconv-lite';
 import yazl from 'yazl';
+import { CLIENT_REPLY_HTML } from '../test/fixtures/reply-clients.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const out = join(root, 'test', 'golden');
@@ -143,6 +144,12 @@ const MAILS: Record<string, () => Promise<Buffer>> = {
   '136-thunderbird-html-forward': () => compose('136', { html: quotequail('thunderbird_forward.html') }),
   '137-mail-ru-html-forward': () => compose('137', { html: quotequail('mailru_forward.html') }),
   '138-gmail-html-forward-with-text': () => compose('138', { html: quotequail('gmail_forward.html') }),
+  // The clients the corpus holds no HTML of, modelled on their markup (test/fixtures/reply-clients.ts).
+  '139-outlook-mac-html-reply': () => compose('139', { html: CLIENT_REPLY_HTML.outlookMac('The update fixed it, thank you.') }),
+  '140-windows-mail-html-reply': () => compose('140', { html: CLIENT_REPLY_HTML.windowsMail('Danke, das Update hat geholfen.') }),
+  '141-gmx-web-de-html-reply': () => compose('141', { html: CLIENT_REPLY_HTML.gmxWebDe('Danke, das Update hat geholfen.') }),
+  '142-t-online-html-reply': () => compose('142', { html: CLIENT_REPLY_HTML.tOnline('Danke, das Update hat geholfen.') }),
+  '143-yandex-html-reply': () => compose('143', { html: CLIENT_REPLY_HTML.yandex('Спасибо, обновление помогло.') }),
 };
 
 const dir = mkdtempSync(join(tmpdir(), 'golden-compose-'));

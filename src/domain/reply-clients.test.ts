@@ -2,6 +2,7 @@
 // what the customer wrote, and the quoted history is cut from both the text and the HTML.
 // Real samples from the corpus (test/corpus/MANIFEST.md) come first; where no public sample
 // exists, the sample is written here and its comment says what it is modelled on.
+import { CLIENT_REPLY_HTML } from '../../test/fixtures/reply-clients.js';
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -129,14 +130,14 @@ describe('HTML replies from clients without a public sample (written here)', () 
 
   test('Outlook for Mac: border-top div with bold "From:/Date:/To:/Subject:" in one span', () => {
     // Modelled on Outlook for Mac 16: the header block starts with From and uses Date, not Sent.
-    const html = `<html><head><style>p.MsoNormal{margin:0cm}</style></head><body lang="DE"><div class="WordSection1"><p class="MsoNormal"><span style="font-size:11.0pt">${REPLY}<o:p></o:p></span></p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><div style="border:none;border-top:solid #B5C4DF 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class="MsoNormal" style="margin-bottom:12.0pt"><b><span style="font-size:12.0pt;color:black">From: </span></b><span style="font-size:12.0pt;color:black">Support &lt;support@example.com&gt;<br><b>Date: </b>Tuesday, 12. March 2024 at 10:15<br><b>To: </b>Max Mustermann &lt;max@example.com&gt;<br><b>Subject: </b>[#123] Your request<o:p></o:p></span></p></div><p class="MsoNormal">Old request text<o:p></o:p></p></div></body></html>`;
+    const html = CLIENT_REPLY_HTML.outlookMac(REPLY);
     expectSplit(html, REPLY, ['Support <support@example.com>', 'Old request text']);
   });
 
   test('Windows Mail (Windows 10/11): "Gesendet von Mail für Windows" is the signature, then the header block', () => {
     // Modelled on the Windows 10 Mail app: Word HTML, the app's sign-off line, then a
     // para-border-div with "Von:/Gesendet:/An:/Betreff:".
-    const html = `<html><body lang="DE"><div class="WordSection1"><p class="MsoNormal">${REPLY}</p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><p class="MsoNormal">Gesendet von <a href="https://go.microsoft.com/fwlink/?LinkId=550986">Mail</a> für Windows</p><p class="MsoNormal"><o:p>&nbsp;</o:p></p><div style="mso-element:para-border-div;border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm"><p class="MsoNormal" style="border:none;padding:0cm"><b>Von: </b><a href="mailto:support@example.com">Support</a><br><b>Gesendet: </b>Dienstag, 12. März 2024 10:15<br><b>An: </b><a href="mailto:max@example.com">Max Mustermann</a><br><b>Betreff: </b>[#123] Ihre Anfrage</p></div><p class="MsoNormal"><o:p>&nbsp;</o:p></p><p class="MsoNormal">Alter Text</p></div></body></html>`;
+    const html = CLIENT_REPLY_HTML.windowsMail(REPLY);
     expectSplit(html, REPLY, ['Von:', 'Alter Text'], 'Gesendet von Mail');
   });
 
@@ -155,13 +156,13 @@ describe('HTML replies from clients without a public sample (written here)', () 
   test('GMX / Web.de: "Gesendet:" above "Von:/An:/Betreff:" in a bordered div, no blockquote', () => {
     // Modelled on the GMX and Web.de webmailer (one product of 1&1 Mail & Media): the header
     // starts with "Gesendet:", the quote is a div with a left border and name="quote".
-    const html = `<html><head></head><body><div style="font-family: Verdana;font-size: 12.0px;"><div>${REPLY}</div><div>&nbsp;</div><div>&nbsp;<div style="margin: 10.0px 5.0px 5.0px 10.0px;padding: 10.0px 0 10.0px 10.0px;border-left: 2.0px solid rgb(195,217,229);"><div style="margin: 0 0 10.0px 0;"><b>Gesendet:</b>&nbsp;Dienstag, 12. März 2024 um 10:15 Uhr<br><b>Von:</b>&nbsp;"Support" &lt;support@example.com&gt;<br><b>An:</b>&nbsp;max@gmx.de<br><b>Betreff:</b>&nbsp;[#123] Ihre Anfrage</div><div name="quote" style="margin:0 0 0 0;">Alter Text</div></div></div></div></body></html>`;
+    const html = CLIENT_REPLY_HTML.gmxWebDe(REPLY);
     expectSplit(html, REPLY, ['Gesendet:', 'Alter Text']);
   });
 
   test('T-Online: "-----Original-Nachricht-----" then "Betreff:/Datum:/Von:/An:"', () => {
     // Modelled on the T-Online webmailer's reply: a marker line and the header fields as divs.
-    const html = `<div>${REPLY}</div><div>&nbsp;</div><div>-----Original-Nachricht-----</div><div>Betreff: [#123] Ihre Anfrage</div><div>Datum: 2024-03-12T10:15:00+0100</div><div>Von: "Support" &lt;support@example.com&gt;</div><div>An: "max@t-online.de" &lt;max@t-online.de&gt;</div><div>&nbsp;</div><div>Alter Text</div>`;
+    const html = CLIENT_REPLY_HTML.tOnline(REPLY);
     expectSplit(html, REPLY, ['Original-Nachricht', 'Alter Text']);
   });
 
@@ -173,7 +174,7 @@ describe('HTML replies from clients without a public sample (written here)', () 
 
   test('Yandex: "12.03.2024, 10:15, "Support" <…>:" above a plain <blockquote>', () => {
     // Modelled on Yandex Mail: date, time and sender, then the quote in a bare blockquote.
-    const html = `<div>Спасибо, всё работает.</div><div>&nbsp;</div><div>12.03.2024, 10:15, "Support" &lt;support@example.com&gt;:</div><blockquote><div>Старый текст</div></blockquote>`;
+    const html = CLIENT_REPLY_HTML.yandex('Спасибо, всё работает.');
     expectSplit(html, 'Спасибо, всё работает.', ['12.03.2024, 10:15', 'Старый текст']);
   });
 
