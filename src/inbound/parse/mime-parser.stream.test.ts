@@ -88,8 +88,10 @@ describe('parsing a RawMail chunk by chunk', () => {
   });
 
   test('a slow source is not parse time: neither the CPU budget nor the wall clock fails it', async () => {
-    const slow = source(attachmentMail, 512 * 1024, () => new Promise((resolve) => setTimeout(resolve, 60)));
-    const mail = await pool.parse(slow, { cpuBudgetMs: 150 });
+    // 8 chunks × 250 ms = 2 s of waiting against a 1 s budget; the parse itself takes well under
+    // 100 ms (a 150 ms budget failed once at a load average of 20, where loop time inflates).
+    const slow = source(attachmentMail, 512 * 1024, () => new Promise((resolve) => setTimeout(resolve, 250)));
+    const mail = await pool.parse(slow, { cpuBudgetMs: 1000 });
     assert.equal(mail.attachments.length, 1);
   });
 
