@@ -6,12 +6,23 @@ import { Link, match, useLocation } from '../../router.js';
 import { ErrorBox, formatDate, Loading, Notice, PageTitle, SelectField, TableWrap, useLoad } from '../../components/ui.js';
 import { ReplyAsCustomer } from '../../components/reply-as-customer.js';
 import type { OutboundStatus } from '../../types.js';
-// The server's own view types, so that the page cannot drift from what the API sends.
-import type { OutboxEntry, OutboxMailView } from '../../../../src/app/outbox-viewer/outbox-viewer.js';
 
 const KINDS = ['agent_reply', 'receipt', 'notice', 'case_opened', 'signup', 'password_reset', 'agent_notification'] as const;
 const STATES: OutboundStatus[] = ['held', 'queued', 'sending', 'sent', 'retrying', 'failed', 'bounced'];
 
+export interface OutboxEntry {
+  id: string; kind: string; status: OutboundStatus; subject: string; recipients: string[]; caseNumber: number | null;
+  createdAt: string; sentAt: string | null; attempts: number; lastError: string | null; bounceDiagnostic: string | null;
+}
+interface OutboxMailView {
+  mail: OutboxEntry & { fromAddress: string; envelopeFrom: string; messageId: string; language: string; size: number };
+  headers: Array<{ name: string; value: string }>;
+  text: string | null;
+  hasHtml: boolean;
+  attachments: Array<{ index: number; filename: string; contentType: string; size: number }>;
+  replyAsCustomer: boolean;
+  customer: { name: string; email: string } | null;
+}
 
 /** Staff: every mail Supportal sent or holds, like a mail client's "Sent" folder plus the delivery state. */
 export function OutboxPage() {
