@@ -7,6 +7,7 @@ import { createPortalEventBus } from './app/live/event-bus.js';
 import type { PortalEvent } from './app/live/ports.js';
 import { startWorkerLoop, type WorkerLoop } from './workers/worker-loop.js';
 import { runOutboxOnce } from './app/outbound/outbox-relay.js';
+import { createGroupCommit } from './app/group-commit.js';
 import { createSmtpTransport, RELAY_LOGIN_FAILED } from './outbound/smtp-transport.js';
 import type { MailTransport } from './app/outbound/mail-transport.js';
 import type { Config } from './config/config.js';
@@ -113,10 +114,12 @@ export async function startServer(
   }
   let outboxLoop: WorkerLoop | null = null;
   if (workers && transport) {
+    // Sent marks share durable commits (runOutboxOnce); a tick waits for its own, so none is pending after it.
+    const outboxCommits = createGroupCommit(ctx.store, { maxBatch: 50 });
     outboxLoop = startWorkerLoop(
       'outbox',
       async () => {
-        const r = await runOutboxOnce(ctx, transport);
+        const r = await runOutboxOnce(ctx, transport, { commits: outboxCommits });
         if (metrics && r.sent > 0) {
           const sent = r.items.filter((i) => i.outcome === 'sent').map((i) => i.id);
           await metricsSource.answerLatencies(sent).then(metrics.answersSent, (err: unknown) => log.warn({ err }, 'reading receipt times for the metrics failed'));

@@ -8,6 +8,8 @@ import { addAgentReply } from './agent-reply.js';
 import { runOutboxOnce } from './outbox-relay.js';
 import { TransportError, type MailTransport } from './mail-transport.js';
 import { LIMITS } from '../../config/limits.js';
+import { createGroupCommit } from '../group-commit.js';
+import type { Store } from '../ports.js';
 
 type Outcome = 'ok' | 'temporary' | 'permanent' | 'crash';
 
@@ -133,6 +135,23 @@ for (const dialect of testedDialects()) {
       assert.deepEqual((await first).items, [{ id, outcome: 'sent' }]);
       assert.equal(sends, 1);
       assert.equal((await status(id)).status, 'sent');
+    });
+
+    test('with a group commit the outcomes of one pass share durable commits, each still its own', async () => {
+      const ok = await Promise.all(Array.from({ length: 12 }, (_, i) => queueTo(`ok${i}@example.org`)));
+      const perm = await queueTo('gone@example.org');
+      let transactions = 0;
+      const counting: Store = { ...rt.ctx.store, transaction: (work) => (transactions++, rt.ctx.store.transaction(work)) };
+      const relay = scriptedRelay({ 'gone@example.org': 'permanent' });
+      const r = await runOutboxOnce(rt.ctx, relay.transport, { commits: createGroupCommit(counting, { maxBatch: 50 }) });
+      assert.deepEqual([r.sent, r.failed], [12, 1]);
+      for (const id of ok) assert.equal((await status(id)).status, 'sent');
+      assert.equal((await status(perm)).status, 'failed');
+      // 13 outcomes: without grouping 13 commits (and 14 statements); the first goes alone while the
+      // others arrive, then they follow together.
+      assert.ok(transactions >= 1 && transactions <= 3, `${transactions} commits for 13 outcomes`);
+      const audit = await rt.db.db.selectFrom('audit_log').select('target').where('action', '=', 'outbound.failed').execute();
+      assert.deepEqual(audit.map((a) => a.target), [perm], 'the failure and its audit entry commit together');
     });
 
     test('limit caps one pass; the rest follows in the next', async () => {
