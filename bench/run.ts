@@ -230,6 +230,14 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     SUPPORTAL_LOG_LEVEL: 'info',
     SUPPORTAL_MAIL_DOMAIN: 'support.example.com',
   };
+  // Wall seconds per phase, printed as one row: where the run's own time goes (--quick must stay short).
+  const phases: Array<[string, number]> = [];
+  let phaseStart = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases.push([name, (now - phaseStart) / 1000]);
+    phaseStart = now;
+  };
   const { caseNos, customerIds, agentId } = await seedCustomers(env);
   const caseOf = (i: number) => caseNos[((i % CUSTOMERS) + CUSTOMERS) % CUSTOMERS]!;
   const sender = (i: number) => customerAddress(((i % CUSTOMERS) + CUSTOMERS) % CUSTOMERS);
@@ -250,6 +258,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     // Warm-up: JIT, the parse worker, the database cache.
     for (let i = 0; i < 50; i++) await send(-1 - i, smallReply, `warm-${run}-${i}`);
     await settled(probe);
+    phase('setup');
 
     // 1. A 25 MB mail, on the warm process (the first one grows the allocator's arenas once).
     const measureBig = async (tag: string) => {
@@ -266,6 +275,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     // serve runs under `sh -c exec`, so its pid is the node process's.
     await measureBig('first');
     const rss25 = await measureBig('second');
+    phase('25mb');
 
     // 2. Small replies, as fast as 20 connections send them.
     let next = 0;
@@ -283,6 +293,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     const tDone = performance.now();
     const smallStored = SIZE.small / ((tStored - t0) / 1000);
     const smallDone = SIZE.small / ((tDone - t0) / 1000);
+    phase('small');
 
     // 3. Replies with a 1 MiB screenshot.
     let nextImage = 0;
@@ -297,6 +308,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     );
     await settled(probe);
     const imageDone = SIZE.image / ((performance.now() - ti) / 1000);
+    phase('1mb');
 
     // 4. A steady 100 replies/s: receipts queued and sent.
     const steadySince = new Date().toISOString();
@@ -319,18 +331,21 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     const sentMs = steadyTags.map((t) => (relay.arrivals.has(t) ? relay.arrivals.get(t)! - acked.get(t)! : 10_000)).sort((a, b) => a - b);
     const unsent = steadyTags.filter((t) => !relay.arrivals.has(t)).length;
     transport.close();
+    phase('steady');
 
     // 5. The MTA pipe, with serve running as it would.
     const pipeMails = Array.from({ length: SIZE.pipe }, (_, i) => smallReply(i % CUSTOMERS, caseOf(i), `pipe-${run}-${i}`));
     const pipe = await pipeRate(env, pipeMails, 2);
     await settled(probe);
     const outcomes = await probe.outcomes();
+    phase('pipe');
 
     // 6. Reads on a big database: seeded while serve is stopped, then read through a fresh serve.
     await stopServe(serve);
     const ts0 = performance.now();
     await seedLarge(databaseUrl, { cases: SIZE.cases, messagesPerCase: SIZE.messagesPerCase, customerIds, agentId });
     const seedSeconds = (performance.now() - ts0) / 1000;
+    phase('seed');
     serve = startServe(env, logFile);
     await waitReady(httpPort);
     let r = 1;
@@ -345,13 +360,16 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
       ownCase: () => ownCases[Math.floor(rand() * ownCases.length)]!,
     });
     await stopServe(serve);
+    phase('http');
 
     // 7. Start-up; 8. the references, on this process with serve stopped.
     const startup = measureStartup(env, caseNos[0]!, SIZE.startupRuns);
+    phase('startup');
     const smallSample = Array.from({ length: Math.min(SIZE.small, 1000) }, (_, i) => smallReply(i % CUSTOMERS, caseOf(i), `ref-${i}`));
     const imageSample = Array.from({ length: SIZE.image }, (_, i) => imageReply(i % CUSTOMERS, caseOf(i), `ref-image-${i}`));
     const refSmall = await referenceRates(smallSample);
     const refImage = await referenceRates(imageSample);
+    phase('references');
 
     const results: DatabaseResults = {
       smtp_small_per_s: smallDone,
@@ -381,6 +399,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
       ['agent: list / page / search p95 ms', `${http.agent.list.toFixed(1)} / ${http.agent.page.toFixed(1)} / ${http.agent.search.toFixed(1)}`, ''],
       ['customer: list / page / search p95 ms', `${http.customer.list.toFixed(1)} / ${http.customer.page.toFixed(1)} / ${http.customer.search.toFixed(1)}`, ''],
       ...startup.rows,
+      ['phases, s', phases.map(([n, sec]) => `${n} ${sec.toFixed(1)}`).join(', '), ''],
     );
     return { results, rows };
   } finally {
