@@ -43,16 +43,33 @@ test('units of work arriving together share one commit; each gets its own result
     ),
   );
   assert.deepEqual(results, Array.from({ length: 30 }, (_, i) => i * 2));
-  // The first unit finds nothing to wait for and commits alone; the 29 that arrive meanwhile
-  // share the next commit, in the order they came.
-  assert.deepEqual(log, [[0], Array.from({ length: 29 }, (_, i) => i + 1)]);
+  // All 30 arrive in the same turn of the event loop: the commit waits for the turn to end and
+  // holds them all, in the order they came.
+  assert.deepEqual(log, [Array.from({ length: 30 }, (_, i) => i)]);
+});
+
+test('units arriving while a commit is under way share the next one', async () => {
+  const { store, log } = countingStore();
+  const gc = createGroupCommit(store as unknown as Store, { maxBatch: 50 });
+  const later: Array<Promise<void>> = [];
+  // 1–3 come in a later turn of the event loop, while the first commit is under way (it takes 5 ms).
+  const first = gc.run(async () => {
+    store.mark(0);
+    setImmediate(() => {
+      for (let i = 1; i <= 3; i++) later.push(gc.run(async () => store.mark(i)));
+    });
+  });
+  await first;
+  await Promise.all(later);
+  assert.equal(later.length, 3);
+  assert.deepEqual(log, [[0], [1, 2, 3]]);
 });
 
 test('maxBatch bounds a commit', async () => {
   const { store, log } = countingStore();
   const gc = createGroupCommit(store as unknown as Store, { maxBatch: 4 });
   await Promise.all(Array.from({ length: 10 }, (_, i) => gc.run(async () => store.mark(i))));
-  assert.deepEqual(log, [[0], [1, 2, 3, 4], [5, 6, 7, 8], [9]]);
+  assert.deepEqual(log, [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
 });
 
 test('one failing unit fails only its own caller; the others are committed alone', async () => {
@@ -70,7 +87,7 @@ test('one failing unit fails only its own caller; the others are committed alone
   assert.equal(outcomes.filter((o) => o.status === 'rejected').length, 1);
   assert.equal((outcomes[3] as PromiseRejectedResult).reason.message, 'bad unit');
   assert.deepEqual(outcomes.filter((o) => o.status === 'fulfilled').map((o) => (o as PromiseFulfilledResult<number>).value).sort(), [0, 1, 2, 4, 5]);
-  // 0 alone; 1–5 together, which fails on 3 and is not committed; then each of them alone.
+  // 0–5 together, which fails on 3 and is not committed; then each of them alone.
   assert.deepEqual(log, [[0], [1], [2], [4], [5]]);
 });
 
