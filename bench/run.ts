@@ -119,6 +119,15 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   return m ? Number(m[1]) : 0;
 }
 
+/**
+ * CPU milliseconds a process has used (user + system, all its threads), from /proc; the kernel
+ * counts in clock ticks of 10 ms (USER_HZ = 100 on Linux).
+ */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Counts and latencies read from the database, whichever it is. */
 interface Probe {
   unprocessed(): Promise<number>;
@@ -279,6 +288,8 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
 
     // 2. Small replies, as fast as 20 connections send them.
     let next = 0;
+    const serveCpu0 = cpuMs(serve.pid!);
+    const benchCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
       Array.from({ length: CONNECTIONS * 4 }, async () => {
@@ -293,6 +304,11 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     const tDone = performance.now();
     const smallStored = SIZE.small / ((tStored - t0) / 1000);
     const smallDone = SIZE.small / ((tDone - t0) / 1000);
+    // Where the 2 cores went: serve (main thread and parse worker) and this process (the SMTP
+    // clients, the relay sink receiving the receipts, the DNS server answering the lookups).
+    const serveCpuPerMail = (cpuMs(serve.pid!) - serveCpu0) / SIZE.small;
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const benchCpuPerMail = (benchCpu.user + benchCpu.system) / 1000 / SIZE.small;
     phase('small');
 
     // 3. Replies with a 1 MiB screenshot.
@@ -393,6 +409,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     rows.push(
       ['mails', `${SIZE.small} small, ${SIZE.image} × 1 MiB, ${STEADY_RATE}/s × ${SIZE.steadySeconds} s, ${SIZE.pipe} piped`, ''],
       ['outcomes', JSON.stringify(outcomes), ''],
+      ['CPU per small reply: serve / bench clients', `${serveCpuPerMail.toFixed(2)} / ${benchCpuPerMail.toFixed(2)} ms`, ''],
       ['receipts not sent in the steady phase', String(unsent), '0'],
       ['DNS questions answered', String(dns.queries), ''],
       [`seeded ${SIZE.cases} cases, ${SIZE.cases * SIZE.messagesPerCase} messages`, `${seedSeconds.toFixed(0)} s`, ''],
