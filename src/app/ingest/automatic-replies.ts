@@ -6,6 +6,7 @@ import { suppressesAutoResponse } from '../../domain/auto-reply.js';
 import { queueMail } from '../outbound/queue-mail.js';
 import { reasonText, offendingFilesLine } from './reason-texts.js';
 import { stripReplyPrefixes } from '../../domain/thread-tokens.js';
+import { formatUtcDateTime } from '../../domain/utc-date-time.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -102,7 +103,7 @@ export async function queueAutomaticReply(p: PipelineContext, tx: Store, what: {
   // account when the mail goes elsewhere (the display name of a customer would leak).
   const recipient = p.senderUser?.email === to ? p.senderUser : await tx.users.findByEmail(to);
   const language = recipient?.language ?? s.defaultLanguage;
-  const receivedAt = new Intl.DateTimeFormat(language === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(p.mail.receivedAt)) + ' UTC';
+  const receivedAt = formatUtcDateTime(p.mail.receivedAt, language);
   const toField = { name: recipient?.name ?? '', address: to };
   if (what.kind === 'receipt') {
     await queueMail(p.app, tx, {

@@ -1,6 +1,7 @@
 import type { Language } from '../../domain/case.js';
 import type { Message } from '../../domain/entities.js';
 import { escapeHtml, textToHtml } from '../../domain/html-text.js';
+import { formatUtcDateTime } from '../../domain/utc-date-time.js';
 
 const WROTE: Record<Language, (date: string, who: string) => string> = {
   de: (d, w) => `Am ${d} schrieb ${w}:`,
@@ -27,10 +28,9 @@ const MAX_QUOTED = 10;
 export function quoteHistory(messages: Message[], lang: Language, mode: 'text' | 'html', nameOf: (authorId: string | null) => string | null = () => null): string {
   const recent = messages.slice(-MAX_QUOTED).reverse();
   if (recent.length === 0) return '';
-  const fmt = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
   return recent
     .map((m) => {
-      const at = `${fmt.format(new Date(m.createdAt))} UTC`;
+      const at = formatUtcDateTime(m.createdAt, lang);
       const head = m.source === 'phone' ? NOTED[lang](at, nameOf(m.authorId)) : WROTE[lang](at, m.authorEmail ?? '');
       if (mode === 'text') return `${head}\n${m.bodyText.split('\n').map((l) => `> ${l}`).join('\n')}`;
       return `<p style="color:#555">${escapeHtml(head)}</p><blockquote style="margin:0 0 0 .8ex;border-left:1px solid #ccc;padding-left:1ex">${textToHtml(m.bodyText)}</blockquote>`;
