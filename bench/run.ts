@@ -23,7 +23,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -126,6 +126,21 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 function cpuMs(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU milliseconds of every PostgreSQL process on the machine (the bench's cluster is the only one it starts). */
+function postgresCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (stat.includes(' (postgres) ')) total += cpuMs(Number(entry));
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return total;
 }
 
 /** Counts and latencies read from the database, whichever it is. */
@@ -289,6 +304,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     // 2. Small replies, as fast as 20 connections send them.
     let next = 0;
     const serveCpu0 = cpuMs(serve.pid!);
+    const pgCpu0 = pgServer ? postgresCpuMs() : 0;
     const benchCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await Promise.all(
@@ -309,6 +325,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     const serveCpuPerMail = (cpuMs(serve.pid!) - serveCpu0) / SIZE.small;
     const benchCpu = process.cpuUsage(benchCpu0);
     const benchCpuPerMail = (benchCpu.user + benchCpu.system) / 1000 / SIZE.small;
+    const pgCpuPerMail = pgServer ? (postgresCpuMs() - pgCpu0) / SIZE.small : null;
     phase('small');
 
     // 3. Replies with a 1 MiB screenshot.
@@ -409,7 +426,7 @@ async function benchDatabase(name: DatabaseName, pgServer: PostgresServer | null
     rows.push(
       ['mails', `${SIZE.small} small, ${SIZE.image} × 1 MiB, ${STEADY_RATE}/s × ${SIZE.steadySeconds} s, ${SIZE.pipe} piped`, ''],
       ['outcomes', JSON.stringify(outcomes), ''],
-      ['CPU per small reply: serve / bench clients', `${serveCpuPerMail.toFixed(2)} / ${benchCpuPerMail.toFixed(2)} ms`, ''],
+      [`CPU per small reply: serve / bench clients${pgCpuPerMail === null ? '' : ' / PostgreSQL'}`, `${serveCpuPerMail.toFixed(2)} / ${benchCpuPerMail.toFixed(2)}${pgCpuPerMail === null ? '' : ` / ${pgCpuPerMail.toFixed(2)}`} ms`, ''],
       ['receipts not sent in the steady phase', String(unsent), '0'],
       ['DNS questions answered', String(dns.queries), ''],
       [`seeded ${SIZE.cases} cases, ${SIZE.cases * SIZE.messagesPerCase} messages`, `${seedSeconds.toFixed(0)} s`, ''],
