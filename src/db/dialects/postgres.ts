@@ -37,8 +37,11 @@ const NEWEST_FIRST_SEARCH: readonly string[] = [
   `insert into message_search (message_id, case_id, kind, words) select id, case_id, kind, strip(to_tsvector('simple', left(body_text, 100000))) from messages order by created_at, id`,
   `create unique index case_subject_search_seq on case_subject_search (seq)`,
   `create unique index message_search_seq on message_search (seq)`,
-  `create index case_subject_search_words on case_subject_search using gin (words)`,
-  `create index message_search_words on message_search using gin (words)`,
+  // fastupdate off: with it, new rows wait in a pending list of up to 4 MB that every search
+  // reads through in full; searches right after seeding 1,000,000 messages took 27–38 ms p50
+  // even for a case number or a word found nowhere.
+  `create index case_subject_search_words on case_subject_search using gin (words) with (fastupdate = off)`,
+  `create index message_search_words on message_search using gin (words) with (fastupdate = off)`,
   `create function case_subject_search_sync() returns trigger language plpgsql as $$
    begin
      if tg_op = 'INSERT' then
