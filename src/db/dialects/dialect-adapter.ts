@@ -33,6 +33,13 @@ export interface DialectAdapter {
    * migration that has run on installations: never change them; a new index needs a new migration.
    */
   readonly fullTextIndexStatements: readonly string[];
+  /**
+   * The statements of migration 015 that let `fullTextMatch` take a word's newest matches first
+   * and stop: PostgreSQL's tables of stored word vectors numbered in arrival order. Absent on
+   * SQLite, whose FTS5 rowids (migration 003) already are that order. Shipped with that
+   * migration: never change them.
+   */
+  readonly fullTextNewestFirstStatements?: readonly string[];
   /** Checks that the database answers. */
   ping(db: Kysely<Database>): Promise<void>;
   /**
