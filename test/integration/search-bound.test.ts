@@ -12,7 +12,7 @@ import { testRuntime, type TestRuntime } from '../support/runtime.js';
 import { addUser } from '../../src/app/users.js';
 import { openCase } from '../../src/app/cases.js';
 import { seedLarge, COMMON_WORD, FIRST_SEEDED_CASE } from '../../bench/seed-large.js';
-import { FULL_TEXT_MATCH_BOUND } from '../../src/db/dialects/sqlite.js';
+import { FULL_TEXT_MATCH_BOUND } from '../../src/db/dialects/dialect-adapter.js';
 import { createWebStore } from '../../src/db/stores/web.js';
 
 // Enough messages with the common word that the newest FULL_TEXT_MATCH_BOUND of them leave the oldest case out.

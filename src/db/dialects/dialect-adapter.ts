@@ -2,6 +2,13 @@ import type { Dialect, Expression, Kysely, SqlBool } from 'kysely';
 import type { Database } from '../schema.js';
 
 /**
+ * How many of a word's matches a search looks at, newest first, per index (subjects, messages).
+ * Every word rarer than this is found wherever it is; a word in more places than this finds the
+ * cases of its newest matches, which is what a list sorted by activity shows first anyway.
+ */
+export const FULL_TEXT_MATCH_BOUND = 5000;
+
+/**
  * Everything that differs between SQLite and PostgreSQL lives behind this interface, implemented
  * once per database in this folder. No other file asks which database it runs on.
  */
@@ -35,11 +42,11 @@ export interface DialectAdapter {
   readonly fullTextIndexStatements: readonly string[];
   /**
    * The statements of migration 015 that let `fullTextMatch` take a word's newest matches first
-   * and stop: PostgreSQL's tables of stored word vectors numbered in arrival order. Absent on
+   * and stop: PostgreSQL's tables of stored word vectors numbered in arrival order. None on
    * SQLite, whose FTS5 rowids (migration 003) already are that order. Shipped with that
    * migration: never change them.
    */
-  readonly fullTextNewestFirstStatements?: readonly string[];
+  readonly fullTextNewestFirstStatements: readonly string[];
   /** Checks that the database answers. */
   ping(db: Kysely<Database>): Promise<void>;
   /**

@@ -1,9 +1,8 @@
 import pg from 'pg';
 import { PostgresDialect, sql, type Kysely, type SqlBool } from 'kysely';
-import type { DialectAdapter, NotificationListener } from './dialect-adapter.js';
+import { FULL_TEXT_MATCH_BOUND, type DialectAdapter, type NotificationListener } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 // One bound for both databases, so that a search finds the same cases on either.
-import { FULL_TEXT_MATCH_BOUND } from './sqlite.js';
 
 // int8 (counts, sizes) as numbers: our values stay far below 2^53.
 pg.types.setTypeParser(20, (v) => Number(v));

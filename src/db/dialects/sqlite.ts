@@ -2,7 +2,7 @@ import SQLite from 'better-sqlite3';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SqliteDialect, sql, type Kysely, type SqlBool } from 'kysely';
-import type { DialectAdapter } from './dialect-adapter.js';
+import { FULL_TEXT_MATCH_BOUND, type DialectAdapter } from './dialect-adapter.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -10,12 +10,6 @@ import type { Database } from '../schema.js';
  * kept in sync by triggers, filled once from the existing rows.
  */
 const FTS_TOKENIZE = "tokenize = 'unicode61 remove_diacritics 2'";
-/**
- * How many of a word's matches a search looks at, newest first, per index (subjects, messages).
- * Every word rarer than this is found wherever it is; a word in more places than this finds the
- * cases of its newest matches, which is what a list sorted by activity shows first anyway.
- */
-export const FULL_TEXT_MATCH_BOUND = 5000;
 
 const FULL_TEXT_INDEXES: readonly string[] = [
   `create virtual table case_subject_fts using fts5(case_id unindexed, subject, ${FTS_TOKENIZE})`,
@@ -119,6 +113,7 @@ export function createSqliteAdapter(file: string): DialectAdapter {
     isTransient: (err) => /^SQLITE_(BUSY|LOCKED|IOERR|FULL)/.test(String((err as { code?: string })?.code ?? '')),
     // The FTS5 tables that triggers keep in sync; `"term"*` is a quoted prefix query.
     fullTextIndexStatements: FULL_TEXT_INDEXES,
+    fullTextNewestFirstStatements: [],
     fullTextMatch(terms, includeInternalNotes) {
       const notes = includeInternalNotes ? sql`` : sql` and kind <> 'internal_note'`;
       // Each word's matches are taken newest first and at most FULL_TEXT_MATCH_BOUND of them

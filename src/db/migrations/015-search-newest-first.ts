@@ -10,5 +10,5 @@ import type { DialectAdapter } from '../dialects/dialect-adapter.js';
  * `fullTextMatch`, which reads what they build.
  */
 export async function up(db: Kysely<any>, d: DialectAdapter): Promise<void> {
-  for (const statement of d.fullTextNewestFirstStatements ?? []) await sql.raw(statement).execute(db);
+  for (const statement of d.fullTextNewestFirstStatements) await sql.raw(statement).execute(db);
 }

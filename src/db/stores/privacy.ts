@@ -124,7 +124,7 @@ function privacyStore(db: Kysely<Database>, d: DialectAdapter): PrivacyStore {
         await tx.updateTable('case_events').set({ detail: null }).where('detail', '=', email).execute();
 
         // Messages: the row stays (counts, timeline order), the text is replaced. The SQLite FTS
-        // triggers and the PostgreSQL expression indexes follow the update.
+        // triggers and the PostgreSQL search tables' triggers (migration 015) follow the update.
         for (const part of chunkIds(s.messageIds)) {
           counts.messages += n(await tx.updateTable('messages').set({ body_text: placeholder, body_html: null, quoted_text: null, author_email: null }).where('id', 'in', part).executeTakeFirst());
         }
