@@ -2,13 +2,23 @@ import type { z } from 'zod';
 import { AppError } from './errors.js';
 
 /**
- * The refinements' own English words (`.refine(noBreaks, 'must be one line')` and the like) in
- * German; a refinement missing here reads "ist ungültig" in German, still naming the field.
+ * The refinements' own English words (`.refine(noBreaks, 'must be one line')`, the template
+ * placeholder checks of installation-settings.ts) in German; a refinement missing here reads
+ * "ist ungültig" in German, still naming the field.
  */
-const REFINEMENT_DE: Record<string, string> = {
-  'must be one line': 'muss in eine Zeile passen',
-  'must not contain line breaks': 'darf keine Zeilenumbrüche enthalten',
-};
+const REFINEMENT_DE: Array<[RegExp, string]> = [
+  [/^must be one line$/, 'muss in eine Zeile passen'],
+  [/^must not contain line breaks$/, 'darf keine Zeilenumbrüche enthalten'],
+  [/^(\{\{\{.*\}\}\}) would insert unescaped HTML; write (\{\{.*\}\})$/, '$1 würde HTML ungeschützt einfügen; schreiben Sie $2'],
+  [/^unknown variable (\{\{.*\}\}); known: (.*)$/, 'unbekannte Variable $1; bekannt sind: $2'],
+  [/^write (\{\{.*\}\}) without spaces$/, 'schreiben Sie $1 ohne Leerzeichen'],
+  [/^a \{\{ or \}\} without its partner$/, 'ein {{ oder }} ohne Gegenstück'],
+];
+
+function refinementDe(message: string): string {
+  const hit = REFINEMENT_DE.find(([en]) => en.test(message));
+  return hit ? message.replace(hit[0], hit[1]) : 'ist ungültig';
+}
 
 /** The German side of a zod problem, by its code and numbers; zod's messages are English only. */
 function germanProblem(i: z.core.$ZodIssue): string {
@@ -32,7 +42,7 @@ function germanProblem(i: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `unbekannte Felder: ${i.keys.join(', ')}`;
     case 'custom':
-      return REFINEMENT_DE[i.message] ?? 'ist ungültig';
+      return refinementDe(i.message);
     default:
       return 'ist ungültig';
   }
