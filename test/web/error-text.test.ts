@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ApiError, api } from '../../web/src/api.js';
-import { errorText } from '../../web/src/components/ui.js';
+import { errorText } from '../../web/src/components/error-text.js';
 import { i18n } from '../../web/src/i18n.js';
 
 /** The UI's words for codes, as i18next's `t` gives them: the key itself when it has none. */

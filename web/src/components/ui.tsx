@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api.js';
+import { errorText } from './error-text.js';
 import { currentLanguage } from '../i18n.js';
 
 /** Loads data and reloads on demand; `error` is shown by <ErrorBox>. */
@@ -53,19 +53,7 @@ export function useAction(): { error: unknown; busy: boolean; run(work: () => Pr
   return { error, busy, run, clear };
 }
 
-/**
- * The server's specific message (it names the field, the case, the limit) when the server wrote
- * it in the UI's language; else the UI's own words for the code; else whatever message came.
- */
-export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown, lang: string = currentLanguage()): string {
-  if (e instanceof ApiError) {
-    if (e.message && e.language === lang) return e.message;
-    const key = `errors.${e.code}`;
-    const translated = t(key);
-    return translated === key ? e.message : translated;
-  }
-  return t('errors.internal');
-}
+export { errorText };
 
 export function ErrorBox({ error }: { error: unknown }) {
   const { t } = useTranslation();
