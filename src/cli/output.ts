@@ -1,3 +1,4 @@
+/** CLI output conventions: JSON alone on stdout with --json; human text otherwise. */
 import type { Text } from '../app/errors.js';
 
 /**
