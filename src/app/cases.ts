@@ -41,14 +41,14 @@ export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Ca
   const i = parseInput(openCaseInput, input);
   return ctx.store.transaction(async (tx) => {
     const customer = await requireUserByEmail({ ...ctx, store: tx }, i.customer);
-    if (customer.role !== 'customer') throw new AppError('invalid_input', `${customer.email} is not a customer`, { field: 'customer' });
-    if (customer.disabled) throw new AppError('invalid_input', `${customer.email} is disabled`, { field: 'customer' });
+    if (customer.role !== 'customer') throw new AppError('invalid_input', { de: `${customer.email} ist kein Kunde`, en: `${customer.email} is not a customer` }, { field: 'customer' });
+    if (customer.disabled) throw new AppError('invalid_input', { de: `${customer.email} ist gesperrt`, en: `${customer.email} is disabled` }, { field: 'customer' });
     let productId: string | null = null;
     if (i.product) {
       const p = await tx.products.findByName(i.product);
-      if (!p) throw new AppError('invalid_input', `unknown product "${i.product}"`, { field: 'product' });
+      if (!p) throw new AppError('invalid_input', { de: `unbekanntes Produkt „${i.product}“`, en: `unknown product "${i.product}"` }, { field: 'product' });
       if (i.version && p.versions.length > 0 && !p.versions.includes(i.version)) {
-        throw new AppError('invalid_input', `unknown version "${i.version}" of ${p.name}; known: ${p.versions.join(', ')}`, { field: 'version' });
+        throw new AppError('invalid_input', { de: `unbekannte Version „${i.version}“ von ${p.name}; bekannt: ${p.versions.join(', ')}`, en: `unknown version "${i.version}" of ${p.name}; known: ${p.versions.join(', ')}` }, { field: 'version' });
       }
       productId = p.id;
     }
@@ -96,7 +96,7 @@ export async function openCase(ctx: CasesDeps, input: OpenCaseInput): Promise<Ca
 
 export async function requireCase(store: Pick<Store, 'cases'>, number: number): Promise<Case> {
   const c = Number.isSafeInteger(number) ? await store.cases.findByNumber(number) : null;
-  if (!c) throw new AppError('case_not_found', `there is no case ${number}`);
+  if (!c) throw new AppError('case_not_found', { de: `es gibt keinen Fall ${number}`, en: `there is no case ${number}` });
   return c;
 }
 
@@ -121,8 +121,8 @@ async function changeStatus(ctx: CasesDeps, number: number, actorId: string | nu
   return ctx.store.transaction(async (tx) => {
     const c = await requireCase(tx, number);
     const problem = kind === 'closed' ? closeTransition(c.status) : reopenTransition(c.status);
-    if (problem === 'already_closed') throw new AppError('case_closed', `case ${number} is closed already`);
-    if (problem === 'not_closed') throw new AppError('case_not_closed', `case ${number} is not closed`);
+    if (problem === 'already_closed') throw new AppError('case_closed', { de: `Fall ${number} ist bereits geschlossen`, en: `case ${number} is closed already` });
+    if (problem === 'not_closed') throw new AppError('case_not_closed', { de: `Fall ${number} ist nicht geschlossen`, en: `case ${number} is not closed` });
     const now = ctx.clock.now().toISOString();
     const to: CaseStatus = kind === 'closed' ? 'closed' : 'open';
     await tx.cases.update(c.id, { status: to, closedAt: kind === 'closed' ? now : null, updatedAt: now, lastActivityAt: now });

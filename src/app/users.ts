@@ -36,7 +36,7 @@ export async function addUser(ctx: UsersDeps, input: AddUserInput): Promise<User
   const passwordHash = i.password ? await ctx.hasher.hash(i.password) : null;
   return ctx.store.transaction(async (tx) => {
     const t = { ...ctx, store: tx };
-    if (await tx.users.findByEmail(i.email)) throw new AppError('email_taken', `a user with the e-mail address ${i.email} exists already`);
+    if (await tx.users.findByEmail(i.email)) throw new AppError('email_taken', { de: `ein Benutzer mit der E-Mail-Adresse ${i.email} existiert bereits`, en: `a user with the e-mail address ${i.email} exists already` });
     const org = i.org ? await ensureOrganisation(t, i.org, i.customerNo ?? null) : null;
     const u: User = {
       id: randomUUID(),
@@ -55,7 +55,7 @@ export async function addUser(ctx: UsersDeps, input: AddUserInput): Promise<User
       await tx.users.insert(u);
     } catch (e) {
       // Two concurrent adds of the same address: the unique index decides.
-      if (/unique|duplicate/i.test(String((e as Error).message))) throw new AppError('email_taken', `a user with the e-mail address ${i.email} exists already`);
+      if (/unique|duplicate/i.test(String((e as Error).message))) throw new AppError('email_taken', { de: `ein Benutzer mit der E-Mail-Adresse ${i.email} existiert bereits`, en: `a user with the e-mail address ${i.email} exists already` });
       throw e;
     }
     await tx.audit.record({ at: u.createdAt, actor: null, action: 'user.add', target: u.id, detail: { email: u.email, role: u.role } });
@@ -65,6 +65,6 @@ export async function addUser(ctx: UsersDeps, input: AddUserInput): Promise<User
 
 export async function requireUserByEmail(ctx: UsersDeps, email: string): Promise<User> {
   const u = await ctx.store.users.findByEmail(email);
-  if (!u) throw new AppError('user_not_found', `there is no user with the e-mail address ${email.trim().toLowerCase()}`);
+  if (!u) throw new AppError('user_not_found', { de: `es gibt keinen Benutzer mit der E-Mail-Adresse ${email.trim().toLowerCase()}`, en: `there is no user with the e-mail address ${email.trim().toLowerCase()}` });
   return u;
 }

@@ -20,7 +20,7 @@ export async function main(argv: string[]): Promise<number> {
       const config = loadConfig(process.env, { createSecret: false });
       // Opening SQLite creates the file: a mistyped SUPPORTAL_DATA_DIR would list an empty, new database.
       const file = sqliteFileOf(config.databaseUrl);
-      if (command && onlyReads(command, rest[0]) && file !== null && !existsSync(file)) throw new CliFailure(noDatabaseLine(file, cliLanguage()));
+      if (command && onlyReads(command, rest[0]) && file !== null && !existsSync(file)) throw new CliFailure(noDatabaseLine(file));
       runtime = await createRuntime({ createSecret: true });
     }
     return runtime;
@@ -30,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(usageText() + '\n');
       return name === undefined ? 2 : 0;
     }
-    if (!command) throw new UsageError(`unknown command "${name}"\n${usageText()}`);
+    if (!command) throw new UsageError({ de: `unbekannter Befehl „${name}“\n${usageText()}`, en: `unknown command "${name}"\n${usageText()}` });
     const run = await command.load();
     return await run(rest, rt);
   } catch (e) {
@@ -40,19 +40,32 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Prints a failure as one line (usage errors add their synopses) in cliLanguage(); returns the exit code. */
 export async function reportError(e: unknown): Promise<number> {
+  const lang = cliLanguage();
   if (e instanceof CliFailure) {
-    process.stderr.write(`supportal: ${e.message}\n`);
+    process.stderr.write(`supportal: ${e.text[lang]}\n`);
     return 1;
   }
   if (e instanceof UsageError) {
-    process.stderr.write(`supportal: ${e.message}\n`);
+    process.stderr.write(`supportal: ${e.text[lang]}\n`);
     return 2;
+  }
+  if (e instanceof AppError) {
+    process.stderr.write(`supportal: ${e.text[lang]}\n`);
+    return 1;
   }
   // Imported here, not up front, so that `--help` loads neither zod nor the database drivers; on
   // this path the command has loaded them already.
   const [{ ConfigError }, { DatabaseUnavailableError }] = await Promise.all([import('../config/config.js'), import('../db/database.js')]);
-  if (e instanceof ConfigError || e instanceof AppError || e instanceof DatabaseUnavailableError) {
+  if (e instanceof DatabaseUnavailableError) {
+    // The driver's own reason (ECONNREFUSED, a wrong password) stays as the driver says it.
+    const reason = e.cause instanceof Error && e.cause.message ? e.cause.message : String(e.cause ?? '');
+    process.stderr.write(`supportal: ${lang === 'de' && reason ? `Datenbank nicht erreichbar: ${reason}` : e.message}\n`);
+    return 1;
+  }
+  // The configuration's checks (src/config) word their lines in English only, so far.
+  if (e instanceof ConfigError) {
     process.stderr.write(`supportal: ${e.message}\n`);
     return 1;
   }

@@ -1,17 +1,41 @@
 /** CLI output conventions: JSON alone on stdout with --json; human text otherwise. */
+import type { Text } from '../app/errors.js';
+
+/**
+ * A wrong call (exit 2), said in German and English; main prints the side of cliLanguage().
+ * `message` is the English side, for stack traces.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly text: Text;
+  constructor(text: Text) {
+    super(text.en);
     this.name = 'UsageError';
+    this.text = text;
   }
 }
 
-/** A command that cannot go on, said in one line (exit 1). */
+/** A command that cannot go on, said in one line (exit 1), in German and English. */
 export class CliFailure extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly text: Text;
+  constructor(text: Text, options?: ErrorOptions) {
+    super(text.en, options);
     this.name = 'CliFailure';
+    this.text = text;
   }
+}
+
+/**
+ * A sentence followed by the usage synopses: the synopses are command syntax and read the same in
+ * both languages; only the sentence and the word before them are translated.
+ *
+ * Usage:
+ *   throw new UsageError(withUsage({ de: 'fehlt: --email', en: 'missing --email' }, ADD));
+ *   throw new UsageError(withUsage(null, ADD, LIST));
+ */
+export function withUsage(sentence: Text | null, ...synopses: string[]): Text {
+  const lines = (word: string) => synopses.map((u, i) => (i === 0 ? `${word} ${u}` : `${' '.repeat(word.length)} ${u}`)).join('\n');
+  const before = (lang: keyof Text) => (sentence ? `${sentence[lang]}\n` : '');
+  return { de: `${before('de')}${lines('Aufruf:')}`, en: `${before('en')}${lines('usage:')}` };
 }
 
 export function printJson(value: unknown): void {
@@ -46,15 +70,16 @@ export function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream = process.stdo
   });
 }
 
-/** The language of the few lines the CLI says in German too: SUPPORTAL_LANG, else LC_ALL, LC_MESSAGES, LANG. */
+/** The language of every failure and usage line the CLI prints: SUPPORTAL_LANG, else LC_ALL, LC_MESSAGES, LANG. */
 export function cliLanguage(env: Record<string, string | undefined> = process.env): 'de' | 'en' {
   const tag = env.SUPPORTAL_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
   return /^de\b|^de[_-]/i.test(tag) ? 'de' : 'en';
 }
 
 /** The message when a read command finds no database where SUPPORTAL_DATA_DIR points. */
-export function noDatabaseLine(file: string, lang: 'de' | 'en'): string {
-  return lang === 'de'
-    ? `keine Datenbank in ${file}: prüfen Sie SUPPORTAL_DATA_DIR, oder legen Sie sie mit \`supportal migrate\` (leer) oder \`supportal demo\` an`
-    : `no database at ${file}: check SUPPORTAL_DATA_DIR, or create one with \`supportal migrate\` (empty) or \`supportal demo\``;
+export function noDatabaseLine(file: string): Text {
+  return {
+    de: `keine Datenbank in ${file}: prüfen Sie SUPPORTAL_DATA_DIR, oder legen Sie sie mit \`supportal migrate\` (leer) oder \`supportal demo\` an`,
+    en: `no database at ${file}: check SUPPORTAL_DATA_DIR, or create one with \`supportal migrate\` (empty) or \`supportal demo\``,
+  };
 }

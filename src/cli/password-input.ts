@@ -16,11 +16,11 @@ export async function readPasswordFromStdin(stdin: NodeJS.ReadableStream = proce
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     chunks.push(b);
     size += b.length;
-    if (size > MAX_BYTES) throw new UsageError(`the password on standard input is longer than ${MAX_BYTES} bytes`);
+    if (size > MAX_BYTES) throw new UsageError({ de: `das Passwort auf der Standardeingabe ist länger als ${MAX_BYTES} Bytes`, en: `the password on standard input is longer than ${MAX_BYTES} bytes` });
   }
   const text = Buffer.concat(chunks).toString('utf8');
   const line = text.split(/\r?\n/)[0] ?? '';
-  if (line === '') throw new UsageError('--password-stdin: standard input holds no password');
+  if (line === '') throw new UsageError({ de: '--password-stdin: Die Standardeingabe enthält kein Passwort', en: '--password-stdin: standard input holds no password' });
   return line;
 }
 
@@ -43,6 +43,6 @@ export async function promptPassword(label: string): Promise<string | undefined>
     });
   const first = await ask(`${label} (empty: none, a reset link sets it): `);
   if (first === '') return undefined;
-  if ((await ask('again: ')) !== first) throw new UsageError('the two passwords differ');
+  if ((await ask('again: ')) !== first) throw new UsageError({ de: 'die beiden Passwörter sind verschieden', en: 'the two passwords differ' });
   return first;
 }

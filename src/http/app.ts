@@ -5,7 +5,8 @@ import fastifyStatic from '@fastify/static';
 import type { Logger } from 'pino';
 import type { AppContext } from '../app/context.js';
 import type { WebStore } from '../app/web-context.js';
-import { AppError } from '../app/errors.js';
+import { AppError, ERRORS } from '../app/errors.js';
+import { readerLanguage } from './reader-language.js';
 import { createRouter, type RouteDeps, type Router } from './route-registry.js';
 import { authenticate, checkAccess, checkCsrf } from './request-guard.js';
 import { securityHeaders } from './security-headers.js';
@@ -94,8 +95,10 @@ function errorBody(code: string, message: string, details: Record<string, unknow
 
 /**
  * Builds the HTTP application without listening, so that tests drive it with inject().
- * Errors leave through one mapper as { error: { code, message, details } }. Every request passes
- * the guard (who is it, CSRF, access level) before its body is even parsed.
+ * Errors leave through one mapper as { error: { code, message, details } }, `message` in the
+ * reader's language (readerLanguage: the user's, else Accept-Language, else English) with a
+ * Content-Language header naming it, so that the web UI can tell whether it matches its own.
+ * Every request passes the guard (who is it, CSRF, access level) before its body is even parsed.
  *
  * Usage:
  *   const app = await buildApp({ ctx, log, web: createWebStore(db), installation });
@@ -124,28 +127,34 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   const webRoot = deps.webRoot ?? DEFAULT_WEB_ROOT;
 
   app.setErrorHandler((err, req, reply) => {
+    const lang = readerLanguage(req);
+    reply.header('content-language', lang);
     if (err instanceof AppError) {
       const retry = err.details?.retryAfterSeconds;
       if (typeof retry === 'number') reply.header('retry-after', String(retry));
-      return reply.status(err.status).send(errorBody(err.code, err.message, err.details ?? {}));
+      return reply.status(err.status).send(errorBody(err.code, err.text[lang], err.details ?? {}));
     }
     const e = err as { validation?: Array<{ instancePath?: string; params?: { missingProperty?: string; additionalProperty?: string } }>; statusCode?: number; message: string };
     if (e.validation) {
       // The field as the use cases name it (`templates.receipt.en.text`), so that a form marks the right input.
       const v = e.validation[0];
       const path = [...(v?.instancePath ?? '').split('/').filter(Boolean), v?.params?.missingProperty ?? v?.params?.additionalProperty].filter(Boolean).join('.');
-      return reply.status(400).send(errorBody('invalid_input', e.message, path ? { field: path } : {}));
+      // Ajv words its messages in English; the German reader gets the registry's sentence and the field.
+      const message = lang === 'en' ? e.message : `${ERRORS.invalid_input.message.de}${path ? ` (${path})` : ''}`;
+      return reply.status(400).send(errorBody('invalid_input', message, path ? { field: path } : {}));
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       // Malformed JSON, an empty JSON body, a wrong content type: the parser's 4xx (C6).
-      return reply.status(e.statusCode).send(errorBody(e.statusCode === 413 ? 'too_large' : 'invalid_input', e.message));
+      const code = e.statusCode === 413 ? 'too_large' : 'invalid_input';
+      return reply.status(e.statusCode).send(errorBody(code, lang === 'en' ? e.message : ERRORS[code].message[lang]));
     }
     deps.log.error({ err, ip: req.ip, method: req.method, path: req.url.split('?')[0] }, 'request failed');
-    return reply.status(500).send(errorBody('internal', 'Something went wrong on our side.'));
+    return reply.status(500).send(errorBody('internal', ERRORS.internal.message[lang]));
   });
   app.setNotFoundHandler(async (req, reply) => {
     if (await serveWebUi(req, reply, webRoot)) return reply;
-    return reply.status(404).send(errorBody('not_found', 'Not found.'));
+    const lang = readerLanguage(req);
+    return reply.header('content-language', lang).status(404).send(errorBody('not_found', ERRORS.not_found.message[lang]));
   });
 
   // Files are read into memory up to the mail size limit: an upload is judged like a mail of that size.

@@ -22,23 +22,23 @@ export async function readBodyWithFiles(req: FastifyRequest, maxBytes: number): 
   let total = 0;
   for await (const part of req.parts({ limits: { fileSize: maxBytes, files: MAX_FILES_PER_REQUEST, fieldSize: MAX_FIELD_BYTES, fields: 20 } })) {
     if (part.type === 'file') {
-      if (part.fieldname !== 'files') throw new AppError('invalid_input', `files: unexpected file field "${part.fieldname.slice(0, 50)}"`, { field: 'files' });
+      if (part.fieldname !== 'files') throw new AppError('invalid_input', { de: `files: unerwartetes Dateifeld „${part.fieldname.slice(0, 50)}“`, en: `files: unexpected file field "${part.fieldname.slice(0, 50)}"` }, { field: 'files' });
       let content: Buffer;
       try {
         content = await part.toBuffer();
       } catch (e) {
         // The plugin stops a file at the limit; say which limit, like the total check below.
-        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('too_large', `A file exceeds the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
+        if ((e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new AppError('too_large', { de: `Eine Datei überschreitet die Grenze von ${maxBytes} Bytes.`, en: `A file exceeds the limit of ${maxBytes} bytes.` }, { limitBytes: maxBytes });
         throw e;
       }
       total += content.length;
-      if (total > maxBytes) throw new AppError('too_large', `The files exceed the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
+      if (total > maxBytes) throw new AppError('too_large', { de: `Die Dateien überschreiten die Grenze von ${maxBytes} Bytes.`, en: `The files exceed the limit of ${maxBytes} bytes.` }, { limitBytes: maxBytes });
       // An empty file input sends a part without name and bytes: nothing was chosen.
       if (content.length === 0 && !part.filename) continue;
       files.push({ filename: part.filename, content, contentType: part.mimetype });
       continue;
     }
-    if (part.valueTruncated) throw new AppError('too_large', `The field ${part.fieldname.slice(0, 50)} is too long.`);
+    if (part.valueTruncated) throw new AppError('too_large', { de: `Das Feld ${part.fieldname.slice(0, 50)} ist zu lang.`, en: `The field ${part.fieldname.slice(0, 50)} is too long.` });
     if (part.fieldname === 'payload') {
       const v = part.value;
       let parsed: unknown = v;
@@ -46,10 +46,10 @@ export async function readBodyWithFiles(req: FastifyRequest, maxBytes: number): 
         try {
           parsed = JSON.parse(v);
         } catch {
-          throw new AppError('invalid_input', 'payload: not valid JSON', { field: 'payload' });
+          throw new AppError('invalid_input', { de: 'payload: kein gültiges JSON', en: 'payload: not valid JSON' }, { field: 'payload' });
         }
       }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AppError('invalid_input', 'payload: must be a JSON object', { field: 'payload' });
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new AppError('invalid_input', { de: 'payload: muss ein JSON-Objekt sein', en: 'payload: must be a JSON object' }, { field: 'payload' });
       payload = parsed as Record<string, unknown>;
     } else if (!(part.fieldname in Object.prototype)) {
       fields[part.fieldname] = part.value;

@@ -50,9 +50,9 @@ export function checkCsrf(req: FastifyRequest, principal: Principal | null, publ
   const origin = req.headers.origin;
   if (origin !== undefined) {
     const allowed = new Set([`${req.protocol}://${req.host}`, new URL(publicUrl).origin]);
-    if (!allowed.has(origin)) throw new AppError('csrf_failed', 'The request came from another site.');
+    if (!allowed.has(origin)) throw new AppError('csrf_failed', { de: 'Die Anfrage kam von einer anderen Website.', en: 'The request came from another site.' });
   }
-  if (req.headers['sec-fetch-site'] === 'cross-site') throw new AppError('csrf_failed', 'The request came from another site.');
+  if (req.headers['sec-fetch-site'] === 'cross-site') throw new AppError('csrf_failed', { de: 'Die Anfrage kam von einer anderen Website.', en: 'The request came from another site.' });
   if (principal?.via === 'session') {
     const sent = req.headers['x-csrf-token'];
     if (typeof sent !== 'string' || !sameSecret(sent, principal.csrfToken)) throw new AppError('csrf_failed');
@@ -70,6 +70,6 @@ export function checkAccess(access: Access, principal: Principal | null, method 
   if (access === 'staff' && !isStaff(principal.user.role)) throw new AppError('forbidden');
   if (access === 'admin' && principal.user.role !== 'admin') throw new AppError('forbidden');
   if (principal.via === 'token' && !tokenAllows(principal.scope, { write: STATE_CHANGING.has(method), adminRoute: access === 'admin' })) {
-    throw new AppError('forbidden', `This API token's scope (${principal.scope}) does not allow this request.`);
+    throw new AppError('forbidden', { de: `Der Geltungsbereich dieses API-Tokens (${principal.scope}) erlaubt diese Anfrage nicht.`, en: `This API token's scope (${principal.scope}) does not allow this request.` });
   }
 }

@@ -95,11 +95,11 @@ describe('an ambiguous id prefix', () => {
         const ids = Array.from({ length: 17 }, () => randomUUID());
         for (const id of ids) await rt.ctx.store.jobs.enqueue({ id, kind: 'test', key: null, payload: {}, runAt: now, now });
         const first = ids.map((id) => id[0]!).find((c, i, all) => all.indexOf(c) !== i)!;
-        await assert.rejects(resolveId(rt, 'jobs', first, 'job'), /is the start of several job ids .*: give more characters/);
-        assert.equal(await resolveId(rt, 'jobs', ids[0]!, 'job'), ids[0], 'a full id is taken as it is');
+        await assert.rejects(resolveId(rt, 'jobs', first), /is the start of several job ids .*: give more characters/);
+        assert.equal(await resolveId(rt, 'jobs', ids[0]!), ids[0], 'a full id is taken as it is');
         const longest = ids[0]!.slice(0, 30);
-        assert.equal(await resolveId(rt, 'jobs', longest, 'job'), ids[0]);
-        assert.equal(await resolveId(rt, 'jobs', '50%', 'job'), '50%', 'no LIKE wildcard reaches the query: the text is passed on as it is');
+        assert.equal(await resolveId(rt, 'jobs', longest), ids[0]);
+        assert.equal(await resolveId(rt, 'jobs', '50%'), '50%', 'no LIKE wildcard reaches the query: the text is passed on as it is');
       } finally {
         await rt.dispose();
       }

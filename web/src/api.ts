@@ -2,10 +2,16 @@
  * The one way the UI talks to the server: JSON under /api, the session cookie, and the CSRF token
  * in X-CSRF-Token on every state-changing request (docs/api.md, "CSRF").
  */
+import { currentLanguage } from './i18n.js';
+
 export interface ApiErrorBody { code: string; message: string; details?: Record<string, unknown> }
 
+/**
+ * A failed request: the server's `code` and `details`, and its `message` with the language the
+ * server wrote it in (its Content-Language; null when it named none, as a proxy's page does).
+ */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}, readonly language: string | null = null) {
     super(message);
   }
 }
@@ -19,7 +25,9 @@ export function setCsrfToken(token: string | null): void {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  // The server answers its error messages in the signed-in user's language, else in this one: the
+  // UI's, so that a message matches the page around it.
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLanguage() };
   let payload: BodyInit | undefined;
   if (body instanceof FormData) payload = body;
   else if (body !== undefined) {
@@ -44,7 +52,8 @@ async function request<T>(method: Method, path: string, body?: unknown): Promise
   }
   if (!res.ok) {
     const e = (data as { error?: ApiErrorBody } | null)?.error;
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? res.statusText, e?.details ?? {});
+    const language = e?.message ? res.headers.get('content-language') : null;
+    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? res.statusText, e?.details ?? {}, language);
   }
   return data as T;
 }

@@ -18,14 +18,14 @@ export async function listCatalog(ctx: CatalogDeps, admin: User): Promise<Catalo
 
 async function catalogProduct(ctx: CatalogDeps, id: string): Promise<CatalogProduct> {
   const p = (await ctx.web.catalog.products(true)).find((x) => x.id === id);
-  if (!p) throw new AppError('not_found', 'There is no such product.');
+  if (!p) throw new AppError('not_found', { de: 'Dieses Produkt gibt es nicht.', en: 'There is no such product.' });
   return p;
 }
 
 export async function createProduct(ctx: CatalogDeps, admin: User, input: { name: string; versions?: string[] }): Promise<CatalogProduct> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200), versions: z.array(oneLine(100)).max(100).default([]) }), input);
-  if (await ctx.store.products.findByName(i.name)) throw new AppError('invalid_input', `a product named "${i.name}" exists already`, { field: 'name' });
+  if (await ctx.store.products.findByName(i.name)) throw new AppError('invalid_input', { de: `ein Produkt namens „${i.name}“ gibt es bereits`, en: `a product named "${i.name}" exists already` }, { field: 'name' });
   const id = randomUUID();
   await ctx.store.transaction(async (tx) => {
     await tx.products.insert({ id, name: i.name });
@@ -47,7 +47,7 @@ export async function addProductVersion(ctx: CatalogDeps, admin: User, productId
 /** A deactivated product is no longer offered for new cases; its cases keep it. */
 export async function setProductActive(ctx: CatalogDeps, admin: User, productId: string, active: boolean): Promise<CatalogProduct> {
   requireAdmin(admin);
-  if (!(await ctx.web.catalog.setProductActive(productId, active))) throw new AppError('not_found', 'There is no such product.');
+  if (!(await ctx.web.catalog.setProductActive(productId, active))) throw new AppError('not_found', { de: 'Dieses Produkt gibt es nicht.', en: 'There is no such product.' });
   await recordAdminAction(ctx, admin, active ? 'admin.product.activate' : 'admin.product.deactivate', productId);
   return catalogProduct(ctx, productId);
 }
@@ -55,7 +55,7 @@ export async function setProductActive(ctx: CatalogDeps, admin: User, productId:
 export async function setVersionActive(ctx: CatalogDeps, admin: User, versionId: string, active: boolean): Promise<CatalogProduct> {
   requireAdmin(admin);
   const v = await ctx.web.catalog.version(versionId);
-  if (!v) throw new AppError('not_found', 'There is no such version.');
+  if (!v) throw new AppError('not_found', { de: 'Diese Version gibt es nicht.', en: 'There is no such version.' });
   await ctx.web.catalog.setVersionActive(versionId, active, ctx.clock.now().toISOString());
   await recordAdminAction(ctx, admin, active ? 'admin.version.activate' : 'admin.version.deactivate', versionId, { productId: v.productId, version: v.name });
   return catalogProduct(ctx, v.productId);

@@ -19,20 +19,20 @@ export async function listOrganisations(ctx: OrganisationsDeps, admin: User): Pr
 
 async function organisationView(ctx: OrganisationsDeps, id: string): Promise<OrganisationView> {
   const o = (await ctx.web.organisations.list()).find((x) => x.id === id);
-  if (!o) throw new AppError('not_found', 'There is no such organisation.');
+  if (!o) throw new AppError('not_found', { de: 'Diese Organisation gibt es nicht.', en: 'There is no such organisation.' });
   return o;
 }
 
 export async function createOrganisation(ctx: OrganisationsDeps, admin: User, input: { name: string; customerNo?: string }): Promise<OrganisationView> {
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200), customerNo: oneLine(50).optional() }), input);
-  if (await ctx.store.organisations.findByName(i.name)) throw new AppError('invalid_input', `an organisation named "${i.name}" exists already`, { field: 'name' });
+  if (await ctx.store.organisations.findByName(i.name)) throw new AppError('invalid_input', { de: `eine Organisation namens „${i.name}“ gibt es bereits`, en: `an organisation named "${i.name}" exists already` }, { field: 'name' });
   let o: Organisation;
   try {
     o = await ensureOrganisation(ctx, i.name, i.customerNo ?? null);
   } catch (e) {
     // The unique index on the customer number decides, also between two admins at the same moment.
-    if (/unique|duplicate/i.test(String((e as Error).message))) throw new AppError('invalid_input', `customer number ${i.customerNo} is taken`, { field: 'customerNo' });
+    if (/unique|duplicate/i.test(String((e as Error).message))) throw new AppError('invalid_input', { de: `die Kundennummer ${i.customerNo} ist schon vergeben`, en: `customer number ${i.customerNo} is taken` }, { field: 'customerNo' });
     throw e;
   }
   await recordAdminAction(ctx, admin, 'admin.organisation.create', o.id, { name: o.name, customerNo: o.customerNo });
@@ -44,8 +44,8 @@ export async function updateOrganisation(ctx: OrganisationsDeps, admin: User, id
   requireAdmin(admin);
   const i = parseInput(z.object({ name: oneLine(200).optional(), customerNo: oneLine(50).nullable().optional() }).strict(), input);
   const r = await ctx.web.organisations.update(id, i);
-  if (r === 'not_found') throw new AppError('not_found', 'There is no such organisation.');
-  if (r === 'conflict') throw new AppError('invalid_input', 'the name or customer number belongs to another organisation', { field: i.customerNo !== undefined ? 'customerNo' : 'name' });
+  if (r === 'not_found') throw new AppError('not_found', { de: 'Diese Organisation gibt es nicht.', en: 'There is no such organisation.' });
+  if (r === 'conflict') throw new AppError('invalid_input', { de: 'der Name oder die Kundennummer gehört zu einer anderen Organisation', en: 'the name or customer number belongs to another organisation' }, { field: i.customerNo !== undefined ? 'customerNo' : 'name' });
   await recordAdminAction(ctx, admin, 'admin.organisation.update', id, i);
   return organisationView(ctx, id);
 }
@@ -57,7 +57,7 @@ export async function setOrganisationAdmin(ctx: OrganisationsDeps, admin: User, 
   await organisationView(ctx, organisationId);
   const u = await ctx.store.users.findById(i.userId);
   if (!u) throw new AppError('user_not_found');
-  if (u.role !== 'customer' || u.organisationId !== organisationId) throw new AppError('invalid_input', 'the user is not a customer of this organisation', { field: 'userId' });
+  if (u.role !== 'customer' || u.organisationId !== organisationId) throw new AppError('invalid_input', { de: 'der Benutzer ist kein Kunde dieser Organisation', en: 'the user is not a customer of this organisation' }, { field: 'userId' });
   await ctx.store.users.update(u.id, { orgAdmin: i.orgAdmin });
   await recordAdminAction(ctx, admin, 'admin.organisation.admin', u.id, { organisationId, orgAdmin: i.orgAdmin });
   return { userId: u.id, orgAdmin: i.orgAdmin };

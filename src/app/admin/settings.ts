@@ -113,9 +113,9 @@ const SAMPLES: Record<Language, { subject: string; body: string; file: string; d
 export async function previewTemplate(ctx: AdminSettingsDeps, admin: User, name: string, language: Language, draft?: unknown): Promise<RenderedMail & { name: TemplateName; language: Language }> {
   requireAdmin(admin);
   const t = TEMPLATE_NAMES.find((n) => n === name);
-  if (!t) throw new AppError('not_found', `There is no template "${name}".`);
+  if (!t) throw new AppError('not_found', { de: `Eine Vorlage „${name}“ gibt es nicht.`, en: `There is no template "${name}".` });
   const editable = EDITABLE_TEMPLATES.find((n) => n === name);
-  if (draft !== undefined && !editable) throw new AppError('invalid_input', `the template "${name}" cannot be changed`, { field: 'name' });
+  if (draft !== undefined && !editable) throw new AppError('invalid_input', { de: `die Vorlage „${name}“ kann nicht geändert werden`, en: `the template "${name}" cannot be changed` }, { field: 'name' });
   const override = editable && draft !== undefined ? parseTemplateDraft(editable, draft) : undefined;
   // The composer reads the saved wording synchronously from the last loaded copy: load it now.
   await ctx.installation.refresh();

@@ -27,7 +27,7 @@ export async function createUser(ctx: AdminUsersDeps, admin: User, input: AddUse
 export async function setUserDisabled(ctx: AdminUsersDeps, admin: User, userId: string, disabled: boolean): Promise<UserView> {
   const u = await ctx.store.users.findById(userId);
   if (!u) throw new AppError('user_not_found');
-  if (u.id === admin.id && disabled) throw new AppError('cannot_disable_self', 'you cannot disable your own account: another admin can');
+  if (u.id === admin.id && disabled) throw new AppError('cannot_disable_self', { de: 'Sie können Ihr eigenes Konto nicht sperren: Das kann nur ein anderer Admin', en: 'you cannot disable your own account: another admin can' });
   await ctx.store.users.update(u.id, { disabled });
   if (disabled) await ctx.web.sessions.deleteForUser(u.id);
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: admin.id, action: disabled ? 'admin.user.disable' : 'admin.user.enable', target: u.id });

@@ -30,9 +30,9 @@ const createInput = z.object({ name: z.string().trim().min(1).max(100), scope: z
  * given by default, and only an admin may ask for it.
  */
 export async function createApiToken(ctx: ApiTokensDeps, who: Principal, input: { name: string; scope?: ApiTokenScope }): Promise<{ token: string; info: ApiTokenView }> {
-  if (who.via === 'token') throw new AppError('forbidden', 'An API token cannot create API tokens; log in to create one.');
+  if (who.via === 'token') throw new AppError('forbidden', { de: 'Ein API-Token kann keine API-Tokens anlegen; melden Sie sich an, um eines anzulegen.', en: 'An API token cannot create API tokens; log in to create one.' });
   const { name, scope } = parseInput(createInput, input);
-  if (scope === 'admin' && who.user.role !== 'admin') throw new AppError('forbidden', 'Only admins can create admin tokens.');
+  if (scope === 'admin' && who.user.role !== 'admin') throw new AppError('forbidden', { de: 'Nur Admins können Admin-Tokens anlegen.', en: 'Only admins can create admin tokens.' });
   const token = `${API_TOKEN_PREFIX}${randomSecret()}`;
   const rec: ApiTokenRecord = {
     id: randomUUID(),

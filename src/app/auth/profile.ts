@@ -28,12 +28,12 @@ const profileInput = z
  */
 export async function updateProfile(ctx: ProfileDeps, who: Principal, input: unknown): Promise<User> {
   const i = parseInput(profileInput, input);
-  if (i.notifyByEmail !== undefined && !isStaff(who.user.role)) throw new AppError('forbidden', 'notification mails are for agents');
+  if (i.notifyByEmail !== undefined && !isStaff(who.user.role)) throw new AppError('forbidden', { de: 'Benachrichtigungs-E-Mails gibt es nur für den Support', en: 'notification mails are for agents' });
   const patch: Partial<Pick<User, 'name' | 'language' | 'passwordHash'>> = {};
   if (i.name !== undefined) patch.name = i.name;
   if (i.language !== undefined) patch.language = i.language;
   if (i.password) {
-    if (who.via === 'token') throw new AppError('forbidden', 'An API token cannot change the password; log in to change it.');
+    if (who.via === 'token') throw new AppError('forbidden', { de: 'Ein API-Token kann das Passwort nicht ändern; melden Sie sich an, um es zu ändern.', en: 'An API token cannot change the password; log in to change it.' });
     const current = await ctx.store.users.findById(who.user.id);
     if (!current?.passwordHash || !(await ctx.hasher.verify(current.passwordHash, i.password.current))) throw new AppError('password_wrong');
     patch.passwordHash = await ctx.hasher.hash(i.password.new);

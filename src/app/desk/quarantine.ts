@@ -68,8 +68,11 @@ export async function releaseMail(ctx: QuarantineDeps, user: User, id: string): 
   requireStaff(user);
   const m = await requireMail(ctx, id);
   if (m.status !== 'quarantined' || m.reason === null || !RELEASABLE.has(m.reason)) {
-    const why = m.reason === 'virus' ? 'a mail with a virus is never released' : `only mails quarantined as ${[...RELEASABLE].join(', ')} can be released`;
-    throw new AppError('not_reprocessable', `Mail ${id} is ${m.status}${m.reason ? ` (${m.reason})` : ''}: ${why}.`);
+    const held = `${m.status}${m.reason ? ` (${m.reason})` : ''}`;
+    const kinds = [...RELEASABLE].join(', ');
+    throw new AppError('not_reprocessable', m.reason === 'virus'
+      ? { de: `E-Mail ${id} ist ${held}: Eine E-Mail mit Virus wird nie freigegeben.`, en: `Mail ${id} is ${held}: a mail with a virus is never released.` }
+      : { de: `E-Mail ${id} ist ${held}: Nur E-Mails, die als ${kinds} zurückgehalten sind, können freigegeben werden.`, en: `Mail ${id} is ${held}: only mails quarantined as ${kinds} can be released.` });
   }
   await reprocessInboundMail(ctx, id, { released: true });
   await ctx.store.audit.record({ at: ctx.clock.now().toISOString(), actor: user.id, action: 'inbound.release', target: id, detail: { reason: m.reason } });
@@ -102,6 +105,6 @@ export async function rawMail(ctx: QuarantineDeps, user: User, id: string): Prom
   requireStaff(user);
   await requireMail(ctx, id);
   const raw = await ctx.store.inbound.raw(id);
-  if (!raw) throw new AppError('not_found', 'The content of this mail was deleted or is kept with its first delivery.');
+  if (!raw) throw new AppError('not_found', { de: 'Der Inhalt dieser E-Mail wurde gelöscht oder liegt bei ihrer ersten Zustellung.', en: 'The content of this mail was deleted or is kept with its first delivery.' });
   return raw;
 }

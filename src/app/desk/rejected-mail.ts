@@ -122,7 +122,7 @@ export interface RejectedMailView {
 }
 
 function requireReader(ctx: Pick<RejectedMailDeps, 'mailReader'>): MailReader {
-  if (!ctx.mailReader) throw new AppError('mail_unreadable', 'Reading mails is not available in this process.');
+  if (!ctx.mailReader) throw new AppError('mail_unreadable', { de: 'E-Mails können in diesem Prozess nicht gelesen werden.', en: 'Reading mails is not available in this process.' });
   return ctx.mailReader;
 }
 
@@ -167,7 +167,7 @@ export async function rejectedMailAttachment(ctx: RejectedMailDeps, user: User, 
   const m = await requireMail(ctx, id);
   const reader = requireReader(ctx);
   const raw = m.rawDeleted ? null : await ctx.store.inbound.rawMail(id);
-  if (!raw) throw new AppError('not_found', 'The content of this mail was deleted.');
+  if (!raw) throw new AppError('not_found', { de: 'Der Inhalt dieser E-Mail wurde gelöscht.', en: 'The content of this mail was deleted.' });
   let parsed;
   try {
     parsed = await reader.parser.parse(raw);
@@ -175,7 +175,7 @@ export async function rejectedMailAttachment(ctx: RejectedMailDeps, user: User, 
     throw new AppError('mail_unreadable');
   }
   const a = parsed.attachments[part];
-  if (!a) throw new AppError('not_found', `The mail has no attachment ${part}.`);
+  if (!a) throw new AppError('not_found', { de: `Die E-Mail hat keinen Anhang ${part}.`, en: `The mail has no attachment ${part}.` });
   const files = await reader.inspector.inspect([a], await reader.policy());
   return { name: files[0]?.name ?? `attachment-${part + 1}`, content: a.content };
 }
@@ -197,7 +197,7 @@ export async function acceptRejectedMail(ctx: RejectedMailDeps, user: User, id: 
     if (!m) throw new AppError('mail_not_found');
     const fits = actionFor(m);
     if (fits !== action) {
-      throw new AppError('mail_not_acceptable', `Mail ${id} is ${m.status}${m.reason ? ` (${m.reason})` : ''}: ${fits ? `it can be accepted with ${fits}` : 'it cannot be accepted this way'}.`, { action: fits });
+      throw new AppError('mail_not_acceptable', { de: `E-Mail ${id} ist ${m.status}${m.reason ? ` (${m.reason})` : ''}: ${fits ? `sie kann mit ${fits} angenommen werden` : 'sie kann so nicht angenommen werden'}.`, en: `Mail ${id} is ${m.status}${m.reason ? ` (${m.reason})` : ''}: ${fits ? `it can be accepted with ${fits}` : 'it cannot be accepted this way'}.` }, { action: fits });
     }
     const c = await tx.cases.findById(m.caseId!);
     if (!c) throw new AppError('case_not_found');
@@ -231,11 +231,11 @@ export async function acceptRejectedMail(ctx: RejectedMailDeps, user: User, id: 
 }
 
 async function addSenderAsContact(ctx: RejectedMailDeps, c: Case, m: InboundMail, user: User, now: string): Promise<string> {
-  if (!c.organisationId) throw new AppError('mail_not_acceptable', `Case ${c.number} belongs to no organisation: copy the sender on the case instead.`);
+  if (!c.organisationId) throw new AppError('mail_not_acceptable', { de: `Fall ${c.number} gehört zu keiner Organisation: Nehmen Sie den Absender stattdessen in Kopie in den Fall auf.`, en: `Case ${c.number} belongs to no organisation: copy the sender on the case instead.` });
   const sender = m.fromAddress ? normalizeEmail(m.fromAddress) : null;
-  if (!sender) throw new AppError('mail_not_acceptable', 'The mail has no sender address.');
+  if (!sender) throw new AppError('mail_not_acceptable', { de: 'Die E-Mail hat keine Absenderadresse.', en: 'The mail has no sender address.' });
   const existing = await ctx.store.users.findByEmail(sender);
-  if (existing) throw new AppError('sender_has_account', `${sender} has an account already (${existing.role}${existing.disabled ? ', disabled' : ''}); change it in the user administration.`);
+  if (existing) throw new AppError('sender_has_account', { de: `${sender} hat bereits ein Konto (${existing.role}${existing.disabled ? ', gesperrt' : ''}); ändern Sie es in der Benutzerverwaltung.`, en: `${sender} has an account already (${existing.role}${existing.disabled ? ', disabled' : ''}); change it in the user administration.` });
   const org = await ctx.store.organisations.findById(c.organisationId);
   const userId = randomUUID();
   await ctx.store.users.insert({

@@ -15,9 +15,9 @@ export type ReprocessDeps = AppSlice<'transaction', 'clock'>;
 export async function reprocessInboundMail(ctx: ReprocessDeps, mailId: string, opts: { released?: boolean } = {}): Promise<{ mailId: string; status: 'received' }> {
   return ctx.store.transaction(async (tx) => {
     const m = await tx.inbound.findById(mailId);
-    if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
+    if (!m) throw new AppError('mail_not_found', { de: `es gibt keine eingegangene E-Mail ${mailId}`, en: `there is no inbound mail ${mailId}` });
     if (m.status !== 'quarantined' && m.status !== 'deferred' && m.status !== 'received') {
-      throw new AppError('not_reprocessable', `mail ${mailId} is ${m.status}; only quarantined or deferred mails are processed again`);
+      throw new AppError('not_reprocessable', { de: `die E-Mail ${mailId} ist ${m.status}; nur zurückgehaltene oder zurückgestellte E-Mails werden neu verarbeitet`, en: `mail ${mailId} is ${m.status}; only quarantined or deferred mails are processed again` });
     }
     const now = ctx.clock.now().toISOString();
     await tx.inbound.setOutcome(mailId, {

@@ -51,7 +51,7 @@ export async function processInboundMail(
   const agentAccept = decided.agentAccept ?? null;
   const started = process.hrtime.bigint();
   const mail = await app.store.inbound.findById(mailId);
-  if (!mail) throw new AppError('mail_not_found', `there is no inbound mail ${mailId}`);
+  if (!mail) throw new AppError('mail_not_found', { de: `es gibt keine eingegangene E-Mail ${mailId}`, en: `there is no inbound mail ${mailId}` });
   if (FINAL.has(mail.status)) {
     if (jobId) await app.store.jobs.complete(jobId, app.clock.now().toISOString());
     return { mailId, status: mail.status, reason: mail.reason, detail: mail.detail, caseNumber: mail.caseNumber, replyQueued: null };

@@ -69,7 +69,7 @@ export async function listMailboxes(ctx: Pick<MailboxContext, 'mailboxes' | 'box
 
 async function need(ctx: Pick<MailboxContext, 'mailboxes'>, key: string): Promise<StoredMailbox> {
   const m = await ctx.mailboxes.get(key);
-  if (!m) throw new AppError('mailbox_not_found', `There is no mailbox "${key}".`);
+  if (!m) throw new AppError('mailbox_not_found', { de: `Ein Postfach „${key}“ gibt es nicht.`, en: `There is no mailbox "${key}".` });
   return m;
 }
 
@@ -90,7 +90,7 @@ export async function saveMailbox(
   const d = input.definition;
   const existing = await ctx.mailboxes.get(d.key);
   if (existing?.source === 'config' && source === 'admin') {
-    throw new AppError('forbidden', `The mailbox "${d.key}" is set in the configuration (SUPPORTAL_MAILBOXES); change it there.`);
+    throw new AppError('forbidden', { de: `Das Postfach „${d.key}“ ist in der Konfiguration festgelegt (SUPPORTAL_MAILBOXES); ändern Sie es dort.`, en: `The mailbox "${d.key}" is set in the configuration (SUPPORTAL_MAILBOXES); change it there.` });
   }
   const old = existing ? openSecretsOrEmpty(ctx, existing) : {};
   const secrets: MailboxSecrets = { ...old };
@@ -101,7 +101,7 @@ export async function saveMailbox(
   }
   if (existing && grantIdentity(existing.definition.oauth) !== grantIdentity(d.oauth) && input.secrets.refreshToken === undefined) delete secrets.refreshToken;
   const problem = definitionProblem(d, secrets);
-  if (problem) throw new AppError('invalid_input', `${problem.field}: ${problem.message}`, { field: problem.field });
+  if (problem) throw new AppError('invalid_input', { de: `${problem.field}: die Angabe fehlt oder ist ungültig`, en: `${problem.field}: ${problem.message}` }, { field: problem.field });
   const sealed = Object.keys(secrets).length ? ctx.box.seal(JSON.stringify(secrets), aadOf(d.key)) : null;
   const sameAsBefore = existing && JSON.stringify(existing.definition) === JSON.stringify(d) && JSON.stringify(old) === JSON.stringify(secrets);
   if (!sameAsBefore) {
@@ -121,7 +121,7 @@ function openSecretsOrEmpty(ctx: Pick<MailboxContext, 'box'>, m: StoredMailbox):
 
 export async function deleteMailbox(ctx: Pick<MailboxContext, 'mailboxes' | 'changed'>, key: string, source: StoredMailbox['source'] = 'admin'): Promise<void> {
   const m = await need(ctx, key);
-  if (m.source === 'config' && source === 'admin') throw new AppError('forbidden', `The mailbox "${key}" is set in the configuration (SUPPORTAL_MAILBOXES); remove it there.`);
+  if (m.source === 'config' && source === 'admin') throw new AppError('forbidden', { de: `Das Postfach „${key}“ ist in der Konfiguration festgelegt (SUPPORTAL_MAILBOXES); entfernen Sie es dort.`, en: `The mailbox "${key}" is set in the configuration (SUPPORTAL_MAILBOXES); remove it there.` });
   await ctx.mailboxes.remove(key);
   ctx.changed?.(key);
 }
@@ -143,7 +143,7 @@ export async function startConnect(ctx: MailboxContext, key: string): Promise<{ 
   const m = await need(ctx, key);
   const o = m.definition.oauth;
   if (m.definition.auth !== 'oauth2' || !o || o.preset !== 'google') {
-    throw new AppError('invalid_input', 'Only a mailbox with the Google preset is connected in the browser; the others use client credentials.', { field: 'key' });
+    throw new AppError('invalid_input', { de: 'Nur ein Postfach mit der Vorgabe Google wird im Browser verbunden; die anderen nutzen Client-Zugangsdaten.', en: 'Only a mailbox with the Google preset is connected in the browser; the others use client credentials.' }, { field: 'key' });
   }
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(24).toString('base64url');
@@ -159,7 +159,7 @@ export async function startConnect(ctx: MailboxContext, key: string): Promise<{ 
     });
     return { url };
   } catch (err) {
-    throw new AppError('unavailable', `The authorization server cannot be asked: ${(err as Error).message}`);
+    throw new AppError('unavailable', { de: `Der Autorisierungsserver ist nicht erreichbar: ${(err as Error).message}`, en: `The authorization server cannot be asked: ${(err as Error).message}` });
   }
 }
 

@@ -38,13 +38,13 @@ export async function addAgentReply(ctx: AgentReplyDeps, raw: AgentReplyInput): 
   const total = i.attachments.reduce((n, a) => n + a.content.length, 0);
   // Base64 grows a file by 4/3; the composed mail must stay under the limit the customer's server likely has too.
   if (Math.ceil((total * 4) / 3) > i.maxAttachmentBytes) {
-    throw new AppError('too_large', `the attachments (${total} bytes) exceed the mail size limit of ${i.maxAttachmentBytes} bytes`);
+    throw new AppError('too_large', { de: `die Anhänge (${total} Bytes) überschreiten die Größengrenze einer E-Mail von ${i.maxAttachmentBytes} Bytes`, en: `the attachments (${total} bytes) exceed the mail size limit of ${i.maxAttachmentBytes} bytes` });
   }
   return ctx.store.transaction(async (tx) => {
     const c = await requireCase(tx, i.caseNumber);
     const agent = await requireUserByEmail({ ...ctx, store: tx }, i.agent);
-    if (!isStaff(agent.role)) throw new AppError('forbidden', `${agent.email} is not an agent`);
-    if (c.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
+    if (!isStaff(agent.role)) throw new AppError('forbidden', { de: `${agent.email} gehört nicht zum Support`, en: `${agent.email} is not an agent` });
+    if (c.status === 'closed') throw new AppError('case_closed', { de: `Fall ${c.number} ist geschlossen; öffnen Sie ihn zuerst wieder`, en: `case ${c.number} is closed; reopen it first` });
     const customer = (await tx.users.findById(c.customerId)) as User;
     const history = (await tx.messages.listByCase(c.id)).filter((m) => m.kind !== 'internal_note');
     const noteTakers = new Map<string, string>();

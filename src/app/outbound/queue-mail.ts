@@ -63,8 +63,8 @@ const CRLF = /[\r\n\0]/;
  */
 export async function queueMail(ctx: QueueMailDeps, tx: Store, input: QueueMailInput): Promise<{ id: string; messageId: string }> {
   const s = ctx.mail;
-  for (const [what, v] of [['recipient name', input.to.name], ['recipient address', input.to.address]] as const) {
-    if (CRLF.test(v)) throw new AppError('invalid_input', `${what} must not contain line breaks`);
+  for (const [what, v] of [[{ de: 'Der Name des Empfängers', en: 'recipient name' }, input.to.name], [{ de: 'Die Adresse des Empfängers', en: 'recipient address' }, input.to.address]] as const) {
+    if (CRLF.test(v)) throw new AppError('invalid_input', { de: `${what.de} darf keine Zeilenumbrüche enthalten`, en: `${what.en} must not contain line breaks` });
   }
   const id = randomUUID();
   const automatic = AUTOMATIC.has(input.kind);

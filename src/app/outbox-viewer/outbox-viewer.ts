@@ -75,7 +75,7 @@ export async function listOutbox(ctx: OutboxViewerDeps, user: User, input: z.inp
   let caseId: string | undefined;
   if (i.caseNumber !== undefined) {
     const c = await ctx.store.cases.findByNumber(i.caseNumber);
-    if (!c) throw new AppError('case_not_found', `there is no case ${i.caseNumber}`);
+    if (!c) throw new AppError('case_not_found', { de: `es gibt keinen Fall ${i.caseNumber}`, en: `there is no case ${i.caseNumber}` });
     caseId = c.id;
   }
   // The kind filter is applied here: the store filters by case and status only. Up to 5 000 rows
@@ -89,9 +89,9 @@ export async function listOutbox(ctx: OutboxViewerDeps, user: User, input: z.inp
 async function loadMail(ctx: OutboxViewerDeps, user: User, id: string): Promise<{ m: OutboundMail; raw: Buffer }> {
   requireStaff(user);
   const m = z.string().uuid().safeParse(id).success ? await ctx.store.outbound.findById(id) : null;
-  if (!m) throw new AppError('mail_not_found', `there is no outgoing mail ${id}`);
+  if (!m) throw new AppError('mail_not_found', { de: `es gibt keine ausgehende E-Mail ${id}`, en: `there is no outgoing mail ${id}` });
   const raw = await ctx.store.outbound.raw(m.id);
-  if (!raw) throw new AppError('not_found', 'the content of this mail was deleted');
+  if (!raw) throw new AppError('not_found', { de: 'der Inhalt dieser E-Mail wurde gelöscht', en: 'the content of this mail was deleted' });
   return { m, raw };
 }
 
@@ -124,7 +124,7 @@ export async function openOutboxMail(ctx: OutboxViewerDeps, tools: OutboxTools, 
 export async function outboxHtml(ctx: OutboxViewerDeps, tools: OutboxTools, user: User, id: string): Promise<string> {
   const { raw } = await loadMail(ctx, user, id);
   const read = await tools.reader.read(raw);
-  if (read.html === null) throw new AppError('not_found', 'this mail has no HTML part');
+  if (read.html === null) throw new AppError('not_found', { de: 'diese E-Mail hat keinen HTML-Teil', en: 'this mail has no HTML part' });
   let html = read.html;
   for (const a of read.attachments) {
     if (a.contentId && a.contentType.startsWith('image/')) html = html.split(`cid:${a.contentId}`).join(`data:${a.contentType};base64,${a.content.toString('base64')}`);
@@ -142,7 +142,7 @@ export async function outboxRaw(ctx: OutboxViewerDeps, user: User, id: string): 
 export async function outboxAttachment(ctx: OutboxViewerDeps, tools: OutboxTools, user: User, id: string, index: number): Promise<{ filename: string; content: Buffer }> {
   const { raw } = await loadMail(ctx, user, id);
   const a = (await tools.reader.read(raw)).attachments[index];
-  if (!a) throw new AppError('not_found', `this mail has no attachment ${index}`);
+  if (!a) throw new AppError('not_found', { de: `diese E-Mail hat keinen Anhang ${index}`, en: `this mail has no attachment ${index}` });
   return { filename: a.filename, content: a.content };
 }
 
@@ -211,11 +211,11 @@ function originalOf(read: ReadMail, m: OutboundMail): OriginalMail {
 export async function replyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools, user: User, id: string, input: ReplyAsCustomerInput): Promise<ReplyAsCustomerResult> {
   const i = parseInput(replyInput, input);
   const { m, raw: original } = await loadMail(ctx, user, id);
-  if (ctx.mail.relayConfigured) throw new AppError('demo_only', 'a relay is configured: replies come from real customers, not from this demo form');
-  if (!tools.smtp) throw new AppError('demo_only', 'no SMTP listener runs in this process (SUPPORTAL_SMTP_PORT is empty): the reply has no way in');
-  if (m.kind !== 'agent_reply' || m.status !== 'held') throw new AppError('invalid_input', 'only a held agent reply can be answered as the customer', { field: 'mailId' });
+  if (ctx.mail.relayConfigured) throw new AppError('demo_only', { de: 'ein Relay ist eingerichtet: Antworten kommen von echten Kunden, nicht aus diesem Demo-Formular', en: 'a relay is configured: replies come from real customers, not from this demo form' });
+  if (!tools.smtp) throw new AppError('demo_only', { de: 'in diesem Prozess läuft kein SMTP-Listener (SUPPORTAL_SMTP_PORT ist leer): die Antwort kann nicht eingehen', en: 'no SMTP listener runs in this process (SUPPORTAL_SMTP_PORT is empty): the reply has no way in' });
+  if (m.kind !== 'agent_reply' || m.status !== 'held') throw new AppError('invalid_input', { de: 'nur eine zurückgehaltene Antwort des Supports kann als Kunde beantwortet werden', en: 'only a held agent reply can be answered as the customer' }, { field: 'mailId' });
   const customer = await ctx.store.users.findByEmail(m.recipients[0] ?? '');
-  if (!customer) throw new AppError('user_not_found', `${m.recipients[0] ?? 'the recipient'} is no user any more`);
+  if (!customer) throw new AppError('user_not_found', { de: `${m.recipients[0] ?? 'der Empfänger'} ist kein Benutzer mehr`, en: `${m.recipients[0] ?? 'the recipient'} is no user any more` });
   const read = await tools.reader.read(original);
   const lang = customer.language;
   const o = originalOf(read, m);
@@ -227,7 +227,7 @@ export async function replyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools,
   let references = read.messageId ? [...read.references.filter((r) => r !== read.messageId), read.messageId] : read.references;
   if (i.variant === 'closed_case') {
     const [closed] = await ctx.store.cases.list({ customerId: customer.id, status: ['closed'], limit: 1 });
-    if (!closed) throw new AppError('case_not_closed', `${customer.email} has no closed case to reply to`);
+    if (!closed) throw new AppError('case_not_closed', { de: `${customer.email} hat keinen geschlossenen Fall, auf den er antworten könnte`, en: `${customer.email} has no closed case to reply to` });
     // An old mail of a closed case: its subject token is the only reference, as when a customer digs out last year's mail.
     to = ctx.mail.supportAddress;
     subject = `Re: [${ctx.mail.caseTokenLabel} #${closed.number}] ${closed.subject}`;
@@ -254,6 +254,6 @@ export async function replyAsCustomer(ctx: OutboxViewerDeps, tools: OutboxTools,
   });
   const smtpAnswer = await tools.smtp.submit({ from: customer.email, to: [to] }, raw);
   const stored = /stored as ([0-9a-f-]{36})/.exec(smtpAnswer);
-  if (!stored) throw new AppError('internal', `the SMTP listener answered "${smtpAnswer}"`);
+  if (!stored) throw new AppError('internal', { de: `der SMTP-Listener antwortete „${smtpAnswer}“`, en: `the SMTP listener answered "${smtpAnswer}"` });
   return { inboundMailId: stored[1]!, raw, sha256: createHash('sha256').update(raw).digest('hex'), to, subject, smtpAnswer };
 }

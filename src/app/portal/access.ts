@@ -16,7 +16,7 @@ export function canSeeCase(user: User, c: Case): boolean {
 
 export async function requireVisibleCase(store: Pick<Store, 'cases'>, user: User, number: number): Promise<Case> {
   const c = Number.isSafeInteger(number) ? await store.cases.findByNumber(number) : null;
-  if (!c || !canSeeCase(user, c)) throw new AppError('case_not_found', `there is no case ${number}`);
+  if (!c || !canSeeCase(user, c)) throw new AppError('case_not_found', { de: `es gibt keinen Fall ${number}`, en: `there is no case ${number}` });
   return c;
 }
 

@@ -14,12 +14,12 @@ export type AttachmentsDeps = WebSlice<'attachments' | 'cases' | 'messages', 'se
 export async function attachmentFor(ctx: AttachmentsDeps, user: User, id: string): Promise<{ attachment: Attachment; content: Buffer }> {
   const a = await ctx.web.search.attachment(id);
   const c = a ? await ctx.store.cases.findById(a.caseId) : null;
-  if (!a || !c || !canSeeCase(user, c)) throw new AppError('not_found', 'There is no such attachment.');
+  if (!a || !c || !canSeeCase(user, c)) throw new AppError('not_found', { de: 'Diesen Anhang gibt es nicht.', en: 'There is no such attachment.' });
   if (!isStaff(user.role) && a.messageId) {
     const m = await ctx.store.messages.findById(a.messageId);
-    if (!m || m.caseId !== c.id || m.kind === 'internal_note') throw new AppError('not_found', 'There is no such attachment.');
+    if (!m || m.caseId !== c.id || m.kind === 'internal_note') throw new AppError('not_found', { de: 'Diesen Anhang gibt es nicht.', en: 'There is no such attachment.' });
   }
   const content = await ctx.store.attachments.content(a.id);
-  if (!content) throw new AppError('not_found', 'There is no such attachment.');
+  if (!content) throw new AppError('not_found', { de: 'Diesen Anhang gibt es nicht.', en: 'There is no such attachment.' });
   return { attachment: a, content };
 }

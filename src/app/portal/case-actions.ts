@@ -42,9 +42,9 @@ async function storeFiles(tx: Store, caseId: string, messageId: string, files: r
 async function checkCatalog(ctx: CaseActionsDeps, product: string | undefined, version: string | undefined): Promise<void> {
   if (product === undefined) return;
   const p = (await ctx.web.catalog.products(true)).find((x) => x.name === product);
-  if (p && !p.active) throw new AppError('invalid_input', `product "${product}" is no longer offered`, { field: 'product' });
+  if (p && !p.active) throw new AppError('invalid_input', { de: `das Produkt „${product}“ wird nicht mehr angeboten`, en: `product "${product}" is no longer offered` }, { field: 'product' });
   if (p && version !== undefined && p.versions.some((v) => v.name === version && !v.active)) {
-    throw new AppError('invalid_input', `version "${version}" of ${product} is no longer supported`, { field: 'version' });
+    throw new AppError('invalid_input', { de: `die Version „${version}“ von ${product} wird nicht mehr unterstützt`, en: `version "${version}" of ${product} is no longer supported` }, { field: 'version' });
   }
 }
 
@@ -58,9 +58,9 @@ export async function openCaseFor(ctx: CaseActionsDeps, user: User, input: z.inp
   const i = parseInput(openInput, input);
   const { customerEmail, reply, ...rest } = i;
   const staff = isStaff(user.role);
-  if (!staff && customerEmail !== undefined) throw new AppError('forbidden', 'customers open cases for themselves only');
-  if (!staff && reply !== undefined) throw new AppError('forbidden', 'only staff answer a case when opening it');
-  if (staff && !customerEmail) throw new AppError('invalid_input', 'customerEmail: required for a phone case', { field: 'customerEmail' });
+  if (!staff && customerEmail !== undefined) throw new AppError('forbidden', { de: 'Kunden eröffnen Fälle nur für sich selbst', en: 'customers open cases for themselves only' });
+  if (!staff && reply !== undefined) throw new AppError('forbidden', { de: 'nur der Support beantwortet einen Fall schon beim Eröffnen', en: 'only staff answer a case when opening it' });
+  if (staff && !customerEmail) throw new AppError('invalid_input', { de: 'customerEmail: für einen Telefonfall nötig', en: 'customerEmail: required for a phone case' }, { field: 'customerEmail' });
   await checkCatalog(ctx, rest.product, rest.version);
   const opened = await ctx.store.transaction(async (tx) => {
     const t = { ...ctx, store: tx };
@@ -93,7 +93,7 @@ export async function replyToCase(ctx: CaseActionsDeps, user: User, number: numb
   }
   return ctx.store.transaction(async (tx) => {
     const fresh = (await tx.cases.findById(c.id))!;
-    if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
+    if (fresh.status === 'closed') throw new AppError('case_closed', { de: `Fall ${c.number} ist geschlossen; öffnen Sie ihn zuerst wieder`, en: `case ${c.number} is closed; reopen it first` });
     return recordCustomerReply(ctx, tx, ctx.web.settings, {
       case: fresh,
       authorId: user.id,
@@ -116,7 +116,7 @@ export async function setCaseStatus(ctx: CaseActionsDeps, user: User, number: nu
   const c = await requireVisibleCase(ctx.store, user, number);
   return ctx.store.transaction(async (tx) => {
     const fresh = (await tx.cases.findById(c.id))!;
-    if (fresh.status === 'closed') throw new AppError('case_closed', `case ${c.number} is closed; reopen it first`);
+    if (fresh.status === 'closed') throw new AppError('case_closed', { de: `Fall ${c.number} ist geschlossen; öffnen Sie ihn zuerst wieder`, en: `case ${c.number} is closed; reopen it first` });
     if (fresh.status === status) return fresh;
     const now = ctx.clock.now().toISOString();
     await tx.cases.update(c.id, { status: status as CaseStatus, updatedAt: now });
@@ -169,7 +169,7 @@ export async function assignCase(ctx: CaseActionsDeps, user: User, number: numbe
   const c = await requireVisibleCase(ctx.store, user, number);
   if (assigneeId !== null) {
     const a = await ctx.store.users.findById(assigneeId);
-    if (!a || !isStaff(a.role) || a.disabled) throw new AppError('invalid_input', 'assigneeId: not an active agent', { field: 'assigneeId' });
+    if (!a || !isStaff(a.role) || a.disabled) throw new AppError('invalid_input', { de: 'assigneeId: kein aktives Support-Konto', en: 'assigneeId: not an active agent' }, { field: 'assigneeId' });
   }
   const now = ctx.clock.now().toISOString();
   await ctx.store.transaction(async (tx) => {

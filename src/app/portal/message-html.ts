@@ -26,9 +26,9 @@ export async function messageHtmlFor(ctx: MessageHtmlDeps, user: User, messageId
   const m = await ctx.web.search.message(messageId);
   const c = m ? await ctx.store.cases.findById(m.caseId) : null;
   if (!m || !c || !canSeeCase(user, c) || (!isStaff(user.role) && m.kind === 'internal_note') || m.bodyHtml === null) {
-    throw new AppError('not_found', 'There is no HTML for this message.');
+    throw new AppError('not_found', { de: 'Zu dieser Nachricht gibt es kein HTML.', en: 'There is no HTML for this message.' });
   }
-  if (opts.remoteImages && !isStaff(user.role)) throw new AppError('forbidden', 'Remote images are shown to agents only.');
+  if (opts.remoteImages && !isStaff(user.role)) throw new AppError('forbidden', { de: 'Externe Bilder werden nur dem Support gezeigt.', en: 'Remote images are shown to agents only.' });
   const body = opts.remoteImages ? restoreRemoteImages(m.bodyHtml) : m.bodyHtml;
   // no-referrer: a remote image, once allowed, must not learn the portal's case URL.
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><base target="_blank"></head><body>${body}</body></html>`;

@@ -23,16 +23,16 @@ export interface RejectedFile {
  */
 export async function checkUploads(gate: UploadGate | null | undefined, files: readonly UploadedFile[], maxBytes: number, policy: AttachmentPolicy | undefined = gate?.policy): Promise<CheckedFile[]> {
   if (files.length === 0) return [];
-  if (!gate) throw new AppError('unavailable', 'File uploads are not available on this server.');
+  if (!gate) throw new AppError('unavailable', { de: 'Datei-Uploads sind auf diesem Server nicht verfügbar.', en: 'File uploads are not available on this server.' });
   const total = files.reduce((n, f) => n + f.content.length, 0);
-  if (total > maxBytes) throw new AppError('too_large', `The files (${total} bytes) exceed the limit of ${maxBytes} bytes.`, { limitBytes: maxBytes });
+  if (total > maxBytes) throw new AppError('too_large', { de: `Die Dateien (${total} Bytes) überschreiten die Grenze von ${maxBytes} Bytes.`, en: `The files (${total} bytes) exceed the limit of ${maxBytes} bytes.` }, { limitBytes: maxBytes });
   // A neutral declared type: inspectAttachments skips parts declared as signatures, and an upload has no such parts.
   const rules = policy ?? gate.policy;
   const inspected = await gate.inspector.inspect(files.map((f) => ({ filename: f.filename, content: f.content, contentType: 'application/octet-stream' })), rules);
   const judgement = judgeAttachments(inspected, rules);
   if (!judgement.ok) {
     const rejected: RejectedFile[] = judgement.offences.map((o) => ({ name: o.file, reason: o.reason, detail: o.detail }));
-    throw new AppError('attachment_rejected', `Not allowed: ${judgement.files.join(', ')}.`, { files: rejected });
+    throw new AppError('attachment_rejected', { de: `Nicht erlaubt: ${judgement.files.join(', ')}.`, en: `Not allowed: ${judgement.files.join(', ')}.` }, { files: rejected });
   }
   let scan: CheckedFile['scan'] = 'not_scanned';
   if (gate.scanner) {
@@ -40,9 +40,9 @@ export async function checkUploads(gate: UploadGate | null | undefined, files: r
     for (const [i, f] of files.entries()) {
       const r = await gate.scanner.scan(f.content);
       if (r.status === 'infected') infected.push({ name: inspected[i]?.name ?? f.filename, reason: 'virus', detail: r.signature });
-      else if (r.status === 'error') throw new AppError('unavailable', 'The virus scanner is not available; please try the upload again shortly.');
+      else if (r.status === 'error') throw new AppError('unavailable', { de: 'Der Virenscanner ist nicht verfügbar; bitte versuchen Sie den Upload gleich noch einmal.', en: 'The virus scanner is not available; please try the upload again shortly.' });
     }
-    if (infected.length > 0) throw new AppError('attachment_rejected', `Not allowed: ${infected.map((f) => f.name).join(', ')}.`, { files: infected });
+    if (infected.length > 0) throw new AppError('attachment_rejected', { de: `Nicht erlaubt: ${infected.map((f) => f.name).join(', ')}.`, en: `Not allowed: ${infected.map((f) => f.name).join(', ')}.` }, { files: infected });
     scan = 'clean';
   }
   return files.map((f, i) => {

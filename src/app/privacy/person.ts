@@ -145,7 +145,7 @@ export async function erasePerson(p: PrivacyContext, actor: { id: string | null;
   if (r.account && r.account.role !== 'customer') throw new AppError('person_is_staff');
   if (r.account && !opts.force) {
     const open = await p.privacy.people.openCaseNumbers(r.account.id);
-    if (open.length) throw new AppError('person_has_open_cases', `The person has open cases (${open.map((n) => `#${n}`).join(', ')}): close them first, or erase with force (which closes them).`, { cases: open });
+    if (open.length) throw new AppError('person_has_open_cases', { de: `Die Person hat offene Fälle (${open.map((n) => `#${n}`).join(', ')}): Schließen Sie sie zuerst, oder löschen Sie erzwungen (das schließt sie).`, en: `The person has open cases (${open.map((n) => `#${n}`).join(', ')}): close them first, or erase with force (which closes them).` }, { cases: open });
   }
   const at = p.clock.now().toISOString();
   const { counts, purged } = await p.privacy.people.erase({ email, userId: r.account?.id ?? null, at, actorId: actor.id, placeholder: ERASED_PLACEHOLDER });

@@ -273,9 +273,9 @@ export async function updateInstallationSettings(ctx: UpdateSettingsDeps, admin:
   const raw = isObject(input) ? input : {};
   for (const key of Object.keys(raw)) {
     if (key === 'addresses' || key.endsWith('Address')) {
-      throw new AppError('invalid_input', `${key}: the addresses are set in the configuration (SUPPORTAL_SUPPORT_ADDRESS, …), because they must match the mail server's setup`, { field: key });
+      throw new AppError('invalid_input', { de: `${key}: die Adressen werden in der Konfiguration festgelegt (SUPPORTAL_SUPPORT_ADDRESS, …), weil sie zur Einrichtung des Mailservers passen müssen`, en: `${key}: the addresses are set in the configuration (SUPPORTAL_SUPPORT_ADDRESS, …), because they must match the mail server's setup` }, { field: key });
     }
-    if (!UPDATABLE.includes(key)) throw new AppError('invalid_input', `${key}: not a setting that can be changed here`, { field: key });
+    if (!UPDATABLE.includes(key)) throw new AppError('invalid_input', { de: `${key}: diese Einstellung kann hier nicht geändert werden`, en: `${key}: not a setting that can be changed here` }, { field: key });
   }
   const policyInput = raw.attachmentPolicy;
   const mergedPolicy = isObject(policyInput) ? { ...cur.policy, ...policyInput, zip: isObject(policyInput.zip) ? { ...cur.policy.zip, ...policyInput.zip } : policyInput.zip ?? cur.policy.zip } : policyInput;

@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../config/config.js';
 import { sqliteFileOf } from '../../db/database.js';
 import { backupSqlite, type BackupProgress } from '../../db/backup.js';
 import { parse } from '../args.js';
-import { printJson, printLine } from '../output.js';
+import { CliFailure, printJson, printLine } from '../output.js';
 
 const USAGE = 'supportal backup DIR [--json]';
 
@@ -13,8 +13,11 @@ export const BACKUP_DATABASE = 'supportal.sqlite';
 export const BACKUP_SECRET = 'secret.key';
 
 /** Thrown for PostgreSQL: exit 1 with one line that names the right tool. */
-export function postgresHasItsOwnTools(command: 'backup' | 'restore'): Error {
-  return new Error(`${command} handles SQLite only; this installation runs on PostgreSQL: use pg_dump/pg_restore or base backups with WAL archiving (docs/operations.md, "Backup and restore")`);
+export function postgresHasItsOwnTools(command: 'backup' | 'restore'): CliFailure {
+  return new CliFailure({
+    de: `${command} kann nur SQLite; diese Installation läuft auf PostgreSQL: Nehmen Sie pg_dump/pg_restore oder Basis-Backups mit WAL-Archivierung (docs/operations.md, „Backup and restore“)`,
+    en: `${command} handles SQLite only; this installation runs on PostgreSQL: use pg_dump/pg_restore or base backups with WAL archiving (docs/operations.md, "Backup and restore")`,
+  });
 }
 
 /**
@@ -27,7 +30,7 @@ function secretInUse(config: Config): string {
   const file = join(config.dataDir, BACKUP_SECRET);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   if (loadConfig(process.env, { createSecret: false }).secret === config.secret) return config.secret;
-  throw new Error(`there is no ${file} and SUPPORTAL_SECRET is not set: nothing to back up the key from (has serve ever run with this data directory?)`);
+  throw new CliFailure({ de: `es gibt kein ${file}, und SUPPORTAL_SECRET ist nicht gesetzt: Es gibt keinen Schlüssel zu sichern (lief serve je mit diesem Datenverzeichnis?)`, en: `there is no ${file} and SUPPORTAL_SECRET is not set: nothing to back up the key from (has serve ever run with this data directory?)` });
 }
 
 /**
@@ -41,7 +44,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
   const config = loadConfig(process.env, { createSecret: false });
   const source = sqliteFileOf(config.databaseUrl);
   if (source === null) throw postgresHasItsOwnTools('backup');
-  if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`${dir} exists and is not empty; a backup never overwrites`);
+  if (existsSync(dir) && readdirSync(dir).length > 0) throw new CliFailure({ de: `${dir} gibt es und ist nicht leer; eine Sicherung überschreibt nie etwas`, en: `${dir} exists and is not empty; a backup never overwrites` });
   const secret = secretInUse(config);
   const createdDir = !existsSync(dir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });

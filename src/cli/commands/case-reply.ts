@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { addAgentReply } from '../../app/outbound/agent-reply.js';
 import type { Runtime } from '../../composition.js';
 import { caseNumber, parse, required } from '../args.js';
-import { printJson, printLine } from '../output.js';
+import { CliFailure, printJson, printLine } from '../output.js';
 
 export const CASE_REPLY_USAGE = 'supportal case reply N --agent EMAIL --body B [--attach FILE]... [--json]';
 
@@ -19,7 +19,8 @@ export async function caseReplySubcommand(argv: string[], rt: () => Promise<Runt
     try {
       content = await readFile(f);
     } catch (e) {
-      throw new Error(`cannot read attachment ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+      const why = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new CliFailure({ de: `der Anhang ${f} kann nicht gelesen werden: ${why}`, en: `cannot read attachment ${f}: ${why}` }, { cause: e });
     }
     attachments.push({ filename: basename(f), content });
   }

@@ -2,7 +2,7 @@ import { closeCase, listCases, openCase, reopenCase, showCase } from '../../app/
 import { CASE_STATUSES, type CaseStatus } from '../../domain/case.js';
 import type { Runtime } from '../../composition.js';
 import { caseNumber, parse, required } from '../args.js';
-import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { UsageError, printJson, printLine, printTable, withUsage } from '../output.js';
 import { caseReplySubcommand, CASE_REPLY_USAGE } from './case-reply.js';
 
 const OPEN = 'supportal case open --customer EMAIL --subject S --body B [--channel portal|phone] [--product P] [--version V] [--environment E] [--json]';
@@ -29,7 +29,7 @@ export async function caseCommand(argv: string[], rt: () => Promise<Runtime>): P
         OPEN,
       );
       const channel = (values.channel as string | undefined) ?? 'portal';
-      if (!['portal', 'phone'].includes(channel)) throw new UsageError(`--channel must be portal or phone (cases are never opened by e-mail), got "${channel}"\nusage: ${OPEN}`);
+      if (!['portal', 'phone'].includes(channel)) throw new UsageError(withUsage({ de: `--channel muss portal oder phone sein (Fälle werden nie per E-Mail eröffnet), nicht „${channel}“`, en: `--channel must be portal or phone (cases are never opened by e-mail), got "${channel}"` }, OPEN));
       const r = await rt();
       const c = await openCase(r.ctx, {
         customer: required(values, 'customer', OPEN),
@@ -71,7 +71,7 @@ export async function caseCommand(argv: string[], rt: () => Promise<Runtime>): P
     case 'list': {
       const { values, json } = parse(rest, { status: { type: 'string' }, customer: { type: 'string' } }, LIST);
       const status = values.status as string | undefined;
-      if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${CASE_STATUSES.join(', ')}\nusage: ${LIST}`);
+      if (status !== undefined && !(CASE_STATUSES as readonly string[]).includes(status)) throw new UsageError(withUsage({ de: `--status muss einer von ${CASE_STATUSES.join(', ')} sein`, en: `--status must be one of ${CASE_STATUSES.join(', ')}` }, LIST));
       const r = await rt();
       let customerId: string | undefined;
       if (values.customer) {
@@ -98,6 +98,6 @@ export async function caseCommand(argv: string[], rt: () => Promise<Runtime>): P
     case 'reply':
       return caseReplySubcommand(rest, rt);
     default:
-      throw new UsageError(`usage: ${OPEN}\n       ${SHOW}\n       ${LIST}\n       ${CLOSE}\n       ${REOPEN}\n       ${CASE_REPLY_USAGE}`);
+      throw new UsageError(withUsage(null, OPEN, SHOW, LIST, CLOSE, REOPEN, CASE_REPLY_USAGE));
   }
 }

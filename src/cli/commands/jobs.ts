@@ -2,7 +2,7 @@ import type { Runtime } from '../../composition.js';
 import { AppError } from '../../app/errors.js';
 import { resolveId } from '../ids.js';
 import { parse } from '../args.js';
-import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { UsageError, printJson, printLine, printTable, withUsage } from '../output.js';
 
 const LIST = 'supportal jobs list [--status queued|running|done|dead] [--json]';
 const RETRY = 'supportal jobs retry ID [--json]';
@@ -21,12 +21,12 @@ export async function jobsCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'retry') {
     const { positionals, json } = parse(rest, {}, RETRY, 1);
     const r = await rt();
-    const id = await resolveId(r, 'jobs', positionals[0]!, 'job');
+    const id = await resolveId(r, 'jobs', positionals[0]!);
     const ok = await r.ctx.store.jobs.retry(id, r.ctx.clock.now().toISOString());
-    if (!ok) throw new AppError('not_found', `there is no finished or dead job ${id}`);
+    if (!ok) throw new AppError('not_found', { de: `es gibt keinen abgeschlossenen oder gescheiterten Job ${id}`, en: `there is no finished or dead job ${id}` });
     if (json) printJson({ id, status: 'queued' });
     else printLine(`job ${id} queued again`);
     return 0;
   }
-  throw new UsageError(`usage: ${LIST}\n       ${RETRY}`);
+  throw new UsageError(withUsage(null, LIST, RETRY));
 }

@@ -6,7 +6,7 @@ import { reasonText } from '../../app/ingest/reason-texts.js';
 import { INBOUND_STATUSES } from '../../domain/reason-codes.js';
 import { resolveId } from '../ids.js';
 import { caseNumber, parse } from '../args.js';
-import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { UsageError, printJson, printLine, printTable, withUsage } from '../output.js';
 
 const LOG = 'supportal mail log [--case N] [--from EMAIL] [--status S] [--json]';
 const SHOW = 'supportal mail show ID [--raw] [--json]';
@@ -17,7 +17,7 @@ export async function mailCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'log') {
     const { values, json } = parse(rest, { case: { type: 'string' }, from: { type: 'string' }, status: { type: 'string' } }, LOG);
     const status = values.status as string | undefined;
-    if (status && !(INBOUND_STATUSES as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${INBOUND_STATUSES.join(', ')}\nusage: ${LOG}`);
+    if (status && !(INBOUND_STATUSES as readonly string[]).includes(status)) throw new UsageError(withUsage({ de: `--status muss einer von ${INBOUND_STATUSES.join(', ')} sein`, en: `--status must be one of ${INBOUND_STATUSES.join(', ')}` }, LOG));
     const r = await rt();
     const caseId = values.case !== undefined ? (await requireCase(r.ctx.store, caseNumber(values.case as string, LOG))).id : undefined;
     const mails = await r.ctx.store.inbound.list({ caseId, from: values.from as string | undefined, status: status as 'accepted' | undefined });
@@ -42,9 +42,9 @@ export async function mailCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'show') {
     const { values, positionals, json } = parse(rest, { raw: { type: 'boolean' } }, SHOW, 1);
     const r = await rt();
-    const id = await resolveId(r, 'inbound_mails', positionals[0]!, 'inbound mail');
+    const id = await resolveId(r, 'inbound_mails', positionals[0]!);
     const m = await r.ctx.store.inbound.findById(id);
-    if (!m) throw new AppError('mail_not_found', `there is no inbound mail ${id}`);
+    if (!m) throw new AppError('mail_not_found', { de: `es gibt keine eingegangene E-Mail ${id}`, en: `there is no inbound mail ${id}` });
     if (values.raw) {
       process.stdout.write((await r.ctx.store.inbound.raw(m.id)) ?? Buffer.alloc(0));
       return 0;
@@ -60,11 +60,11 @@ export async function mailCommand(argv: string[], rt: () => Promise<Runtime>): P
   if (sub === 'reprocess') {
     const { positionals, json } = parse(rest, {}, REPROCESS, 1);
     const r = await rt();
-    const id = await resolveId(r, 'inbound_mails', positionals[0]!, 'inbound mail');
+    const id = await resolveId(r, 'inbound_mails', positionals[0]!);
     const res = await reprocessInboundMail(r.ctx, id);
     if (json) printJson(res);
     else printLine(`mail ${res.mailId} queued for processing again`);
     return 0;
   }
-  throw new UsageError(`usage: ${LOG}\n       ${SHOW}\n       ${REPROCESS}`);
+  throw new UsageError(withUsage(null, LOG, SHOW, REPROCESS));
 }

@@ -3,7 +3,7 @@ import { AppError } from '../../app/errors.js';
 import { requireCase } from '../../app/cases.js';
 import { resolveId } from '../ids.js';
 import { caseNumber, parse } from '../args.js';
-import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { UsageError, printJson, printLine, printTable, withUsage } from '../output.js';
 import { retryOutboundMail } from '../../app/outbound/retry-outbound-mail.js';
 
 const LIST = 'supportal outbox list [--case N] [--status S] [--json]';
@@ -35,9 +35,9 @@ export async function outboxCommand(argv: string[], rt: () => Promise<Runtime>):
   if (sub === 'show') {
     const { values, positionals, json } = parse(rest, { raw: { type: 'boolean' } }, SHOW, 1);
     const r = await rt();
-    const id = await resolveId(r, 'outbound_mails', positionals[0]!, 'outbound mail');
+    const id = await resolveId(r, 'outbound_mails', positionals[0]!);
     const m = await r.ctx.store.outbound.findById(id);
-    if (!m) throw new AppError('mail_not_found', `there is no outbound mail ${id}`);
+    if (!m) throw new AppError('mail_not_found', { de: `es gibt keine ausgehende E-Mail ${id}`, en: `there is no outbound mail ${id}` });
     if (values.raw) {
       process.stdout.write((await r.ctx.store.outbound.raw(m.id))!);
       return 0;
@@ -49,11 +49,11 @@ export async function outboxCommand(argv: string[], rt: () => Promise<Runtime>):
   if (sub === 'retry') {
     const { positionals, json } = parse(rest, {}, RETRY, 1);
     const r = await rt();
-    const id = await resolveId(r, 'outbound_mails', positionals[0]!, 'outbound mail');
+    const id = await resolveId(r, 'outbound_mails', positionals[0]!);
     const m = await retryOutboundMail(r.ctx, id);
     if (json) printJson({ id: m.id, status: m.status });
     else printLine(`outbound mail ${m.id} is ${m.status}`);
     return 0;
   }
-  throw new UsageError(`usage: ${LIST}\n       ${SHOW}\n       ${RETRY}`);
+  throw new UsageError(withUsage(null, LIST, SHOW, RETRY));
 }

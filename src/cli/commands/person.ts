@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { privacyContextFor, type Runtime } from '../../composition.js';
 import { erasePerson, exportPerson, lookupPerson } from '../../app/privacy/person.js';
 import { parse } from '../args.js';
-import { UsageError, printJson, printLine } from '../output.js';
+import { CliFailure, UsageError, printJson, printLine, withUsage } from '../output.js';
 
 const SHOW = 'supportal person show EMAIL [--json]';
 const EXPORT = 'supportal person export EMAIL [--output FILE.zip] [--json]';
@@ -38,7 +38,7 @@ export async function personCommand(argv: string[], rt: () => Promise<Runtime>):
     const { values, positionals, json } = parse(rest, { output: { type: 'string', short: 'o' } }, EXPORT, 1);
     const email = positionals[0]!;
     const file = (values.output as string | undefined) ?? `person-${email.replace(/[^A-Za-z0-9@._-]/g, '_')}.zip`;
-    if (existsSync(file)) throw new Error(`${file} exists already; name another with --output`);
+    if (existsSync(file)) throw new CliFailure({ de: `${file} gibt es bereits; nennen Sie mit --output eine andere Datei`, en: `${file} exists already; name another with --output` });
     const p = privacyContextFor(await rt());
     // Written beside the target and renamed when complete, so a failed export leaves no half ZIP;
     // 0600 because it holds everything about a person; 'wx' never overwrites an older export.
@@ -73,5 +73,5 @@ export async function personCommand(argv: string[], rt: () => Promise<Runtime>):
     }
     return 0;
   }
-  throw new UsageError(`usage: ${SHOW}\n       ${EXPORT}\n       ${ERASE}`);
+  throw new UsageError(withUsage(null, SHOW, EXPORT, ERASE));
 }

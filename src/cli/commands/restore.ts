@@ -4,7 +4,7 @@ import { loadConfig } from '../../config/config.js';
 import { sqliteFileOf } from '../../db/database.js';
 import { restoreSqlite } from '../../db/backup.js';
 import { parse } from '../args.js';
-import { printJson, printLine } from '../output.js';
+import { CliFailure, printJson, printLine } from '../output.js';
 import { BACKUP_DATABASE, BACKUP_SECRET, postgresHasItsOwnTools } from './backup.js';
 
 const USAGE = 'supportal restore DIR [--json]';
@@ -22,10 +22,10 @@ export async function restoreCommand(argv: string[]): Promise<number> {
   if (target === null) throw postgresHasItsOwnTools('restore');
   const backupDb = join(dir, BACKUP_DATABASE);
   const backupKey = join(dir, BACKUP_SECRET);
-  if (!existsSync(backupDb) || !existsSync(backupKey)) throw new Error(`${dir} is not a supportal backup: it needs ${BACKUP_DATABASE} and ${BACKUP_SECRET}`);
+  if (!existsSync(backupDb) || !existsSync(backupKey)) throw new CliFailure({ de: `${dir} ist keine Supportal-Sicherung: Sie braucht ${BACKUP_DATABASE} und ${BACKUP_SECRET}`, en: `${dir} is not a supportal backup: it needs ${BACKUP_DATABASE} and ${BACKUP_SECRET}` });
   const key = join(config.dataDir, BACKUP_SECRET);
   for (const f of [target, `${target}-wal`, key]) {
-    if (existsSync(f)) throw new Error(`${f} exists already; restore only into an empty data directory (nothing was changed)`);
+    if (existsSync(f)) throw new CliFailure({ de: `${f} gibt es bereits; stellen Sie nur in ein leeres Datenverzeichnis wieder her (nichts wurde geändert)`, en: `${f} exists already; restore only into an empty data directory (nothing was changed)` });
   }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(dirname(target), { recursive: true, mode: 0o700 });

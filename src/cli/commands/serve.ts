@@ -1,8 +1,8 @@
 import { startServer, type Server } from '../../server.js';
 import { demoLoginsInUse } from '../../app/demo.js';
 import { parse } from '../args.js';
-import { ALL_ROLES, parseRoles } from '../../config/roles.js';
-import { printLine, UsageError } from '../output.js';
+import { ALL_ROLES, SERVE_ROLES, parseRoles } from '../../config/roles.js';
+import { printLine, UsageError, withUsage } from '../output.js';
 
 /**
  * What a person starting the server needs on one screen (stdout; the JSON log stays on stderr):
@@ -38,7 +38,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     try {
       roles = parseRoles(String(values.roles));
     } catch (e) {
-      throw new UsageError(`${(e as Error).message}\nusage: ${USAGE}`);
+      throw new UsageError(withUsage({ de: `--roles „${String(values.roles)}“ ist ungültig; die Rollen sind ${SERVE_ROLES.join(', ')}`, en: (e as Error).message }, USAGE));
     }
   }
   const server = await startServer({ roles });

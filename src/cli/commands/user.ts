@@ -1,7 +1,7 @@
 import { addUser } from '../../app/users.js';
 import type { Runtime } from '../../composition.js';
 import { parse, required } from '../args.js';
-import { UsageError, printJson, printLine, printTable } from '../output.js';
+import { UsageError, printJson, printLine, printTable, withUsage } from '../output.js';
 import { promptPassword, readPasswordFromStdin } from '../password-input.js';
 
 const ADD = 'supportal user add --role customer|agent|admin --email E --name N [--org NAME] [--customer-no N] [--lang de|en] [--password-stdin] [--org-admin] [--json]';
@@ -26,11 +26,11 @@ export async function userCommand(argv: string[], rt: () => Promise<Runtime>): P
       ADD,
     );
     const role = required(values, 'role', ADD);
-    if (!['customer', 'agent', 'admin'].includes(role)) throw new UsageError(`--role must be customer, agent or admin, got "${role}"\nusage: ${ADD}`);
+    if (!['customer', 'agent', 'admin'].includes(role)) throw new UsageError(withUsage({ de: `--role muss customer, agent oder admin sein, nicht „${role}“`, en: `--role must be customer, agent or admin, got "${role}"` }, ADD));
     const lang = values.lang as string | undefined;
-    if (lang !== undefined && !['de', 'en'].includes(lang)) throw new UsageError(`--lang must be de or en, got "${lang}"\nusage: ${ADD}`);
+    if (lang !== undefined && !['de', 'en'].includes(lang)) throw new UsageError(withUsage({ de: `--lang muss de oder en sein, nicht „${lang}“`, en: `--lang must be de or en, got "${lang}"` }, ADD));
     // A password on the command line shows in `ps`, /proc/*/cmdline and the shell history.
-    if (values.password !== undefined) throw new UsageError(`--password is not taken: it would show in the process list and the shell history; pipe it with --password-stdin, or answer the prompt\nusage: ${ADD}`);
+    if (values.password !== undefined) throw new UsageError(withUsage({ de: '--password wird nicht angenommen: Das Passwort stünde in der Prozessliste und im Verlauf der Shell; geben Sie es über --password-stdin weiter oder beantworten Sie die Abfrage', en: '--password is not taken: it would show in the process list and the shell history; pipe it with --password-stdin, or answer the prompt' }, ADD));
     const password = values['password-stdin'] ? await readPasswordFromStdin() : process.stdin.isTTY ? await promptPassword('password') : undefined;
     const r = await rt();
     const u = await addUser(r.ctx, {
@@ -56,5 +56,5 @@ export async function userCommand(argv: string[], rt: () => Promise<Runtime>): P
     else printTable(rows, ['email', 'name', 'role', 'language', 'disabled']);
     return 0;
   }
-  throw new UsageError(`usage: ${ADD}\n       ${LIST}`);
+  throw new UsageError(withUsage(null, ADD, LIST));
 }

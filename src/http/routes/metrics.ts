@@ -23,7 +23,7 @@ export function metricsRoute(router: Router, metrics: { token: string; render():
     async handler(req, reply) {
       if (!metrics) throw new AppError('not_found');
       const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      if (!m || !sameToken(m[1]!, metrics.token)) throw new AppError('unauthenticated', 'The metrics token is missing or wrong.');
+      if (!m || !sameToken(m[1]!, metrics.token)) throw new AppError('unauthenticated', { de: 'Das Metrik-Token fehlt oder ist falsch.', en: 'The metrics token is missing or wrong.' });
       const { contentType, body } = await metrics.render();
       return reply.header('content-type', contentType).send(body);
     },

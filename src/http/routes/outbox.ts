@@ -26,7 +26,7 @@ const entrySchema = obj({
  */
 export function outboxRoutes({ ctx, router }: { ctx: PortalContext; router: Router }, tools: OutboxTools | null): void {
   const need = (): OutboxTools => {
-    if (!tools) throw new AppError('unavailable', 'the outbox viewer is not wired into this server');
+    if (!tools) throw new AppError('unavailable', { de: 'die Ansicht des Postausgangs ist in diesen Server nicht eingebunden', en: 'the outbox viewer is not wired into this server' });
     return tools;
   };
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useId, useState, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api.js';
+import { errorText } from './error-text.js';
 import { currentLanguage } from '../i18n.js';
 
 /** Loads data and reloads on demand; `error` is shown by <ErrorBox>. */
@@ -53,14 +53,7 @@ export function useAction(): { error: unknown; busy: boolean; run(work: () => Pr
   return { error, busy, run, clear };
 }
 
-export function errorText(t: (k: string, o?: Record<string, unknown>) => string, e: unknown): string {
-  if (e instanceof ApiError) {
-    const key = `errors.${e.code}`;
-    const translated = t(key);
-    return translated === key ? e.message : translated;
-  }
-  return t('errors.internal');
-}
+export { errorText };
 
 export function ErrorBox({ error }: { error: unknown }) {
   const { t } = useTranslation();

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.js';
-import { ErrorBox, Loading, Notice, TextField, useAction, useLoad } from '../../components/ui.js';
+import { ErrorBox, errorText, Loading, Notice, TextField, useAction, useLoad } from '../../components/ui.js';
 import { fieldOf, loadSettings, MIB, type Policy, type Settings } from './shared.js';
 import { UnverifiedSenderCard, type UnverifiedSenderPolicy } from './unverified-sender.js';
 
@@ -86,7 +86,7 @@ function SettingsForm({ s, saved: done, onSaved, onEdit }: { s: Settings; saved:
   const [sizeMib, setSizeMib] = useState(String(+(s.maxMessageBytes / MIB).toFixed(3)));
   const action = useAction();
   const field = fieldOf(action.error);
-  const problem = action.error instanceof ApiError ? action.error.message : null;
+  const problem = action.error instanceof ApiError ? errorText(t, action.error) : null;
   const errFor = (f: string) => (field === f ? problem : null);
   const send = (body: unknown) => {
     onEdit();

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api.js';
 import { LANGUAGES, type Language } from '../../types.js';
-import { ErrorBox, Loading, Notice, SelectField, TextArea, TextField, useAction, useLoad } from '../../components/ui.js';
+import { ErrorBox, errorText, Loading, Notice, SelectField, TextArea, TextField, useAction, useLoad } from '../../components/ui.js';
 import { EDITABLE, fieldOf, loadSettings, type EditableTemplate, type Preview, type Settings, type Wording } from './shared.js';
 
 /** The wording being edited: the saved override field by field, else the built-in text. */
@@ -65,7 +65,8 @@ function WordingEditor({ name, lang, value, onChange, error }: { name: EditableT
   const { t } = useTranslation();
   const live = useLivePreview(name, lang, value);
   const field = fieldOf(live.error) ?? fieldOf(error)?.split('.').pop() ?? null;
-  const problem = live.error instanceof ApiError ? live.error.message : error instanceof ApiError && fieldOf(error)?.includes(`.${lang}.`) ? error.message : null;
+  // In the UI's language (errorText), whichever language the template being edited is in.
+  const problem = live.error instanceof ApiError ? errorText(t, live.error) : error instanceof ApiError && fieldOf(error)?.includes(`.${lang}.`) ? errorText(t, error) : null;
   const errFor = (f: keyof Wording) => (problem && field === f ? problem : null);
   return (
     <section className="card" lang={lang} aria-labelledby={`tpl-${name}-${lang}`}>
