@@ -11,6 +11,7 @@ import * as m008 from './008-sender-verification.js';
 import * as m009 from './009-account-security.js';
 import * as m013 from './013-mailboxes.js';
 import * as m014 from './014-leases.js';
+import * as m016 from './016-service-states.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '009-account-security': m009,
   '013-mailboxes': m013,
   '014-leases': m014,
+  '016-service-states': m016,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {
