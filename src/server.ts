@@ -26,6 +26,8 @@ import type { ReplyDelivery } from './app/outbox-viewer/ports.js';
 import { ALL_ROLES, type ServeRole } from './config/roles.js';
 import { openClusterSignals } from './db/cluster-signals.js';
 import { createLeaseStore } from './db/stores/leases.js';
+import { createRelayStateStore } from './db/stores/service-states.js';
+import { createRelayStateTracker, relayTargetOf } from './app/outbound/relay-state.js';
 import { runWhileLeased } from './workers/leased-task.js';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
@@ -112,10 +114,15 @@ export async function startServer(
     if (!m || m.definition.auth !== 'oauth2') throw new Error(`SUPPORTAL_RELAY_URL names the mailbox "${key}" for OAuth2, but there is no OAuth2 mailbox with that key`);
     return tokenSourceFor(mailboxes, m, log);
   }
+  const relayStates = createRelayStateStore(runtime.db);
   let outboxLoop: WorkerLoop | null = null;
   if (workers && transport) {
     // Sent marks share durable commits (runOutboxOnce); a tick waits for its own, so none is pending after it.
     const outboxCommits = createGroupCommit(ctx.store, { maxBatch: 50 });
+    // The relay's state on the admin page (red when it refuses the login), shared by every sending node.
+    const relayState = createRelayStateTracker({ states: relayStates, clock: ctx.clock, ...relayTargetOf(config.relayUrl), loginFailedPrefix: RELAY_LOGIN_FAILED });
+    const relayStateFailed = (err: unknown) => log.warn({ err }, 'recording the relay state failed');
+    await relayState.start().catch(relayStateFailed);
     outboxLoop = startWorkerLoop(
       'outbox',
       async () => {
@@ -131,6 +138,7 @@ export async function startServer(
           else if (i.outcome === 'retrying' && i.error?.startsWith(RELAY_LOGIN_FAILED)) log.error({ outbound: i.id, error: i.error, alert: 'relay_login' }, 'the relay refused the login; mails wait in the outbox');
           else if (i.outcome === 'retrying') log.warn({ outbound: i.id, error: i.error }, 'outbound mail will be retried');
         }
+        await relayState.observe(r.items).catch(relayStateFailed);
         return r.items.length;
       },
       { idleMs: idleMs(1000), log },
@@ -178,6 +186,7 @@ export async function startServer(
   const http = !roles.has('web') ? null : await buildApp({
     ctx, log, web, uploads: inbound.deps, events, installation, privacy, mailReader: mailReaderFrom(inbound.deps),
     mailboxes: { ...mailboxes, changed: (key: string) => inbound.mailboxes?.changed(key) },
+    relayStates,
     trustProxy: config.trustProxy, accessLog: config.accessLog,
     metrics: metrics && config.metricsToken ? { token: config.metricsToken, render: () => metrics.render() } : null,
     outbox: outboxToolsFor(smtpTarget(inbound.smtpAddress)),

@@ -194,6 +194,46 @@ export interface AuditStore {
   record(e: { at: string; actor: string | null; action: string; target: string | null; detail?: Record<string, unknown> }): Promise<void>;
 }
 
+/**
+ * The outgoing relay's state, as the sending `serve` processes last found it (shown on the admin
+ * page; src/app/outbound/relay-state.ts decides it): `new` nothing sent yet, `ok` the relay
+ * accepted a mail, `login_refused` it refused the login even after a renewed token, `unreachable`
+ * the connection failed or timed out.
+ */
+export const RELAY_STATES = ['new', 'ok', 'login_refused', 'unreachable'] as const;
+export type RelayStateCode = (typeof RELAY_STATES)[number];
+
+/** Which relay a state is about, without credentials: `host:port`, and the mailbox of `?oauth=<key>`. */
+export interface RelayTarget {
+  host: string | null;
+  oauthMailbox: string | null;
+}
+
+export interface StoredRelayState {
+  code: RelayStateCode;
+  /** The relay's own words (its answer to the login, the connection error); never a secret. */
+  detail: string | null;
+  /** Since when the state holds. */
+  at: string;
+  target: RelayTarget;
+}
+
+/**
+ * The relay's state in the database, one row shared by every node (src/db/stores/service-states.ts).
+ *
+ * Usage:
+ *   const changed = await states.write({ code: 'ok', detail: null, at: now, target });
+ *   const s = await states.read();   // null: no node has run a relay yet
+ */
+export interface RelayStateStore {
+  read(): Promise<StoredRelayState | null>;
+  /**
+   * Stores `s` when there is no row yet or the row differs in code, detail or target; `at` only
+   * changes with the code or the target (it says since when the state holds). True when it wrote.
+   */
+  write(s: StoredRelayState): Promise<boolean>;
+}
+
 /** Time comes from here so that tests can move it. */
 export interface Clock {
   now(): Date;

@@ -23,6 +23,8 @@ import { serveWebUi, webUiRoutes } from './routes/web-ui.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { rejectedMailRoutes } from './routes/rejected-mail.js';
 import { mailboxRoutes } from './routes/mailboxes.js';
+import { relayRoutes } from './routes/relay.js';
+import type { RelayStateStore } from '../app/ports.js';
 import type { MailboxContext } from '../app/mailboxes/mailboxes.js';
 import type { PrivacyContext } from '../app/privacy/ports.js';
 import { createLiveStreams, type LiveStreams } from './live-stream.js';
@@ -82,6 +84,8 @@ export interface HttpDeps {
   mailReader?: MailReader | null;
   /** The admin's inbound mailboxes (OAuth2 presets, connect flow); without it those routes answer 503. */
   mailboxes?: MailboxContext | null;
+  /** The outgoing relay's state as the sending nodes recorded it; without it GET /api/admin/relay answers 503. */
+  relayStates?: Pick<RelayStateStore, 'read'> | null;
 }
 
 function trustProxyOption(t: HttpDeps['trustProxy']): boolean | string[] {
@@ -200,6 +204,7 @@ export async function buildApp(deps: HttpDeps): Promise<FastifyInstance & { rout
   privacyRoutes(router, deps.privacy ?? null);
   outboxRoutes(r, deps.outbox ?? null);
   mailboxRoutes(router, deps.mailboxes ?? null);
+  relayRoutes(r, deps.relayStates ?? null);
   metricsRoute(router, deps.metrics ?? null);
   webUiRoutes(router, webRoot);
   await app.ready();

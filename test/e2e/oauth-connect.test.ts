@@ -1,6 +1,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
+import { SMTPServer } from 'smtp-server';
 import { freshDatabaseUrl } from '../support/databases.js';
 import { freePort } from '../support/postgres.js';
 import { ensureWebBuild, freshContext, launchBrowser, screenshot, seriousViolations } from '../support/browser.js';
@@ -10,12 +11,15 @@ import { plainMail } from '../support/mail-builders.js';
 import { startServer, type Server } from '../../src/server.js';
 import { seedDemo, DEMO_LOGINS } from '../../src/app/demo.js';
 import { createMailboxStore } from '../../src/db/stores/mailboxes.js';
+import { openCase } from '../../src/app/cases.js';
+import { addAgentReply } from '../../src/app/outbound/agent-reply.js';
 
 /**
  * The Google preset's "Connect mailbox", clicked through in Chromium: the admin creates the
  * mailbox, is sent to the (local) authorization server, signs in as the mailbox and consents,
  * comes back with a code that is exchanged with PKCE for a refresh token; the mailbox turns from
- * red to green and its mail is fetched from Dovecot with that grant's access tokens.
+ * red to green and its mail is fetched from Dovecot with that grant's access tokens. The outgoing
+ * relay (smtp-server) refuses the login meanwhile: its box on the same page is red.
  */
 
 const ADMIN = DEMO_LOGINS.find((l) => l.role === 'admin')!;
@@ -29,9 +33,18 @@ describe('Connect mailbox with the Google preset (Chromium)', () => {
   let baseURL: string;
   let idp: OidcServer;
   let dovecot: DovecotHandle;
+  let relay: SMTPServer;
 
   before(async () => {
     ensureWebBuild();
+    // A relay that refuses every login: the demo's mails wait in the outbox.
+    relay = new SMTPServer({
+      logger: false, disabledCommands: ['STARTTLS'], authMethods: ['PLAIN', 'LOGIN'], allowInsecureAuth: true,
+      onAuth: (_auth, _session, callback) => callback(new Error('5.7.8 Authentication credentials invalid')),
+    });
+    relay.on('error', () => undefined);
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayPort = (relay.server.address() as { port: number }).port;
     idp = await startOidcServer();
     dovecot = await startDovecot([{ user: MAILBOX, pass: HELPER_PASS }], { oauth2: { introspectionUrl: idp.introspectionUrl } });
     const db = await freshDatabaseUrl('sqlite');
@@ -50,9 +63,14 @@ describe('Connect mailbox with the Google preset (Chromium)', () => {
         SUPPORTAL_SECRET: 'e2e-oauth-secret-0123456789-abcdefghij',
         SUPPORTAL_SENDER_AUTH: 'off',
         SUPPORTAL_LOG_LEVEL: 'silent',
+        SUPPORTAL_RELAY_URL: `smtp://relay-user:relay-pass@127.0.0.1:${relayPort}`,
       },
     });
     await seedDemo(server.runtime.ctx);
+    // An agent's answer for the refusing relay.
+    const demoCase = await openCase(server.runtime.ctx, { customer: 'anna@kunde.example', subject: 'Relay test', body: 'Question' });
+    await addAgentReply(server.runtime.ctx, { caseNumber: demoCase.number, agent: 'agent@example.com', body: 'Answer' });
+    server.wakeOutbox();
     browser = await launchBrowser();
   });
   after(async () => {
@@ -61,6 +79,11 @@ describe('Connect mailbox with the Google preset (Chromium)', () => {
     cleanup?.();
     await dovecot?.stop();
     await idp?.stop();
+    if (relay) {
+      const closed = new Promise<void>((resolve) => relay.server.close(() => resolve()));
+      for (const c of relay.connections) c.close();
+      await closed;
+    }
   });
 
   test('create, connect in the browser, and the mail is fetched with the stored grant', async () => {
@@ -75,6 +98,16 @@ describe('Connect mailbox with the Google preset (Chromium)', () => {
     await p.goto('/admin');
     await p.getByRole('link', { name: 'Mailboxes' }).click();
     await p.getByRole('heading', { name: 'Mailboxes', level: 1 }).waitFor();
+
+    // The outgoing relay refused the login: red, with the relay's own words; the mails wait.
+    const relayBox = p.locator('[data-relay]');
+    for (let i = 0; i < 100 && (await relayBox.locator('[data-relay-state="login_refused"]').count()) === 0; i++) {
+      await p.waitForTimeout(200);
+      await p.reload();
+    }
+    await relayBox.getByText('The relay refused the login').waitFor();
+    await relayBox.getByText(/535 5\.7\.8 Authentication credentials invalid/).waitFor();
+    assert.ok(!(await relayBox.innerText()).includes('relay-pass'), 'no password on the page');
 
     await p.getByRole('button', { name: 'New mailbox' }).click();
     await p.getByLabel(/^Key/).fill('support-de');

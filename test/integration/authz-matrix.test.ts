@@ -7,6 +7,7 @@ import { probeUrl, sample } from './route-probe.js';
 import type { RouteInfo } from '../../src/http/route-registry.js';
 import { buildApp } from '../../src/http/app.js';
 import { createWebStore } from '../../src/db/stores/web.js';
+import { createRelayStateStore } from '../../src/db/stores/service-states.js';
 import { outboxToolsFor, privacyContextFor } from '../../src/composition.js';
 import { mailboxContextFor } from '../../src/start-mailboxes.js';
 import { addUser } from '../../src/app/users.js';
@@ -106,6 +107,7 @@ const ROUTES: Record<string, 'case' | 'mail' | 'token' | 'none'> = {
   'DELETE /api/admin/mailboxes/:key': 'none',
   'POST /api/admin/mailboxes/:key/connect': 'none',
   'GET /api/admin/mailboxes/oauth/callback': 'none',
+  'GET /api/admin/relay': 'none',
   'GET /api/outbox': 'none',
   'GET /api/outbox/:outboxId': 'case',
   'GET /api/outbox/:outboxId/html': 'case',
@@ -241,10 +243,11 @@ async function world(dialect: DialectName): Promise<{ h: Harness; app: App; w: W
   const seeded = await seedWorld(h);
   const carl = await addUser(h.ctx, { role: 'customer', email: 'carl@acme.example', name: 'Carl', org: 'Acme', password: PASSWORD });
   const tokenId = (await createApiToken(h.ctx, { via: 'session', user: seeded.alice, sessionIdHash: 'seed', csrfToken: 'seed' }, { name: 'alice ci' })).info.id;
-  // The app as serve builds it, privacy, mailbox and outbox routes included (no SMTP listener to reply through).
+  // The app as serve builds it, privacy, mailbox, relay and outbox routes included (no SMTP listener to reply through).
   const app = await buildApp({
     ctx: h.ctx, log: h.rt.log, web: createWebStore(h.rt.db), installation: h.ctx.installation, uploads: h.ctx.uploads, privacy: privacyContextFor(h.rt),
     mailboxes: { ...mailboxContextFor(h.rt), changed: () => {} },
+    relayStates: createRelayStateStore(h.rt.db),
     outbox: outboxToolsFor(null),
   });
   return { h, app, w: { ...seeded, carl }, tokenId };

@@ -12,6 +12,7 @@ import * as m009 from './009-account-security.js';
 import * as m013 from './013-mailboxes.js';
 import * as m014 from './014-leases.js';
 import * as m015 from './015-search-newest-first.js';
+import * as m016 from './016-service-states.js';
 
 type DialectMigration = { up(db: Kysely<any>, d: DialectAdapter): Promise<void> };
 
@@ -29,6 +30,7 @@ const MIGRATIONS: Record<string, DialectMigration> = {
   '013-mailboxes': m013,
   '014-leases': m014,
   '015-search-newest-first': m015,
+  '016-service-states': m016,
 };
 
 export function migrationProvider(d: DialectAdapter): MigrationProvider {

@@ -24,6 +24,16 @@ export const mailboxesEn = {
     grant_revoked: 'Access was revoked or has expired: connect the mailbox again', invalid_client: 'Client ID, secret or certificate refused, or the app is not registered in the tenant',
     tenant_not_found: 'The tenant was not found: check the tenant ID', unreachable: 'The server cannot be reached', error: 'Error',
   },
+  relay: {
+    title: 'Outgoing relay',
+    none: 'No relay is configured (SUPPORTAL_RELAY_URL): mails stay in the local outbox.',
+    host: 'Server: {{host}}', oauthMailbox: 'login with OAuth2 as mailbox {{key}}',
+    states: { new: 'Nothing sent yet', ok: 'Working', login_refused: 'The relay refused the login', unreachable: 'The relay cannot be reached' },
+    advice: {
+      login_refused: 'Mails wait in the outbox and are sent once the login works again. Check the relay\'s user and password, or the mailbox\'s OAuth2 app and its SMTP permission (docs/mailboxes.md).',
+      unreachable: 'Mails wait in the outbox and are retried. Check the relay\'s host and port, the network and the firewall.',
+    },
+  },
 };
 
 export const mailboxesDe: typeof mailboxesEn = {
@@ -47,5 +57,15 @@ export const mailboxesDe: typeof mailboxesEn = {
     new: 'Startet', ok: 'Funktioniert', not_connected: 'Nicht verbunden: „Postfach verbinden“ verwenden', auth_failed: 'Der Mailserver hat die Anmeldung abgelehnt',
     grant_revoked: 'Der Zugriff wurde widerrufen oder ist abgelaufen: Postfach erneut verbinden', invalid_client: 'Client-ID, Schlüssel oder Zertifikat abgelehnt, oder die App ist im Mandanten nicht registriert',
     tenant_not_found: 'Der Mandant wurde nicht gefunden: Mandanten-ID prüfen', unreachable: 'Der Server ist nicht erreichbar', error: 'Fehler',
+  },
+  relay: {
+    title: 'Ausgangsserver (Relay)',
+    none: 'Kein Relay eingerichtet (SUPPORTAL_RELAY_URL): Mails bleiben im lokalen Postausgang.',
+    host: 'Server: {{host}}', oauthMailbox: 'Anmeldung mit OAuth2 als Postfach {{key}}',
+    states: { new: 'Noch nichts gesendet', ok: 'Funktioniert', login_refused: 'Das Relay hat die Anmeldung abgelehnt', unreachable: 'Das Relay ist nicht erreichbar' },
+    advice: {
+      login_refused: 'Die Mails warten im Postausgang und werden gesendet, sobald die Anmeldung wieder klappt. Prüfen Sie Benutzer und Passwort des Relays oder die OAuth2-App des Postfachs und ihre SMTP-Berechtigung (docs/mailboxes.md).',
+      unreachable: 'Die Mails warten im Postausgang und werden erneut versucht. Prüfen Sie Host und Port des Relays, das Netzwerk und die Firewall.',
+    },
   },
 };

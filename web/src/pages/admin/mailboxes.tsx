@@ -49,6 +49,45 @@ function StateBadge({ m }: { m: Mailbox }) {
   );
 }
 
+/** GET /api/admin/relay: the outgoing relay as the sending nodes last found it. */
+interface Relay {
+  configured: boolean;
+  host: string | null;
+  oauthMailbox: string | null;
+  state: { code: 'new' | 'ok' | 'login_refused' | 'unreachable'; detail: string | null; at: string | null } | null;
+}
+
+/** The outgoing relay: green once it accepted a mail, red when it refuses the login or cannot be reached. */
+function RelayBox() {
+  const { t } = useTranslation();
+  const { data, error } = useLoad(() => api.get<{ relay: Relay }>('/api/admin/relay').then((r) => r.relay), []);
+  const s = data?.state ?? null;
+  const kind = s?.code === 'ok' ? 'out-sent' : s?.code === 'new' ? 'out-queued' : 'out-failed';
+  return (
+    <section className="card" aria-labelledby="relay-title" data-relay>
+      <h3 id="relay-title">{t('mailboxes.relay.title')}</h3>
+      <ErrorBox error={error} />
+      {data && !data.configured ? <p>{t('mailboxes.relay.none')}</p> : null}
+      {data && s ? (
+        <>
+          {data.host ? (
+            <p>
+              {t('mailboxes.relay.host', { host: data.host })}
+              {data.oauthMailbox ? <> · {t('mailboxes.relay.oauthMailbox', { key: data.oauthMailbox })}</> : null}
+            </p>
+          ) : null}
+          <p>
+            <span className={`badge badge-${kind}`} data-relay-state={s.code}>{t(`mailboxes.relay.states.${s.code}`)}</span>
+            {s.at ? <span className="muted"> {t('mailboxes.since', { at: formatDate(s.at) })}</span> : null}
+          </p>
+          {s.detail && s.code !== 'ok' ? <p className="muted">{s.detail}</p> : null}
+          {s.code === 'login_refused' || s.code === 'unreachable' ? <p>{t(`mailboxes.relay.advice.${s.code}`)}</p> : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
 function MailboxForm({ initial, existing, onSaved }: { initial: Draft; existing: Mailbox | null; onSaved(key: string): void }) {
   const { t } = useTranslation();
   const [d, setD] = useState<Draft>(initial);
@@ -113,7 +152,7 @@ function MailboxForm({ initial, existing, onSaved }: { initial: Draft; existing:
   );
 }
 
-/** The inbound mailboxes: their state, a form per mailbox, "Connect mailbox" for the Google preset. */
+/** The inbound mailboxes: their state, a form per mailbox, "Connect mailbox" for the Google preset; and the outgoing relay's state. */
 export function MailboxesAdminPage() {
   const { t } = useTranslation();
   const { search } = useLocation();
@@ -176,6 +215,7 @@ export function MailboxesAdminPage() {
           </table>
         </TableWrap>
       ) : null}
+      <RelayBox />
       {editing === null ? (
         <button type="button" onClick={() => setEditing('new')}>{t('mailboxes.newMailbox')}</button>
       ) : (
