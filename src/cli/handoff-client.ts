@@ -1,4 +1,5 @@
 import { createConnection, type Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { DEFAULT_RECIPIENT, UNKNOWN_SENDER_PARAM } from '../config/ingest-handoff.js';
 
 /**
@@ -68,71 +69,54 @@ function replyReader(socket: Socket): () => Promise<Reply> {
     });
 }
 
-/** Waits until the socket drained, or fails when it closes first. */
-function drained(socket: Socket): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      socket.off('drain', onDrain);
-      socket.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new Error('the handoff socket closed'));
-    socket.on('drain', onDrain);
-    socket.on('close', onClose);
-  });
-}
-
 /**
  * Hands one mail to serve. Until serve said 354 `source` is not opened, so every failure up
  * to there is 'absent' (the mail can still be processed here). The bytes go over unchanged but
  * for SMTP's dot-stuffing (undone by the listener) and a final CRLF when the mail lacks one
  * (DATA ends with CRLF "." CRLF, RFC 5321 4.1.1.4).
  */
-export async function handOver(socketPath: string, envelope: HandoffEnvelope, source: () => AsyncIterable<Buffer | string>): Promise<HandoffResult> {
+export async function handOver(socketPath: string, envelope: HandoffEnvelope, source: () => Readable): Promise<HandoffResult> {
   // An address with a line break or angle bracket cannot be said in an LMTP command without
   // changing the command: such a mail is processed here, where the envelope is taken as given.
   if ([envelope.sender ?? '', ...envelope.recipients].some((a) => /[\r\n<>]/.test(a))) return { kind: 'absent', why: 'the envelope cannot be put into LMTP commands' };
   const socket = createConnection(socketPath);
   const next = replyReader(socket);
-  const send = (line: string) => socket.write(`${line}\r\n`);
+  const recipients = envelope.recipients.length > 0 ? envelope.recipients : [DEFAULT_RECIPIENT];
   try {
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('connect', resolve);
         socket.once('error', reject);
       });
-      const step = async (line: string | null, want: number): Promise<void> => {
-        if (line !== null) send(line);
-        const r = await next();
-        if (Math.floor(r.code / 100) !== Math.floor(want / 100)) throw new Error(`serve answered ${r.code} ${r.text}`);
-      };
-      await step(null, 220);
-      await step('LHLO supportal-ingest', 250);
+      const greeting = await next();
+      if (greeting.code !== 220) throw new Error(`serve answered ${greeting.code} ${greeting.text}`);
+      // PIPELINING (RFC 2920; serve's listener offers it): the whole envelope in one write and
+      // its answers read afterwards, one round trip instead of four. Each round trip waits for
+      // serve's event loop, which is busy processing earlier mails while the MTA feeds more.
+      // LHLO goes in the same write although its answer names PIPELINING: the socket's other
+      // end is always serve's own listener (src/inbound/sources/smtp-listener.ts).
       const from = envelope.sender === null ? `MAIL FROM:<> ${UNKNOWN_SENDER_PARAM}` : `MAIL FROM:<${envelope.sender}>`;
-      await step(from, 250);
-      const recipients = envelope.recipients.length > 0 ? envelope.recipients : [DEFAULT_RECIPIENT];
-      for (const r of recipients) await step(`RCPT TO:<${r}>`, 250);
-      await step('DATA', 354);
+      const commands = ['LHLO supportal-ingest', from, ...recipients.map((r) => `RCPT TO:<${r}>`), 'DATA'];
+      socket.write(commands.map((c) => `${c}\r\n`).join(''));
+      // Every answer is read before judging any. A DATA answered 354 after a refused RCPT (one
+      // past LIMITS.maxRecipients) leaves serve in the mail's DATA phase: the connection ends
+      // below before a final dot, so serve keeps nothing of it (T3).
+      const replies: Reply[] = [];
+      for (let i = 0; i < commands.length; i++) replies.push(await next());
+      // 2xx for LHLO, MAIL and each RCPT; 3xx (354) for DATA.
+      const refused = replies.find((r, i) => Math.floor(r.code / 100) !== (i === commands.length - 1 ? 3 : 2));
+      if (refused) throw new Error(`serve answered ${refused.code} ${refused.text}`);
     } catch (e) {
       return { kind: 'absent', why: (e as Error).message };
     }
 
-    let atLineStart = true;
-    let tail = Buffer.alloc(0);
+    let tail: Buffer;
     try {
-      for await (const piece of source()) {
-        const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-        if (chunk.length === 0) continue;
-        if (!writeStuffed(socket, chunk, atLineStart)) await drained(socket);
-        atLineStart = chunk[chunk.length - 1] === 0x0a;
-        tail = Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - 2))]).subarray(-2);
-      }
+      tail = await sendStuffed(socket, source());
     } catch (e) {
       // Cut off before the final dot: serve keeps nothing of it (T3).
       socket.destroy();
-      if ((e as Error).message === 'the handoff socket closed') return { kind: 'temporary', reply: 'the handoff socket closed while the mail was sent' };
+      if (e instanceof HandoffClosed) return { kind: 'temporary', reply: 'the handoff socket closed while the mail was sent' };
       return { kind: 'unreadable', error: e as Error };
     }
     const endsWithCrlf = tail.length === 2 && tail[0] === 0x0d && tail[1] === 0x0a;
@@ -140,11 +124,11 @@ export async function handOver(socketPath: string, envelope: HandoffEnvelope, so
     // LMTP: one answer per recipient after the final dot.
     const answers: Reply[] = [];
     try {
-      for (let i = 0; i < recipientCount(envelope); i++) answers.push(await next());
+      for (let i = 0; i < recipients.length; i++) answers.push(await next());
     } catch (e) {
       return { kind: 'temporary', reply: (e as Error).message };
     }
-    send('QUIT');
+    socket.write('QUIT\r\n');
     const worst = answers.find((a) => a.code >= 500) ?? answers.find((a) => a.code < 200 || a.code >= 300);
     if (worst && worst.code >= 500) return { kind: 'refused', reply: `${worst.code} ${worst.text}` };
     if (worst) return { kind: 'temporary', reply: `${worst.code} ${worst.text}` };
@@ -158,8 +142,44 @@ export async function handOver(socketPath: string, envelope: HandoffEnvelope, so
   }
 }
 
-function recipientCount(e: HandoffEnvelope): number {
-  return Math.max(1, e.recipients.length);
+class HandoffClosed extends Error {}
+
+/**
+ * Sends the mail as it is read, dot-stuffed, pausing the source while the socket is full;
+ * resolves with the mail's last two bytes. Read through 'data' events rather than `for await`:
+ * the stream's async iterator cost 0.7 ms of an ingest's ~40 ms CPU (median of 200 runs), and
+ * a socket that closes while the source is paused ends the wait at once.
+ */
+function sendStuffed(socket: Socket, source: Readable): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    let atLineStart = true;
+    let tail = Buffer.alloc(0);
+    const resume = () => source.resume();
+    const settle = (err: Error | null) => {
+      source.off('data', onData).off('end', onEnd).off('error', onError);
+      socket.off('close', onClose).off('drain', resume);
+      if (!err) return resolve(tail);
+      // Nothing more of the mail is wanted; an error it reports while being destroyed must not
+      // end the process before ingest said what became of the mail.
+      source.on('error', () => undefined).destroy();
+      reject(err);
+    };
+    const onData = (piece: Buffer | string) => {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      if (chunk.length === 0) return;
+      if (!writeStuffed(socket, chunk, atLineStart)) {
+        source.pause();
+        socket.once('drain', resume);
+      }
+      atLineStart = chunk[chunk.length - 1] === 0x0a;
+      tail = Buffer.concat([tail, chunk.subarray(Math.max(0, chunk.length - 2))]).subarray(-2);
+    };
+    const onEnd = () => settle(null);
+    const onError = (e: Error) => settle(e);
+    const onClose = () => settle(new HandoffClosed('the handoff socket closed'));
+    source.on('data', onData).once('end', onEnd).once('error', onError);
+    socket.once('close', onClose);
+  });
 }
 
 /** Writes `chunk` with a dot doubled at the start of every line; false when the socket is full. */

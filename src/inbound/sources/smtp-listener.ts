@@ -184,6 +184,7 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
     },
   });
   server.on('error', (err) => o.log.warn({ err }, 'SMTP listener error'));
+  if (handoff) greetAtOnce(server);
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -227,6 +228,31 @@ export async function startSmtpListener(o: SmtpListenerOptions): Promise<SmtpLis
         clearTimeout(grace);
       }
     },
+  };
+}
+
+/**
+ * The handoff greets its client as soon as the connection is taken. smtp-server holds every
+ * greeting back by 100 ms to catch spammers that talk before it ("early talkers"); on the
+ * handoff socket, which only this user's `supportal ingest` can open (mode 0600), that wait was
+ * half of an ingest's 200 ms (measured, docs/benchmarks.md section 2) and bought nothing. The
+ * session starts as the library's own timer would start it, only now: its later call finds a
+ * session already started and does nothing. Greeted before the client's first bytes are read,
+ * a client that sends its commands right away is answered, not refused with 421 "You talk too
+ * soon" (the handoff client's test checks exactly that, so a library that changes this is noticed).
+ */
+function greetAtOnce(server: SMTPServer): void {
+  const connect = server.connect.bind(server);
+  server.connect = (socket, socketOptions) => {
+    connect(socket, socketOptions);
+    // The connection connect() just added (a Set iterates in insertion order). One refused at
+    // once (too many clients) has left the set already: the last is then an older session, whose
+    // connectionReady is the no-op below, so nothing happens to it.
+    const connection = [...server.connections].at(-1);
+    if (!connection) return;
+    const ready = connection.connectionReady.bind(connection);
+    connection.connectionReady = () => undefined;
+    ready();
   };
 }
 
