@@ -52,8 +52,8 @@ function side(o: ts.ObjectLiteralExpression, lang: 'de' | 'en'): string | null {
 }
 
 /**
- * The problems of one source file: each `new AppError(code, text)`, `new CliFailure(text)` and
- * `new UsageError(text)` must give its text as `{ de, en }` (directly, per branch of a
+ * The problems of one source file: each `new AppError(code, text)`, `new CliFailure(text)`,
+ * `new UsageError(text)` and `new ConfigError(text)` must give its text as `{ de, en }` (directly, per branch of a
  * conditional, or through withUsage / noDatabaseLine, whose own literals are checked where they
  * are written), and every two-key `{ de, en }` literal must have two different sides. The type
  * demands both keys; this catches a copy and a text that is no literal at all.
@@ -65,7 +65,7 @@ function textProblems(name: string, text: string): { problems: string[]; errors:
   const sf = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true);
   const where = (n: ts.Node) => `${name}:${sf.getLineAndCharacterOfPosition(n.getStart()).line + 1}`;
   const visit = (n: ts.Node) => {
-    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && ['AppError', 'CliFailure', 'UsageError'].includes(n.expression.text)) {
+    if (ts.isNewExpression(n) && ts.isIdentifier(n.expression) && ['AppError', 'CliFailure', 'UsageError', 'ConfigError'].includes(n.expression.text)) {
       errors++;
       const isApp = n.expression.text === 'AppError';
       const arg = n.arguments?.[isApp ? 1 : 0];
@@ -84,7 +84,7 @@ function textProblems(name: string, text: string): { problems: string[]; errors:
   return { problems, errors, literals };
 }
 
-test('every AppError, CliFailure and UsageError text in the sources has both languages, and they differ', () => {
+test('every AppError, CliFailure, UsageError and ConfigError text in the sources has both languages, and they differ', () => {
   const problems: string[] = [];
   let errors = 0;
   let literals = 0;
@@ -92,7 +92,7 @@ test('every AppError, CliFailure and UsageError text in the sources has both lan
     const name = relative(root, file);
     const text = readFileSync(file, 'utf8');
     // Files that word errors: those that construct one, and the CLI's (its helpers build the texts).
-    if (!/new (AppError|CliFailure|UsageError)\(/.test(text) && !name.startsWith('src/cli/')) continue;
+    if (!/new (AppError|CliFailure|UsageError|ConfigError)\(/.test(text) && !name.startsWith('src/cli/')) continue;
     const r = textProblems(name, text);
     problems.push(...r.problems);
     errors += r.errors;

@@ -71,9 +71,8 @@ export async function reportError(e: unknown): Promise<number> {
     process.stderr.write(`supportal: ${lang === 'de' && reason ? `Datenbank nicht erreichbar: ${reason}` : e.message}\n`);
     return 1;
   }
-  // The configuration's checks (src/config) word their lines in English only, so far.
   if (e instanceof ConfigError) {
-    process.stderr.write(`supportal: ${e.message}\n`);
+    process.stderr.write(`supportal: ${e.text[lang]}\n`);
     return 1;
   }
   const msg = (e as Error)?.message ?? String(e);

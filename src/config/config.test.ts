@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, describeConfig, loadConfig } from './config.js';
+import { ConfigError, describeConfig, loadConfig, SETTINGS } from './config.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'supportal-config-'));
 
@@ -41,6 +41,27 @@ test('an invalid value names the setting and the accepted values', () => {
   ];
   for (const [env, re] of cases) {
     assert.throws(() => loadConfig({ SUPPORTAL_DATA_DIR: tmp(), ...env }), (e: unknown) => e instanceof ConfigError && re.test(e.message) && !e.message.includes('\n'), JSON.stringify(env));
+  }
+});
+
+test('a setting that cannot be used is said in German too, with the German help of the setting', () => {
+  const cases: Array<[Record<string, string>, RegExp]> = [
+    [{ SUPPORTAL_HTTP_PORT: 'eighty' }, /^ungültige Einstellung SUPPORTAL_HTTP_PORT="eighty": .*; erwartet: Port des Webservers \(Standard 3000\)$/],
+    [{ SUPPORTAL_DEFAULT_LANGUAGE: 'fr' }, /^ungültige Einstellung SUPPORTAL_DEFAULT_LANGUAGE="fr": erlaubt: de, en; erwartet: de oder en/],
+    [{ SUPPORTAL_DATABASE_URL: 'mysql://x' }, /=\(hidden\): muss mit postgres:\/\/, postgresql:\/\/, sqlite: oder file: beginnen; erwartet: sqlite:PFAD/],
+    [{ SUPPORTAL_SECRET: 'short' }, /SUPPORTAL_SECRET=\(hidden\): muss mindestens 32 Zeichen lang sein;/],
+    [{ SUPPORTAL_TRUST_PROXY: 'nowhere' }, /„nowhere“ ist weder eine IP-Adresse/],
+    [{ SUPPORTAL_TLS_KEY_FILE: '/k.pem' }, /^ungültige Einstellung SUPPORTAL_TLS_KEY_FILE\/SUPPORTAL_TLS_CERT_FILE: beide setzen oder keines$/],
+  ];
+  for (const [env, re] of cases) {
+    assert.throws(() => loadConfig({ SUPPORTAL_DATA_DIR: tmp(), ...env }), (e: unknown) => e instanceof ConfigError && re.test(e.text.de) && !e.text.de.includes('\n') && e.text.de !== e.text.en, JSON.stringify(env));
+  }
+});
+
+test('every setting has its help in German and in English, and the two differ', () => {
+  for (const s of SETTINGS) {
+    assert.ok(s.help.length > 0 && s.helpDe.length > 0, s.env);
+    assert.notEqual(s.helpDe, s.help, s.env);
   }
 });
 

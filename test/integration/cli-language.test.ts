@@ -48,4 +48,12 @@ describe('the CLI speaks German with SUPPORTAL_LANG=de and English otherwise', (
     assert.deepEqual([de.status, de.stderr], [1, `supportal: ${dir} gibt es und ist nicht leer; eine Sicherung überschreibt nie etwas\n`]);
     assert.equal(run(['backup', dir], 'en').stderr, `supportal: ${dir} exists and is not empty; a backup never overwrites\n`);
   });
+
+  test('a setting that cannot be used (ConfigError): exit 1, one line', () => {
+    const bad = (lang: string) => cli(['case', 'list'], { SUPPORTAL_DATA_DIR: dir, SUPPORTAL_LOG_LEVEL: 'silent', SUPPORTAL_HTTP_PORT: 'achtzig', SUPPORTAL_LANG: lang, LC_ALL: '', LC_MESSAGES: '', LANG: 'C.UTF-8' });
+    const de = bad('de');
+    assert.equal(de.status, 1);
+    assert.match(de.stderr, /^supportal: ungültige Einstellung SUPPORTAL_HTTP_PORT="achtzig": [^\n]*; erwartet: Port des Webservers \(Standard 3000\)\n$/);
+    assert.match(bad('en').stderr, /^supportal: invalid setting SUPPORTAL_HTTP_PORT="achtzig": [^\n]*; expected web server port \(default 3000\)\n$/);
+  });
 });

@@ -6,10 +6,11 @@ import type { Case, Product } from '../types.js';
 import { AttachmentPicker, fileErrors } from '../components/attachments.js';
 import { CaseFields, caseFieldId, chosenProduct, type CaseFieldErrors, type CaseFieldValues } from '../components/case-fields.js';
 import { ErrorBox, PageTitle, useAction, useLoad } from '../components/ui.js';
+import { errorText } from '../components/error-text.js';
 
-/** The field a refused request names (`details.field`) with the server's message for it. */
-function serverFieldError(e: unknown): CaseFieldErrors {
-  return e instanceof ApiError && typeof e.details.field === 'string' ? { [e.details.field]: e.message } : {};
+/** The field a refused request names (`details.field`) with the server's message for it, in the UI's language. */
+function serverFieldError(t: (k: string) => string, e: unknown): CaseFieldErrors {
+  return e instanceof ApiError && typeof e.details.field === 'string' ? { [e.details.field]: errorText(t, e) } : {};
 }
 
 /** A customer opens a case: the form checks the required fields before it sends anything. */
@@ -54,7 +55,7 @@ export function NewCasePage() {
       <p className="hint">{t('newCase.intro')}</p>
       <ErrorBox error={action.error} />
       <form className="card" onSubmit={submit} noValidate>
-        <CaseFields variant="customer" products={list} value={form} errors={{ ...missing, ...serverFieldError(action.error) }} onChange={setForm} />
+        <CaseFields variant="customer" products={list} value={form} errors={{ ...missing, ...serverFieldError(t, action.error) }} onChange={setForm} />
         <AttachmentPicker files={files} onChange={setFiles} errors={fileErrors(action.error)} />
         <button type="submit" disabled={action.busy}>
           {t('newCase.submit')}
