@@ -180,8 +180,12 @@ describe('web UI end to end (Chromium)', { skip: dialectLeftOut('sqlite') }, () 
     assert.equal(new URL(ap.url()).pathname, '/desk');
     // The agent's profile says German: the desk greets them in it, and the switch turns it to English for good.
     await ap.getByRole('heading', { name: 'Fälle', exact: true }).waitFor();
+    // The page turns English at once and saves the choice after (PATCH /api/auth/profile): wait
+    // for that answer, not only for the heading, before looking at the profile.
+    const saved = ap.waitForResponse((r) => new URL(r.url()).pathname === '/api/auth/profile' && r.request().method() === 'PATCH');
     await ap.getByLabel('Sprache').selectOption('en');
     await ap.getByRole('heading', { name: 'Queues' }).waitFor();
+    assert.equal((await saved).status(), 200);
     assert.equal((await server.runtime.ctx.store.users.findByEmail(AGENT.email))?.language, 'en', 'the choice is kept in the profile');
     await ap.getByRole('link', { name: /^New \d+$/ }).click();
     const row = ap.getByRole('link', { name: 'Report export stops at page 200' });
